@@ -1,0 +1,47 @@
+# pulp-backfill — every set-up step a fresh machine needs is behind these targets.
+#   make test   apt-get packages, Python readers into .venv, build, Swift tests, interop tests
+#   make demo   a short end-to-end run on sample data the project ships
+#   make bench  benchmarks, side by side with the reference implementations
+SHELL := /bin/bash
+VENV  := .venv
+PY    := $(VENV)/bin/python
+SWIFT ?= swift
+BIN_DEBUG   = $(shell $(SWIFT) build --show-bin-path)
+BIN_RELEASE = $(shell $(SWIFT) build -c release --show-bin-path)
+
+.PHONY: all deps venv build build-release test test-swift test-interop demo bench clean
+
+all: build
+
+deps:
+	@./scripts/install-deps.sh
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: Tests/interop/requirements.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r Tests/interop/requirements.txt
+	touch $@
+
+build: deps
+	$(SWIFT) build
+
+build-release: deps
+	$(SWIFT) build -c release
+
+test: deps venv build test-swift test-interop
+
+test-swift:
+	PULP_BACKFILL_PYTHON=$(abspath $(PY)) $(SWIFT) test
+
+test-interop:
+	PULP_BACKFILL_BIN_DIR=$(BIN_DEBUG) $(PY) -m pytest -q Tests/interop
+
+demo: deps venv build
+	@./scripts/demo.sh $(BIN_DEBUG) $(PY)
+
+bench: deps venv build-release
+	PULP_BACKFILL_BIN_DIR=$(BIN_RELEASE) $(PY) Benchmarks/bench_parquet.py
+
+clean:
+	rm -rf .build $(VENV) demo-out bench-out

@@ -1,0 +1,2 @@
+// Placeholder: replaced by the AccessLog module.
+enum AccessLogModule {}

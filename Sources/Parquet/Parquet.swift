@@ -1,0 +1,4 @@
+// Placeholder: replaced by the Parquet module.
+import CSnappy
+import CZstd
+enum ParquetModule {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import AccessLog
+
+@Test func AccessLogModuleLoads() { #expect(Bool(true)) }

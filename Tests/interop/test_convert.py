@@ -1,0 +1,271 @@
+"""`pulp-backfill convert`: every file it writes reads identically in pyarrow, DuckDB,
+polars and fastparquet, with the seed exporter's exact schema, correct statistics and
+the chosen codec; bad input fails cleanly without leaving a file behind."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import fastparquet
+import pyarrow.parquet as pq
+import pytest
+
+import corpus
+from access_rows import COLUMNS, SEED_SCHEMA, expected_rows
+from readers import READERS, as_tuples
+
+CODEC_NAMES = {"snappy": "SNAPPY", "zstd": "ZSTD", "none": "UNCOMPRESSED"}
+SUMMARY = re.compile(r"(\d+) rows written, (\d+) skipped, (\d+) malformed")
+
+
+def convert(bins: Path, inp: Path, out: Path, *extra: str, expect_ok=True):
+    p = subprocess.run([str(bins / "pulp-backfill"), "convert", "--input", str(inp), "--output", str(out), *extra],
+                       capture_output=True, text=True, timeout=300)
+    if expect_ok:
+        assert p.returncode == 0, p.stderr
+    return p
+
+
+def load_raw(path: Path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def check_file(path: Path, expected: list[dict], codec="snappy"):
+    """All four readers agree with the expected rows; schema, codec, stats and created_by hold."""
+    want = as_tuples(expected)
+    for name, reader in READERS.items():
+        got = reader(path)
+        assert len(got) == len(want), f"{name}: {len(got)} rows, expected {len(want)}"
+        for i, (g, w) in enumerate(zip(got, want)):
+            assert g == w, f"{name}: row {i} differs:\n got {g}\nwant {w}"
+
+    assert pq.read_table(path).schema.equals(SEED_SCHEMA, check_metadata=False), pq.read_table(path).schema
+    meta = pq.ParquetFile(path).metadata
+    assert meta.created_by.startswith("pulp-backfill version "), meta.created_by
+    assert meta.num_rows == len(expected)
+
+    first = 0
+    for g in range(meta.num_row_groups):
+        rg = meta.row_group(g)
+        rows = expected[first:first + rg.num_rows]
+        first += rg.num_rows
+        for j, col in enumerate(COLUMNS):
+            cc = rg.column(j)
+            assert cc.compression == CODEC_NAMES[codec], (col, cc.compression)
+            check_statistics(col, cc.statistics, [r[col] for r in rows])
+    assert first == len(expected)
+
+
+def check_statistics(col, stats, values):
+    assert stats is not None, f"{col}: no statistics"
+    present = [v for v in values if v is not None]
+    assert stats.null_count == len(values) - len(present), col
+    if not present:
+        assert not stats.has_min_max, col
+        return
+    if col in ("timestamp", "status_code"):
+        assert stats.has_min_max, col
+        assert (stats.min_raw, stats.max_raw) == (min(present), max(present)), col
+        return
+    big = max(len(v.encode()) for v in present) > 4096
+    if not stats.has_min_max:
+        assert big, f"{col}: min/max missing for small values"
+        return
+    raw_min, raw_max = stats.min_raw, stats.max_raw
+    raw_min = raw_min if isinstance(raw_min, bytes) else raw_min.encode()
+    raw_max = raw_max if isinstance(raw_max, bytes) else raw_max.encode()
+    lo, hi = min(v.encode() for v in present), max(v.encode() for v in present)
+    if big:  # truncated statistics must still bound every value
+        assert raw_min <= lo and raw_max >= hi, col
+    else:
+        assert (raw_min, raw_max) == (lo, hi), col
+
+
+def test_sample_fixture(bins, fixtures_dir, tmp_path):
+    src = fixtures_dir / "sample-events.ndjson"
+    out = tmp_path / "sample.parquet"
+    p = convert(bins, src, out)
+    kept, skipped, malformed = expected_rows(load_raw(src))
+    assert len(kept) == 6 and skipped == 4 and malformed == 0
+    m = SUMMARY.search(p.stdout)
+    assert m and tuple(map(int, m.groups())) == (len(kept), skipped, malformed), p.stdout
+    check_file(out, kept)
+
+
+@pytest.mark.parametrize("codec", ["snappy", "zstd", "none"])
+def test_edge_corpus_every_codec(bins, tmp_path, codec):
+    rows = corpus.edge_rows()
+    src = tmp_path / "edge.ndjson"
+    corpus.write_ndjson(src, rows)
+    out = tmp_path / f"edge-{codec}.parquet"
+    p = convert(bins, src, out, "--compression", codec)
+    kept, skipped, malformed = expected_rows(load_raw(src))
+    m = SUMMARY.search(p.stdout)
+    assert m and tuple(map(int, m.groups())) == (len(kept), skipped, malformed), p.stdout
+    check_file(out, kept, codec)
+
+
+def test_query_results_input_gives_identical_file(bins, tmp_path):
+    rows = corpus.edge_rows(seed=3)
+    nd, qr = tmp_path / "rows.ndjson", tmp_path / "saved-results.json"
+    corpus.write_ndjson(nd, rows)
+    corpus.write_query_results(qr, rows)
+    a, b = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    convert(bins, nd, a)
+    convert(bins, qr, b)
+    assert a.read_bytes() == b.read_bytes()
+    check_file(b, expected_rows(load_raw(nd))[0])
+
+
+def test_filters(bins, tmp_path):
+    rows = corpus.edge_rows(seed=4)
+    src = tmp_path / "rows.ndjson"
+    corpus.write_ndjson(src, rows)
+    out = tmp_path / "f.parquet"
+    convert(bins, src, out, "--filter-paths", "/api/pypi/acme/,/api/pypi/public/",
+            "--exclude-paths", "/api/pypi/acme/prod/simple/numpy,/livez")
+    kept, _, _ = expected_rows(load_raw(src), ["/api/pypi/acme/", "/api/pypi/public/"],
+                               ["/api/pypi/acme/prod/simple/numpy", "/livez"])
+    assert kept and all(r["domain"] in ("acme", "public") for r in kept)
+    check_file(out, kept)
+
+
+def test_hundred_kilobyte_messages(bins, tmp_path):
+    src = tmp_path / "big.ndjson"
+    corpus.write_ndjson(src, corpus.big_message_rows())
+    out = tmp_path / "big.parquet"
+    convert(bins, src, out)
+    kept, _, _ = expected_rows(load_raw(src))
+    assert len(kept) == 12 and all(len(r["message"]) > 100_000 for r in kept)
+    check_file(out, kept)
+
+
+def test_all_null_columns(bins, tmp_path):
+    src = tmp_path / "nulls.ndjson"
+    corpus.write_ndjson(src, corpus.all_null_rows())
+    out = tmp_path / "nulls.parquet"
+    convert(bins, src, out)
+    kept, _, _ = expected_rows(load_raw(src))
+    assert len(kept) == 50
+    for col in ("user", "org_id", "status_code", "user_agent", "x_forwarded_for"):
+        assert all(r[col] is None for r in kept), col
+    check_file(out, kept)
+
+
+def test_zero_row_file(bins, tmp_path):
+    src = tmp_path / "skips.ndjson"
+    corpus.write_ndjson(src, [{"@timestamp": "2026-02-04 14:00:00.000", "@message": "GET /livez", "@ptr": "x"}])
+    out = tmp_path / "empty.parquet"
+    p = convert(bins, src, out)
+    assert SUMMARY.search(p.stdout).groups() == ("0", "1", "0")
+    check_file(out, [])
+
+
+def test_multiple_row_groups_and_pages(bins, tmp_path):
+    src = tmp_path / "bulk.ndjson"
+    corpus.write_ndjson(src, corpus.bulk_rows(3000))
+    out = tmp_path / "bulk.parquet"
+    convert(bins, src, out, "--row-group-rows", "1000", "--data-page-bytes", "16384")
+    kept, _, _ = expected_rows(load_raw(src))
+    meta = pq.ParquetFile(out).metadata
+    assert meta.num_row_groups == -(-len(kept) // 1000)
+    msg = COLUMNS.index("message")
+    # ~1000 messages of ~700 bytes cannot fit one 16 KiB page: the chunk must hold many pages.
+    assert meta.row_group(0).column(msg).total_uncompressed_size > 20 * 16384
+    check_file(out, kept)
+
+
+def test_dictionary_per_chunk_never_mixed(bins, tmp_path):
+    """Unique messages overflow a dictionary: that chunk is PLAIN throughout, while
+    low-cardinality columns are dictionary-encoded; fastparquet (which loses values of
+    mixed chunks) reads every cell — checked in check_file."""
+    src = tmp_path / "bulk.ndjson"
+    corpus.write_ndjson(src, corpus.bulk_rows(6000, seed=9))
+    out = tmp_path / "dict.parquet"
+    convert(bins, src, out)
+    kept, _, _ = expected_rows(load_raw(src))
+    check_file(out, kept)
+    pf = fastparquet.ParquetFile(str(out))
+    for rg in pf.row_groups:
+        for cc in rg.columns:
+            name = cc.meta_data.path_in_schema[0]
+            data_encodings = {s.encoding for s in (cc.meta_data.encoding_stats or []) if s.page_type == 0}
+            # 0 = PLAIN, 8 = RLE_DICTIONARY, 2 = PLAIN_DICTIONARY
+            assert not (0 in data_encodings and (data_encodings & {2, 8})), f"{name}: mixed {data_encodings}"
+            if name == "message":
+                assert data_encodings == {0}, data_encodings
+            if name in ("domain", "user", "package"):
+                assert data_encodings & {2, 8}, f"{name}: expected a dictionary, got {data_encodings}"
+
+
+# ---- bad input: one line on stderr, right exit code, no output file -------------------------
+
+def assert_clean_failure(p, code, out: Path):
+    assert p.returncode == code, (p.returncode, p.stderr)
+    lines = [l for l in p.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1, p.stderr
+    assert "Fatal error" not in p.stderr and "Stack" not in p.stderr
+    if out.is_dir():
+        return
+    assert not out.exists(), "a failed run left an output file"
+    assert not [f for f in out.parent.iterdir() if f.name.startswith("." + out.name)], "temp file left behind"
+
+
+def test_missing_input(bins, tmp_path):
+    out = tmp_path / "o.parquet"
+    assert_clean_failure(convert(bins, tmp_path / "nope.ndjson", out, expect_ok=False), 2, out)
+
+
+def test_directory_as_input(bins, tmp_path):
+    out = tmp_path / "o.parquet"
+    assert_clean_failure(convert(bins, tmp_path, out, expect_ok=False), 2, out)
+
+
+def test_invalid_json_leaves_no_file_and_keeps_old_one(bins, tmp_path):
+    src = tmp_path / "bad.ndjson"
+    rows = corpus.bulk_rows(2000)
+    corpus.write_ndjson(src, rows)
+    with open(src, "a") as f:
+        f.write('{"@timestamp": "2026-02-04 14:00:00.000", "@message": "unterminated\n')
+    out = tmp_path / "o.parquet"
+    assert_clean_failure(convert(bins, src, out, expect_ok=False), 1, out)
+    assert "line 2001" in convert(bins, src, out, expect_ok=False).stderr
+    out.write_bytes(b"previous export")
+    p = convert(bins, src, out, expect_ok=False)
+    assert p.returncode == 1 and out.read_bytes() == b"previous export"
+
+
+def test_directory_as_output(bins, fixtures_dir, tmp_path):
+    p = convert(bins, fixtures_dir / "sample-events.ndjson", tmp_path, expect_ok=False)
+    assert_clean_failure(p, 2, tmp_path)
+
+
+def test_output_in_missing_directory(bins, fixtures_dir, tmp_path):
+    out = tmp_path / "missing" / "o.parquet"
+    assert_clean_failure(convert(bins, fixtures_dir / "sample-events.ndjson", out, expect_ok=False), 2, out)
+
+
+def test_unwritable_output(bins, fixtures_dir, tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    os.chmod(ro, 0o555)
+    out = ro / "o.parquet"
+    try:
+        if os.access(ro, os.W_OK):  # root ignores permissions: use a filesystem nobody may write
+            out = Path("/proc/pulp-backfill-test.parquet")
+        p = convert(bins, fixtures_dir / "sample-events.ndjson", out, expect_ok=False)
+        assert p.returncode == 1, p.stderr
+        assert len([l for l in p.stderr.splitlines() if l.strip()]) == 1
+        assert not out.exists()
+    finally:
+        os.chmod(ro, 0o755)
+
+
+def test_unknown_codec(bins, fixtures_dir, tmp_path):
+    out = tmp_path / "o.parquet"
+    p = convert(bins, fixtures_dir / "sample-events.ndjson", out, "--compression", "lz4", expect_ok=False)
+    assert_clean_failure(p, 2, out)
+    assert "lz4" in p.stderr

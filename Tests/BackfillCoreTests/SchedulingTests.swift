@@ -1,0 +1,78 @@
+import Testing
+@testable import BackfillCore
+
+@Suite struct RequestPacingTests {
+    @Test func steadyRateSpacesRequestsOneIntervalApart() {
+        var pacing = RequestPacing(rate: 5)
+        let waits = (0..<10).map { _ in pacing.reserve(now: 100) }
+        for (i, wait) in waits.enumerated() {
+            #expect(abs(wait - Double(i) * 0.2) < 1e-9, "request \(i) waited \(wait)")
+        }
+    }
+
+    @Test func burstAllowsThatManyImmediateRequestsAfterIdleTime() {
+        var pacing = RequestPacing(rate: 10, burst: 4)
+        _ = pacing.reserve(now: 0)
+        let waits = (0..<6).map { _ in pacing.reserve(now: 50) }
+        #expect(waits.prefix(4).allSatisfy { $0 == 0 })
+        #expect(waits[4] > 0 && waits[5] > waits[4])
+    }
+
+    @Test func throughputOverAMinuteNeverExceedsTheRate() {
+        var pacing = RequestPacing(rate: 5, burst: 1)
+        var sent: [Double] = []
+        var now = 0.0
+        while now < 60 {
+            let wait = pacing.reserve(now: now)
+            sent.append(now + wait)
+            now += wait + Double.random(in: 0...0.05)
+        }
+        for start in stride(from: 0.0, to: 59, by: 0.5) {
+            let inWindow = sent.filter { $0 >= start && $0 < start + 1 - 1e-6 }  // 1e-6: float accumulation of 0.2 steps.count
+            #expect(inWindow <= 5, "\(inWindow) requests in [\(start), \(start + 1))")
+        }
+    }
+
+    @Test func throttlesCutTheRateAndSuccessesRestoreIt() {
+        var pacing = RequestPacing(rate: 10)
+        pacing.recordThrottle()
+        #expect(abs(pacing.rate - 7) < 1e-9)
+        for _ in 0..<100 { pacing.recordThrottle() }
+        #expect(pacing.rate == pacing.minimumRate)
+        for _ in 0..<1000 { pacing.recordSuccess() }
+        #expect(pacing.rate == 10)
+    }
+
+    @Test func limiterWaitsForItsSlot() async throws {
+        let limiter = RequestRateLimiter(rate: 20)
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<6 { try await limiter.acquire() }
+        // Six requests at 20/s need at least five intervals of 50 ms.
+        #expect(start.duration(to: clock.now) >= .milliseconds(240))
+    }
+
+    @Test func cancelledWaitThrows() async {
+        let limiter = RequestRateLimiter(rate: 0.1)
+        try? await limiter.acquire()
+        let task = Task { try await limiter.acquire() }
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+    }
+}
+
+@Suite struct RetryBackoffTests {
+    @Test func ceilingDoublesUpToTheCap() {
+        let backoff = RetryBackoff(base: 0.5, cap: 10)
+        #expect((1...7).map { backoff.ceiling(attempt: $0) } == [0.5, 1, 2, 4, 8, 10, 10])
+        #expect(backoff.ceiling(attempt: 10_000) == 10)
+    }
+
+    @Test func delaysAreJitteredWithinTheCeiling() {
+        var rng = SystemRandomNumberGenerator()
+        let backoff = RetryBackoff(base: 1, cap: 8)
+        let delays = (0..<500).map { _ in backoff.delay(attempt: 3, using: &rng) }
+        #expect(delays.allSatisfy { $0 >= 0 && $0 <= 4 })
+        #expect(Set(delays.map { Int($0) }).count >= 3, "full jitter should spread delays over [0, 4]")
+    }
+}

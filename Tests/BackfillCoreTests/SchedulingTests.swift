@@ -28,7 +28,8 @@ import Testing
             now += wait + Double.random(in: 0...0.05)
         }
         for start in stride(from: 0.0, to: 59, by: 0.5) {
-            let inWindow = sent.filter { $0 >= start && $0 < start + 1 - 1e-6 }  // 1e-6: float accumulation of 0.2 steps.count
+            // 1e-6 absorbs float accumulation of the 0.2 s steps.
+            let inWindow = sent.filter { $0 >= start && $0 < start + 1 - 1e-6 }.count
             #expect(inWindow <= 5, "\(inWindow) requests in [\(start), \(start + 1))")
         }
     }

@@ -35,7 +35,8 @@ public struct RequestPacing: Sendable, Equatable {
         let interval = 1 / rate
         let slot = max(next, now - (burst - 1) * interval)
         next = slot + interval
-        return max(0, slot - now)
+        let wait = slot - now
+        return wait > 1e-9 ? wait : 0  // sub-nanosecond waits are float noise of summed intervals
     }
 
     public mutating func recordThrottle() {

@@ -2,51 +2,31 @@
 import Glibc
 #elseif canImport(Musl)
 import Musl
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// A file that appears at its final path complete or not at all.
 ///
-/// Bytes go to a hidden temporary file in the destination directory (same filesystem,
-/// so `rename(2)` is atomic); `commit()` fsyncs the file, renames it over the final path
-/// and fsyncs the directory so the rename itself survives a crash. Anything that does not
-/// reach `commit()` is removed by `discard()` — callers use `defer { file.discard() }`.
+/// Writers put the bytes in `temporaryPath` — a hidden name in the destination directory,
+/// so that `rename(2)` stays on one filesystem and is atomic — and fsync them; `commit()`
+/// renames the file over the final path and fsyncs the directory so the rename itself
+/// survives a crash. Anything that does not reach `commit()` is removed by `discard()`
+/// (also run by `deinit`), so a failed run leaves neither a partial nor a temporary file.
 public final class AtomicFile {
     public let finalPath: String
     public let temporaryPath: String
-    public private(set) var descriptor: Int32
     private var finished = false
 
-    public init(finalPath: String) throws(FileOutputError) {
+    public init(finalPath: String) {
         self.finalPath = finalPath
         let (dir, name) = AtomicFile.split(finalPath)
-        self.temporaryPath = "\(dir)/.\(name).tmp-\(getpid())"
-        let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw FileOutputError(path: finalPath, operation: "create", errno: errno) }
-        self.descriptor = fd
+        self.temporaryPath = "\(dir == "/" ? "" : dir)/.\(name).tmp-\(getpid())"
     }
 
-    /// Writes all of `bytes`, retrying short writes and EINTR.
-    public func write(_ bytes: UnsafeRawBufferPointer) throws(FileOutputError) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileOutputError(path: finalPath, operation: "write", errno: errno)
-            }
-            offset += n
-        }
-    }
-
-    public func commit() throws(FileOutputError) {
+    /// Renames the (already fsynced) temporary file into place.
+    public func commit() throws(FileSystemError) {
         precondition(!finished, "AtomicFile committed twice")
-        guard fsync(descriptor) == 0 else { throw FileOutputError(path: finalPath, operation: "fsync", errno: errno) }
-        guard close(descriptor) == 0 else { throw FileOutputError(path: finalPath, operation: "close", errno: errno) }
-        descriptor = -1
         guard rename(temporaryPath, finalPath) == 0 else {
-            throw FileOutputError(path: finalPath, operation: "rename", errno: errno)
+            throw FileSystemError(path: finalPath, operation: "rename into place", errno: errno)
         }
         finished = true
         let dir = open(AtomicFile.split(finalPath).directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -57,7 +37,6 @@ public final class AtomicFile {
     public func discard() {
         guard !finished else { return }
         finished = true
-        if descriptor >= 0 { _ = close(descriptor); descriptor = -1 }
         _ = unlink(temporaryPath)
     }
 
@@ -71,7 +50,7 @@ public final class AtomicFile {
 }
 
 /// A failed file-system call, with the path and the system's reason (`strerror`).
-public struct FileOutputError: Error, CustomStringConvertible, Sendable {
+public struct FileSystemError: Error, CustomStringConvertible, Sendable {
     public let path: String
     public let operation: String
     public let code: Int32

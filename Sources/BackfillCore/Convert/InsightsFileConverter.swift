@@ -1,0 +1,213 @@
+import AccessLog
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+import Parquet
+
+/// `pulp-backfill convert`: a saved Insights result (NDJSON rows or a GetQueryResults
+/// document) → one Parquet file, rows in file order, written atomically.
+public struct InsightsFileConverter: Sendable {
+    public struct Options: Sendable {
+        public var compression: ParquetCompression = .snappy
+        public var filter: PathFilter = .seedDefault
+        public var rowGroupRows: Int?
+        public var dataPageBytes: Int?
+        public init() {}
+    }
+
+    public struct Summary: Sendable, Equatable {
+        public var counts: RowCounts
+        public var bytes: Int64
+        public var inputFormat: InputFormat
+    }
+
+    public enum InputFormat: String, Sendable { case ndjson = "NDJSON", queryResults = "GetQueryResults JSON" }
+
+    /// `usage`: what was typed cannot work (exit 2); `runtime`: it failed while working (exit 1).
+    public enum Failure: Error, Sendable, CustomStringConvertible {
+        case usage(String)
+        case runtime(String)
+        public var description: String {
+            switch self { case .usage(let m), .runtime(let m): m }
+        }
+    }
+
+    public let options: Options
+    public init(options: Options) { self.options = options }
+
+    public func convert(input: String, output: String) throws(Failure) -> Summary {
+        try Self.checkPaths(input: input, output: output)
+        let bytes: [UInt8]
+        do { bytes = try FileContents.read(input) } catch { throw .runtime(error.description) }
+
+        let format: InputFormat = bytes.withUnsafeBytes { InsightsRowDecoder.looksLikeQueryResults($0) } ? .queryResults : .ndjson
+        var (rows, counts) = try parse(bytes, format: format, inputName: input)
+        rows.sort(by: AccessLogRow.fileOrder)
+        let written = try write(rows, to: output)
+        return Summary(counts: counts, bytes: written, inputFormat: format)
+    }
+
+    /// Everything that can be checked before any work: a usage error, and nothing is created.
+    static func checkPaths(input: String, output: String) throws(Failure) {
+        switch FileContents.kind(of: input) {
+        case .regularFile, .other: break  // .other: a pipe or device, read as a stream
+        case .directory: throw .usage("--input \(input) is a directory, expected a file of Insights rows")
+        case .missing: throw .usage("--input \(input): no such file")
+        }
+        if FileContents.kind(of: output) == .directory {
+            throw .usage("--output \(output) is a directory, expected a file name such as \(output)/logs.parquet")
+        }
+        let directory = AtomicFile.split(output).directory
+        switch FileContents.kind(of: directory) {
+        case .directory: break
+        case .missing: throw .usage("--output \(output): directory \(directory) does not exist")
+        case .regularFile, .other: throw .usage("--output \(output): \(directory) is not a directory")
+        }
+    }
+
+    // MARK: Parsing
+
+    private func parse(_ bytes: [UInt8], format: InputFormat, inputName: String) throws(Failure) -> ([AccessLogRow], RowCounts) {
+        let parser = AccessLogParser(filter: options.filter)
+        switch format {
+        case .queryResults:
+            let insightsRows: [InsightsRow]
+            do {
+                insightsRows = try bytes.withUnsafeBytes { raw throws(InsightsJSONError) in try InsightsRowDecoder.decodeQueryResults(raw) }
+            } catch {
+                throw .runtime("\(inputName): \(error.description)")
+            }
+            var counts = RowCounts()
+            var rows: [AccessLogRow] = []
+            rows.reserveCapacity(insightsRows.count)
+            for row in insightsRows {
+                let outcome = parser.parse(row)
+                counts.count(outcome)
+                if case .kept(let kept) = outcome { rows.append(kept) }
+            }
+            return (rows, counts)
+        case .ndjson:
+            return try parseLinesInParallel(bytes, parser: parser, inputName: inputName)
+        }
+    }
+
+    /// NDJSON is split into one slice per core at line boundaries; slices are parsed concurrently
+    /// (the bytes are immutable meanwhile) and their rows concatenated in input order.
+    private func parseLinesInParallel(_ bytes: [UInt8], parser: AccessLogParser, inputName: String) throws(Failure) -> ([AccessLogRow], RowCounts) {
+        let slices = Self.lineAlignedSlices(bytes, count: bytes.count < 1 << 20 ? 1 : max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let results = ResultSlots<SliceResult>(count: slices.count)
+        bytes.withUnsafeBytes { raw in
+            let buffer = SendableRawBuffer(raw)
+            DispatchQueue.concurrentPerform(iterations: slices.count) { i in
+                results[i] = Self.parseSlice(UnsafeRawBufferPointer(rebasing: buffer.raw[slices[i]]), parser: parser)
+            }
+        }
+        var rows: [AccessLogRow] = []
+        rows.reserveCapacity(results.values.reduce(0) { $0 + ($1?.rows.count ?? 0) })
+        var counts = RowCounts()
+        for (i, result) in results.values.enumerated() {
+            guard let result else { continue }
+            if let (line, error) = result.error {
+                let linesBefore = bytes[..<slices[i].lowerBound].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                throw .runtime("\(inputName): line \(linesBefore + line): \(error.description)")
+            }
+            rows.append(contentsOf: result.rows)
+            counts.rows += result.counts.rows
+            counts.skipped += result.counts.skipped
+            counts.malformed += result.counts.malformed
+        }
+        return (rows, counts)
+    }
+
+    struct SliceResult: Sendable {
+        var rows: [AccessLogRow] = []
+        var counts = RowCounts()
+        var error: (line: Int, InsightsJSONError)?
+    }
+
+    static func parseSlice(_ slice: UnsafeRawBufferPointer, parser: AccessLogParser) -> SliceResult {
+        var result = SliceResult()
+        result.rows.reserveCapacity(slice.count / 600)
+        do {
+            try InsightsRowDecoder.forEachLine(in: slice) { (number, line) throws(LineError) in
+                let row: InsightsRow
+                do { row = try InsightsRowDecoder.decodeLine(line) } catch { throw LineError(line: number, error: error) }
+                let outcome = parser.parse(row)
+                result.counts.count(outcome)
+                if case .kept(let kept) = outcome { result.rows.append(kept) }
+            }
+        } catch {
+            result.error = (error.line, error.error)
+        }
+        return result
+    }
+
+    struct LineError: Error { var line: Int; var error: InsightsJSONError }
+
+    /// Up to `count` byte ranges covering `bytes`, each ending just after a newline (or at the end).
+    static func lineAlignedSlices(_ bytes: [UInt8], count: Int) -> [Range<Int>] {
+        var slices: [Range<Int>] = []
+        var start = 0
+        for k in 1...max(1, count) {
+            guard start < bytes.count else { break }
+            var end = k == count ? bytes.count : max(start, bytes.count * k / count)
+            if end < bytes.count {  // move on to just after the next newline
+                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                end = min(end + 1, bytes.count)
+            }
+            slices.append(start..<end)
+            start = end
+        }
+        return slices
+    }
+
+    // MARK: Writing
+
+    private func write(_ rows: [AccessLogRow], to output: String) throws(Failure) -> Int64 {
+        let file = AtomicFile(finalPath: output)
+        defer { file.discard() }
+        do {
+            let sink = try ParquetFileOutput(path: file.temporaryPath)
+            let writer = try ParquetFileWriter(
+                output: sink, schema: AccessLogParquet.schema,
+                options: AccessLogParquet.writerOptions(
+                    compression: options.compression, rowGroupRows: options.rowGroupRows, dataPageBytes: options.dataPageBytes))
+            try AccessLogParquet.append(rows, to: writer)
+            let summary = try writer.close()
+            try sink.sync()
+            try sink.close()
+            try file.commit()
+            return summary.bytes
+        } catch let error as FileSystemError {
+            throw .runtime(error.description)
+        } catch {
+            throw .runtime("cannot write \(output): \(error)")
+        }
+    }
+}
+
+/// A raw buffer shared read-only with concurrent workers while its owner keeps it alive.
+struct SendableRawBuffer: @unchecked Sendable {
+    let raw: UnsafeRawBufferPointer
+    init(_ raw: UnsafeRawBufferPointer) { self.raw = raw }
+}
+
+/// One slot per worker of a `concurrentPerform`; each worker writes only its own index, and
+/// `values` is read after all workers finished. Raw storage, so no copy-on-write check races.
+final class ResultSlots<Value: Sendable>: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<Value?>
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+    subscript(index: Int) -> Value? {
+        get { slots[index] }
+        set { slots[index] = newValue }
+    }
+    var values: [Value?] { Array(slots) }
+}

@@ -4,7 +4,7 @@
 /// 1. the access line is extracted from `@message` (rule 1);
 /// 2. a line containing `django.request:WARNING` is skipped (`.djangoWarning`);
 /// 3. a line without a `METHOD TARGET [PROTOCOL]` quoted value is skipped (`.noRequest`);
-/// 4. `--filter-paths` then `--exclude-paths` (`.notIncluded`, `.excluded`);
+/// 4. `--exclude-paths` then `--filter-paths` (`.excluded`, `.notIncluded`);
 /// 5. a path that is not `/api/pypi/<domain>/<distribution>/simple/<package>/?` is skipped
 ///    (`.pathNotPyPI`);
 /// 6. only a row that survived all skip rules can be `malformed`: when neither `@timestamp`

@@ -35,13 +35,13 @@ public struct PathFilter: Sendable, Equatable {
     }
 
     /// Why a path is skipped by the filters, or `nil` when the filters keep it.
-    /// The include list is checked first, then the exclude list.
+    /// The exclude list is checked first (so `/livez` reports `.excluded`), then the include list.
     func skipReason(forPath path: UnsafeBufferPointer<UInt8>) -> SkipReason? {
-        if !includePrefixes.isEmpty && !includePrefixes.contains(where: { path.hasPrefix($0) }) {
-            return .notIncluded
-        }
         if excludePrefixes.contains(where: { path.hasPrefix($0) }) {
             return .excluded
+        }
+        if !includePrefixes.isEmpty && !includePrefixes.contains(where: { path.hasPrefix($0) }) {
+            return .notIncluded
         }
         return nil
     }

@@ -135,10 +135,16 @@ public enum InsightsTimestamp {
             hour <= 23, minute <= 59, second <= 59
         else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
-        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        var seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        var fraction = fractionNanos
+        if seconds < 0 && fraction > 0 {
+            // Borrow a second so the product cannot overflow just below Int64.min.
+            seconds += 1
+            fraction -= 1_000_000_000
+        }
         let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         guard !overflow else { return nil }
-        let (total, overflowAdd) = scaled.addingReportingOverflow(fractionNanos)
+        let (total, overflowAdd) = scaled.addingReportingOverflow(fraction)
         return overflowAdd ? nil : total
     }
 }

@@ -226,19 +226,18 @@ struct AccessLine {
         let needleCount = needle.utf8CodeUnitCount
         let needleBytes = needle.utf8Start
         guard needleCount > 0, bytes.count >= needleCount else { return nil }
+        guard let base = bytes.baseAddress else { return nil }
         let first = needleBytes[0]
         var index = from
         let last = bytes.count - needleCount
         outer: while index <= last {
-            if bytes[index] != first {
-                index += 1
-                continue
-            }
-            for offset in 1..<needleCount where bytes[index + offset] != needleBytes[offset] {
-                index += 1
+            // memchr finds candidate first bytes; the rest is compared in place.
+            guard let candidate = ByteSearch.index(of: first, in: base, from: index, end: last + 1) else { return nil }
+            for offset in 1..<needleCount where base[candidate + offset] != needleBytes[offset] {
+                index = candidate + 1
                 continue outer
             }
-            return index
+            return candidate
         }
         return nil
     }

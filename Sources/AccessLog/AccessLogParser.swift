@@ -72,19 +72,9 @@ public struct AccessLogParser: Sendable {
     /// Calls `body` with the access line of `message`: the string member `message` of a JSON
     /// object, else its string member `log`, else `message` itself; trailing `\r`/`\n` dropped.
     /// "JSON object" means the whole `@message` is one valid JSON object (surrounding
-    /// whitespace allowed); anything else is plain text. Repeated members: the last wins.
+    /// whitespace allowed); anything else is plain text. Repeated members: the last wins, as
+    /// with Python's `json.loads` (so a later non-string `message` falls back to `log`).
     static func withAccessLine<R>(of message: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        guard let span = wrappedLineSpan(message) else { return body(trimmingLineEnd(message)) }
-        let raw = UnsafeBufferPointer(rebasing: message[span.start..<span.end])
-        guard span.hasEscapes else { return body(trimmingLineEnd(raw)) }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(raw.count, 1)) { scratch in
-            let written = JSONReader.unescape(raw, into: scratch.baseAddress!)
-            return body(trimmingLineEnd(UnsafeBufferPointer(rebasing: scratch[0..<written])))
-        }
-    }
-
-    /// The `message` (else `log`) string member of a JSON-object `@message`, or nil.
-    private static func wrappedLineSpan(_ message: UnsafeBufferPointer<UInt8>) -> JSONStringSpan? {
         // Cheap pre-check: a JSON object starts with "{" after optional whitespace.
         var first = 0
         while first < message.count, message[first] == 0x20 || message[first] == 0x09
@@ -92,17 +82,30 @@ public struct AccessLogParser: Sendable {
         {
             first += 1
         }
-        guard first < message.count, message[first] == UInt8(ascii: "{") else { return nil }
+        guard first < message.count, message[first] == UInt8(ascii: "{") else { return body(trimmingLineEnd(message)) }
+        // The unescaped member is never longer than the message it comes from.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: message.count) { scratch in
+            guard let length = unwrapLine(message, into: scratch.baseAddress!) else {
+                return body(trimmingLineEnd(message))
+            }
+            return body(trimmingLineEnd(UnsafeBufferPointer(rebasing: scratch[0..<length])))
+        }
+    }
 
+    /// Unescapes the `message` (else `log`) string member of a JSON-object `@message` into
+    /// `output` and returns its length; nil when `@message` is not such an object.
+    private static func unwrapLine(_ message: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<UInt8>) -> Int? {
         var reader = JSONReader(message)
-        var messageMember: JSONStringSpan?
+        var messageLength: Int?
         var logMember: JSONStringSpan?
         do throws(InsightsJSONError) {
             try reader.beginObject()
             var firstMember = true
             while let key = try reader.nextKey(first: &firstMember) {
                 if reader.spanEquals(key, "message") {
-                    messageMember = try reader.stringOrSkip()
+                    // Unescaped while it is validated: one pass over the longest member.
+                    messageLength = reader.peek() == UInt8(ascii: "\"") ? try reader.scanString(unescapingInto: output) : nil
+                    if messageLength == nil { try reader.skipValue() }
                 } else if reader.spanEquals(key, "log") {
                     logMember = try reader.stringOrSkip()
                 } else {
@@ -113,7 +116,9 @@ public struct AccessLogParser: Sendable {
         } catch {
             return nil
         }
-        return messageMember ?? logMember
+        if let messageLength { return messageLength }
+        guard let logMember, let base = message.baseAddress else { return nil }
+        return JSONReader.unescape(UnsafeBufferPointer(start: base + logMember.start, count: logMember.rawCount), into: output)
     }
 
     private static func trimmingLineEnd(_ line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {

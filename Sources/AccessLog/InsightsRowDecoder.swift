@@ -40,12 +40,12 @@ public enum InsightsRowDecoder {
         _ body: (_ lineNumber: Int, _ line: UnsafeRawBufferPointer) throws(E) -> Void
     ) throws(E) {
         let count = buffer.count
+        guard count > 0, let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         var lineStart = 0
         var lineNumber = 0
         while lineStart < count {
             lineNumber += 1
-            var lineEnd = lineStart
-            while lineEnd < count, buffer[lineEnd] != 0x0A { lineEnd += 1 }
+            let lineEnd = ByteSearch.index(of: 0x0A, in: base, from: lineStart, end: count) ?? count
             let line = UnsafeRawBufferPointer(rebasing: buffer[lineStart..<lineEnd])
             if line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
                 try body(lineNumber, line)
@@ -112,11 +112,11 @@ public enum InsightsRowDecoder {
         var first = true
         while let key = try reader.nextKey(first: &first) {
             if reader.spanEquals(key, "@message") {
-                row.message = try reader.stringOrSkip().map(reader.decodeString)
+                row.message = try reader.stringValueOrSkip()
             } else if reader.spanEquals(key, "@timestamp") {
-                row.timestamp = try reader.stringOrSkip().map(reader.decodeString)
+                row.timestamp = try reader.stringValueOrSkip()
             } else if reader.spanEquals(key, "@ptr") {
-                row.ptr = try reader.stringOrSkip().map(reader.decodeString)
+                row.ptr = try reader.stringValueOrSkip()
             } else {
                 try reader.skipValue()
             }

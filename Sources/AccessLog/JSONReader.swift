@@ -156,6 +156,15 @@ struct JSONReader {
         return nil
     }
 
+    /// Reads a value that must be a string as a Swift String, or skips any other value and
+    /// returns nil.
+    mutating func stringValueOrSkip() throws(InsightsJSONError) -> String? {
+        skipWhitespace()
+        if peek() == UInt8(ascii: "\"") { return try readString() }
+        try skipValue()
+        return nil
+    }
+
     /// Skips (and validates) one value of any type.
     mutating func skipValue() throws(InsightsJSONError) {
         skipWhitespace()
@@ -225,40 +234,129 @@ struct JSONReader {
         position += 1  // opening quote
         let start = position
         var hasEscapes = false
-        while position < count {
+        while true {
+            position = nextStringStop(from: position)
+            guard position < count else { throw error("unterminated string") }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 let span = JSONStringSpan(start: start, end: position, hasEscapes: hasEscapes)
                 position += 1
                 return span
             }
-            if byte == UInt8(ascii: "\\") {
-                hasEscapes = true
-                try validateEscape()
-            } else if byte < 0x20 {
-                throw error("control character in string")
-            } else {
-                position += 1
+            guard byte == UInt8(ascii: "\\") else { throw error("control character in string") }
+            hasEscapes = true
+            // Validate by decoding into a small scratch: an escape yields at most 4 bytes.
+            var scratch: UInt32 = 0
+            let consumed = withUnsafeMutableBytes(of: &scratch) { raw in
+                JSONReader.decodeEscape(bytes + position, available: count - position,
+                                        into: raw.baseAddress!.assumingMemoryBound(to: UInt8.self))?.consumed
             }
+            guard let consumed else { throw error("invalid escape") }
+            position += consumed
         }
-        throw error("unterminated string")
     }
 
-    /// Validates the escape at `position` (a backslash) and moves past it.
-    private mutating func validateEscape() throws(InsightsJSONError) {
-        guard position + 1 < count else { throw error("unterminated escape") }
-        switch bytes[position + 1] {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
-            UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-            position += 2
-        case UInt8(ascii: "u"):
-            guard position + 6 <= count,
-                JSONReader.hexValue(bytes + position + 2) != nil
-            else { throw error("invalid \\u escape") }
-            position += 6
-        default:
-            throw error("invalid escape")
+    /// Scans the string literal at `position` (its opening quote) like `scanString`, writing
+    /// its unescaped UTF-8 to `output` in the same pass. `output` must hold
+    /// `maxUnescapedCount` bytes. Returns the number of bytes written.
+    mutating func scanString(unescapingInto output: UnsafeMutablePointer<UInt8>) throws(InsightsJSONError) -> Int {
+        position += 1  // opening quote
+        var written = 0
+        while true {
+            let runStart = position
+            position = nextStringStop(from: position)
+            if position > runStart {
+                (output + written).update(from: bytes + runStart, count: position - runStart)
+                written += position - runStart
+            }
+            guard position < count else { throw error("unterminated string") }
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                return written
+            }
+            guard byte == UInt8(ascii: "\\") else { throw error("control character in string") }
+            guard let (consumed, produced) = JSONReader.decodeEscape(
+                bytes + position, available: count - position, into: output + written)
+            else { throw error("invalid escape") }
+            position += consumed
+            written += produced
         }
+    }
+
+    /// Enough output for any string starting at `position`: unescaping never lengthens.
+    var maxUnescapedCount: Int { max(count - position, 1) }
+
+    /// Reads the string value at `position` into a Swift String in one pass (validating it).
+    mutating func readString() throws(InsightsJSONError) -> String {
+        // Fast path: no escape before the closing quote, so the raw bytes are the value.
+        let start = position + 1
+        let stop = nextStringStop(from: start)
+        if stop < count, bytes[stop] == UInt8(ascii: "\"") {
+            position = stop + 1
+            return String(decoding: UnsafeBufferPointer(start: bytes + start, count: stop - start), as: UTF8.self)
+        }
+        var failure: InsightsJSONError?
+        let value = String(unsafeUninitializedCapacity: maxUnescapedCount) { output in
+            do throws(InsightsJSONError) {
+                return try scanString(unescapingInto: output.baseAddress!)
+            } catch {
+                failure = error
+                return 0
+            }
+        }
+        if let failure { throw failure }
+        return value
+    }
+
+    /// Index of the first `"`, `\\` or control byte at or after `from` (or `count`).
+    @inline(__always)
+    private func nextStringStop(from: Int) -> Int {
+        ByteSearch.firstStop(
+            bytes, from: from, end: count, mask: ByteSearch.jsonStringStops,
+            isStop: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 })
+    }
+
+    /// Decodes the escape at `input` (a backslash, `available` bytes readable) into `output`
+    /// (room for 4 bytes). Returns the bytes consumed and produced, or nil when invalid.
+    /// A `\uD800`–`\uDBFF` followed by `\uDC00`–`\uDFFF` is one scalar; any other surrogate
+    /// escape becomes U+FFFD (a Swift String cannot hold it).
+    @inline(__always)
+    static func decodeEscape(
+        _ input: UnsafePointer<UInt8>, available: Int, into output: UnsafeMutablePointer<UInt8>
+    ) -> (consumed: Int, produced: Int)? {
+        guard available >= 2 else { return nil }
+        let simple: UInt8
+        switch input[1] {
+        case UInt8(ascii: "\""): simple = UInt8(ascii: "\"")
+        case UInt8(ascii: "\\"): simple = UInt8(ascii: "\\")
+        case UInt8(ascii: "/"): simple = UInt8(ascii: "/")
+        case UInt8(ascii: "b"): simple = 0x08
+        case UInt8(ascii: "f"): simple = 0x0C
+        case UInt8(ascii: "n"): simple = 0x0A
+        case UInt8(ascii: "r"): simple = 0x0D
+        case UInt8(ascii: "t"): simple = 0x09
+        case UInt8(ascii: "u"):
+            guard available >= 6, var scalar = hexValue(input + 2) else { return nil }
+            var consumed = 6
+            if (0xD800...0xDBFF).contains(scalar) {
+                if available >= 12, input[6] == UInt8(ascii: "\\"), input[7] == UInt8(ascii: "u"),
+                    let low = hexValue(input + 8), (0xDC00...0xDFFF).contains(low)
+                {
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    consumed = 12
+                } else {
+                    scalar = 0xFFFD
+                }
+            } else if (0xDC00...0xDFFF).contains(scalar) {
+                scalar = 0xFFFD
+            }
+            return (consumed, writeUTF8(scalar, to: output))
+        default:
+            return nil
+        }
+        output[0] = simple
+        return (2, 1)
     }
 
     /// The value of the four hex digits at `pointer`, or nil.
@@ -296,56 +394,33 @@ struct JSONReader {
     func decodeString(_ span: JSONStringSpan) -> String {
         let raw = UnsafeBufferPointer(start: bytes + span.start, count: span.rawCount)
         guard span.hasEscapes else { return String(decoding: raw, as: UTF8.self) }
-        // Unescaping never lengthens: every escape is at least as long as what it encodes.
         return String(unsafeUninitializedCapacity: max(span.rawCount, 1)) { output in
             JSONReader.unescape(raw, into: output.baseAddress!)
         }
     }
 
-    /// Writes the unescaped UTF-8 of `raw` (the content of a validated string literal) to
+    /// Writes the unescaped UTF-8 of `raw` (the content of a scanned, valid string literal) to
     /// `output`, which must hold `raw.count` bytes. Returns the number of bytes written.
     static func unescape(_ raw: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<UInt8>) -> Int {
-        let input = raw.baseAddress!
+        guard let input = raw.baseAddress else { return 0 }
         let count = raw.count
         var read = 0
         var written = 0
         while read < count {
-            let byte = input[read]
-            if byte != UInt8(ascii: "\\") {
-                output[written] = byte
-                written += 1
-                read += 1
-                continue
+            // Copy the run of plain bytes up to the next backslash in one go.
+            let next = ByteSearch.firstStop(
+                input, from: read, end: count, mask: { ByteSearch.zeroBytes($0 ^ ByteSearch.backslashes) },
+                isStop: { $0 == UInt8(ascii: "\\") })
+            if next > read {
+                (output + written).update(from: input + read, count: next - read)
+                written += next - read
+                read = next
+                if read >= count { break }
             }
-            let escaped = input[read + 1]
-            read += 2
-            switch escaped {
-            case UInt8(ascii: "b"): output[written] = 0x08; written += 1
-            case UInt8(ascii: "f"): output[written] = 0x0C; written += 1
-            case UInt8(ascii: "n"): output[written] = 0x0A; written += 1
-            case UInt8(ascii: "r"): output[written] = 0x0D; written += 1
-            case UInt8(ascii: "t"): output[written] = 0x09; written += 1
-            case UInt8(ascii: "u"):
-                var scalar = hexValue(input + read) ?? 0xFFFD
-                read += 4
-                if (0xD800...0xDBFF).contains(scalar) {
-                    // A high surrogate: only a following \uDC00…\uDFFF completes it.
-                    if read + 6 <= count, input[read] == UInt8(ascii: "\\"), input[read + 1] == UInt8(ascii: "u"),
-                        let low = hexValue(input + read + 2), (0xDC00...0xDFFF).contains(low)
-                    {
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        read += 6
-                    } else {
-                        scalar = 0xFFFD
-                    }
-                } else if (0xDC00...0xDFFF).contains(scalar) {
-                    scalar = 0xFFFD
-                }
-                written += writeUTF8(scalar, to: output + written)
-            default:  // '"', '\\', '/'
-                output[written] = escaped
-                written += 1
-            }
+            // The span was validated by scanString, so the escape is well formed.
+            let (consumed, produced) = decodeEscape(input + read, available: count - read, into: output + written) ?? (2, 0)
+            read += consumed
+            written += produced
         }
         return written
     }

@@ -27,6 +27,9 @@ let package = Package(
             ]
         ),
 
+        // Release-mode throughput benchmark for AccessLog (Benchmarks/bench_accesslog.sh).
+        .executableTarget(name: "accesslog-bench", dependencies: ["AccessLog"], path: "Benchmarks/bench_accesslog"),
+
         .testTarget(name: "AccessLogTests", dependencies: ["AccessLog"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet"]),
         .testTarget(name: "BackfillCoreTests", dependencies: ["BackfillCore"]),

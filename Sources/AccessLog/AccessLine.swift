@@ -1,0 +1,244 @@
+/// Field extraction from one gunicorn access line (design.md §2 rules 2–7), working on the
+/// line's UTF-8 bytes without building intermediate strings.
+///
+///     pulp [id]: 10.1.2.3 - user:alice org_id:42 [04/Feb/2026:14:30:00 +0000]
+///       "GET /api/pypi/d/dist/simple/pkg/ HTTP/1.1" 200 456 "-" "pip/24.0" 550 x_forwarded_for:"1.2.3.4"
+///
+/// Quoted values (rule 2) are scanned left to right: a value opens at a `"` and closes at the
+/// next `"` that is not escaped. A backslash escapes the byte after it, so `\"` stands for `"`
+/// and `\\` for `\` (and `"a\\"` closes after the second backslash); any other `\x` is kept
+/// as the two bytes `\x`.
+struct AccessLine {
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    /// The request quoted value (rule 3).
+    struct Request {
+        /// TARGET up to the first `?` or `#`.
+        var path: UnsafeBufferPointer<UInt8>
+        /// Index in the line just after the request's closing quote.
+        var end: Int
+    }
+
+    /// One quoted value: raw content `[start, end)` (escapes still in place) and the index
+    /// after its closing quote.
+    struct Quoted {
+        var start: Int
+        var end: Int
+        var hasEscapes: Bool
+        var next: Int { end + 1 }
+    }
+
+    // MARK: - Rule 2: quoted values
+
+    /// The quoted value opening at `open` (a `"`), or nil when it is never closed.
+    func quoted(openingAt open: Int) -> Quoted? {
+        var index = open + 1
+        var hasEscapes = false
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                return Quoted(start: open + 1, end: index, hasEscapes: hasEscapes)
+            case UInt8(ascii: "\\"):
+                hasEscapes = true
+                index += 2
+            default:
+                index += 1
+            }
+        }
+        return nil
+    }
+
+    /// Calls `body` with the text of a quoted value (unescaped into scratch memory if needed).
+    func withText<R>(of value: Quoted, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let raw = UnsafeBufferPointer(rebasing: bytes[value.start..<value.end])
+        guard value.hasEscapes else { return body(raw) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: raw.count) { scratch in
+            var written = 0
+            var index = 0
+            while index < raw.count {
+                let byte = raw[index]
+                if byte == UInt8(ascii: "\\"), index + 1 < raw.count,
+                    raw[index + 1] == UInt8(ascii: "\"") || raw[index + 1] == UInt8(ascii: "\\")
+                {
+                    scratch[written] = raw[index + 1]
+                    index += 2
+                } else {
+                    scratch[written] = byte
+                    index += 1
+                }
+                written += 1
+            }
+            return body(UnsafeBufferPointer(rebasing: scratch[0..<written]))
+        }
+    }
+
+    func string(of value: Quoted) -> String {
+        withText(of: value) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    // MARK: - Rule 3: request
+
+    /// Finds the first quoted value shaped `METHOD TARGET [PROTOCOL]` and calls `body` with it;
+    /// nil when there is none.
+    func withRequest<R>(_ body: (Request) -> R) -> R? {
+        var index = 0
+        while index < bytes.count {
+            guard bytes[index] == UInt8(ascii: "\"") else {
+                index += 1
+                continue
+            }
+            guard let value = quoted(openingAt: index) else { return nil }
+            let result: R? = withText(of: value) { text in
+                guard let path = AccessLine.requestPath(text) else { return nil }
+                return body(Request(path: path, end: value.next))
+            }
+            if let result { return result }
+            index = value.next
+        }
+        return nil
+    }
+
+    /// The path of a `METHOD TARGET` or `METHOD TARGET PROTOCOL` text, or nil for any other text.
+    /// METHOD is one or more `A`–`Z`; parts are separated by single spaces and never empty.
+    static func requestPath(_ text: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        var index = 0
+        while index < text.count, text[index] &- UInt8(ascii: "A") < 26 { index += 1 }
+        guard index > 0, index < text.count, text[index] == UInt8(ascii: " ") else { return nil }
+        index += 1
+        let targetStart = index
+        while index < text.count, text[index] != UInt8(ascii: " ") { index += 1 }
+        let targetEnd = index
+        guard targetEnd > targetStart else { return nil }
+        if index < text.count {  // " PROTOCOL": one non-empty token, nothing after it
+            index += 1
+            let protocolStart = index
+            while index < text.count, text[index] != UInt8(ascii: " ") { index += 1 }
+            guard index > protocolStart, index == text.count else { return nil }
+        }
+        var pathEnd = targetStart
+        while pathEnd < targetEnd, text[pathEnd] != UInt8(ascii: "?"), text[pathEnd] != UInt8(ascii: "#") {
+            pathEnd += 1
+        }
+        return UnsafeBufferPointer(rebasing: text[targetStart..<pathEnd])
+    }
+
+    // MARK: - Rules 4 and 5: status code and user agent
+
+    /// Status (rule 4) and user agent (rule 5), read after the request's closing quote.
+    func statusAndUserAgent(after requestEnd: Int) -> (status: Int16?, userAgent: String?) {
+        var index = requestEnd
+        guard skipSpaces(&index) else { return (nil, nil) }
+        let digitsStart = index
+        var value = 0
+        while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 {
+            if index - digitsStart < 4 { value = value * 10 + Int(bytes[index] &- UInt8(ascii: "0")) }
+            index += 1
+        }
+        let digitCount = index - digitsStart
+        guard digitCount > 0 else { return (nil, nil) }
+        // The status must be a whole token: "200abc" is not a status.
+        guard index == bytes.count || bytes[index] == UInt8(ascii: " ") else { return (nil, nil) }
+        let status: Int16? = digitCount <= 3 && (100...599).contains(value) ? Int16(value) : nil
+        return (status, userAgent(afterStatus: index))
+    }
+
+    /// `spaces bytes spaces "referer" spaces "user agent"`; nil when the shape does not match.
+    private func userAgent(afterStatus start: Int) -> String? {
+        var index = start
+        guard skipSpaces(&index) else { return nil }
+        // bytes token: digits, or a single "-"
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") {
+            index += 1
+        } else {
+            let digitsStart = index
+            while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
+            guard index > digitsStart else { return nil }
+        }
+        guard skipSpaces(&index), index < bytes.count, bytes[index] == UInt8(ascii: "\""),
+            let referer = quoted(openingAt: index)
+        else { return nil }
+        index = referer.next
+        guard skipSpaces(&index), index < bytes.count, bytes[index] == UInt8(ascii: "\""),
+            let agent = quoted(openingAt: index)
+        else { return nil }
+        return string(of: agent)
+    }
+
+    /// Skips one or more spaces; false when there was none.
+    private func skipSpaces(_ index: inout Int) -> Bool {
+        let start = index
+        while index < bytes.count, bytes[index] == UInt8(ascii: " ") { index += 1 }
+        return index > start
+    }
+
+    // MARK: - Rule 6: user and org_id
+
+    /// The token after `label` where the label starts the line or follows a space, up to the
+    /// next space; nil when missing, empty or `-`.
+    func labeledToken(_ label: StaticString) -> String? {
+        var searchFrom = 0
+        while let labelStart = firstIndex(of: label, from: searchFrom) {
+            searchFrom = labelStart + 1
+            guard labelStart == 0 || bytes[labelStart - 1] == UInt8(ascii: " ") else { continue }
+            let tokenStart = labelStart + label.utf8CodeUnitCount
+            var tokenEnd = tokenStart
+            while tokenEnd < bytes.count, bytes[tokenEnd] != UInt8(ascii: " ") { tokenEnd += 1 }
+            return AccessLine.nonPlaceholder(UnsafeBufferPointer(rebasing: bytes[tokenStart..<tokenEnd]))
+        }
+        return nil
+    }
+
+    // MARK: - Rule 7: x_forwarded_for
+
+    /// First comma-separated element of the quoted value right after `x_forwarded_for:`,
+    /// trimmed of spaces; nil when missing, not quoted, empty or `-`.
+    func forwardedFor() -> String? {
+        let label: StaticString = "x_forwarded_for:"
+        guard let labelStart = firstIndex(of: label, from: 0) else { return nil }
+        let open = labelStart + label.utf8CodeUnitCount
+        guard open < bytes.count, bytes[open] == UInt8(ascii: "\""), let value = quoted(openingAt: open) else {
+            return nil
+        }
+        return withText(of: value) { text in
+            var start = 0
+            var end = 0
+            while end < text.count, text[end] != UInt8(ascii: ",") { end += 1 }
+            while start < end, text[start] == UInt8(ascii: " ") { start += 1 }
+            while end > start, text[end - 1] == UInt8(ascii: " ") { end -= 1 }
+            return AccessLine.nonPlaceholder(UnsafeBufferPointer(rebasing: text[start..<end]))
+        }
+    }
+
+    // MARK: - Rule 9: django warnings
+
+    var containsDjangoWarning: Bool { firstIndex(of: "django.request:WARNING", from: 0) != nil }
+
+    // MARK: - Helpers
+
+    /// `-` and empty mean "no value" in gunicorn's format.
+    static func nonPlaceholder(_ token: UnsafeBufferPointer<UInt8>) -> String? {
+        if token.isEmpty || (token.count == 1 && token[0] == UInt8(ascii: "-")) { return nil }
+        return String(decoding: token, as: UTF8.self)
+    }
+
+    /// Index of the first occurrence of `needle` at or after `from`.
+    func firstIndex(of needle: StaticString, from: Int) -> Int? {
+        let needleCount = needle.utf8CodeUnitCount
+        let needleBytes = needle.utf8Start
+        guard needleCount > 0, bytes.count >= needleCount else { return nil }
+        guard let base = bytes.baseAddress else { return nil }
+        let first = needleBytes[0]
+        var index = from
+        let last = bytes.count - needleCount
+        outer: while index <= last {
+            // memchr finds candidate first bytes; the rest is compared in place.
+            guard let candidate = ByteSearch.index(of: first, in: base, from: index, end: last + 1) else { return nil }
+            for offset in 1..<needleCount where base[candidate + offset] != needleBytes[offset] {
+                index = candidate + 1
+                continue outer
+            }
+            return candidate
+        }
+        return nil
+    }
+}

@@ -1,2 +1,0 @@
-// Placeholder: replaced by the AccessLog module.
-enum AccessLogModule {}

@@ -1,0 +1,129 @@
+/// Turns one Insights result row into an access-log row, exactly per design.md §2.
+///
+/// Order of the rules (the first that applies decides):
+/// 1. the access line is extracted from `@message` (rule 1);
+/// 2. a line containing `django.request:WARNING` is skipped (`.djangoWarning`);
+/// 3. a line without a `METHOD TARGET [PROTOCOL]` quoted value is skipped (`.noRequest`);
+/// 4. `--exclude-paths` then `--filter-paths` (`.excluded`, `.notIncluded`);
+/// 5. a path that is not `/api/pypi/<domain>/<distribution>/simple/<package>/?` is skipped
+///    (`.pathNotPyPI`);
+/// 6. only a row that survived all skip rules can be `malformed`: when neither `@timestamp`
+///    nor the access line's `[dd/Mon/yyyy:HH:MM:SS ±hhmm]` is readable.
+///
+/// A missing `@ptr` is not an error: the row is kept with `ptr == ""` (it only breaks sort
+/// ties). A missing `@message` behaves as an empty line (hence `.noRequest`).
+public struct AccessLogParser: Sendable {
+    public var filter: PathFilter
+
+    public init(filter: PathFilter = .seedDefault) {
+        self.filter = filter
+    }
+
+    public func parse(_ row: InsightsRow) -> RowOutcome {
+        var message = row.message ?? ""
+        return message.withUTF8 { messageBytes in
+            AccessLogParser.withAccessLine(of: messageBytes) { line in
+                parse(line: AccessLine(bytes: line), row: row)
+            }
+        }
+    }
+
+    private func parse(line: AccessLine, row: InsightsRow) -> RowOutcome {
+        if line.containsDjangoWarning { return .skipped(.djangoWarning) }
+        let outcome: RowOutcome? = line.withRequest { request in
+            if let reason = filter.skipReason(forPath: request.path) { return .skipped(reason) }
+            guard let simplePath = PyPISimplePath(request.path) else { return .skipped(.pathNotPyPI) }
+            guard let timestamp = Self.timestampNanos(row.timestamp, line: line) else {
+                return .malformed(Self.timestampProblem(row.timestamp))
+            }
+            let (status, userAgent) = line.statusAndUserAgent(after: request.end)
+            return .kept(
+                AccessLogRow(
+                    timestampNanos: timestamp,
+                    message: row.message ?? "",
+                    user: line.labeledToken("user:"),
+                    orgID: line.labeledToken("org_id:"),
+                    domain: simplePath.domain,
+                    distribution: simplePath.distribution,
+                    package: simplePath.package,
+                    statusCode: status,
+                    userAgent: userAgent,
+                    xForwardedFor: line.forwardedFor(),
+                    ptr: row.ptr ?? ""))
+        }
+        return outcome ?? .skipped(.noRequest)
+    }
+
+    // MARK: - Rule 10: timestamp
+
+    private static func timestampNanos(_ timestamp: String?, line: AccessLine) -> Int64? {
+        if let timestamp, let nanos = InsightsTimestamp.parseNanos(timestamp) { return nanos }
+        return InsightsTimestamp.parseAccessLineNanos(line.bytes)
+    }
+
+    private static func timestampProblem(_ timestamp: String?) -> String {
+        guard let timestamp else { return "no @timestamp and no [dd/Mon/yyyy:HH:MM:SS ±hhmm] in the line" }
+        let shown = timestamp.count > 64 ? String(timestamp.prefix(64)) + "…" : timestamp
+        return "unreadable @timestamp \"\(shown)\" and no [dd/Mon/yyyy:HH:MM:SS ±hhmm] in the line"
+    }
+
+    // MARK: - Rule 1: access line
+
+    /// Calls `body` with the access line of `message`: the string member `message` of a JSON
+    /// object, else its string member `log`, else `message` itself; trailing `\r`/`\n` dropped.
+    /// "JSON object" means the whole `@message` is one valid JSON object (surrounding
+    /// whitespace allowed); anything else is plain text. Repeated members: the last wins, as
+    /// with Python's `json.loads` (so a later non-string `message` falls back to `log`).
+    static func withAccessLine<R>(of message: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        // Cheap pre-check: a JSON object starts with "{" after optional whitespace.
+        var first = 0
+        while first < message.count, message[first] == 0x20 || message[first] == 0x09
+            || message[first] == 0x0A || message[first] == 0x0D
+        {
+            first += 1
+        }
+        guard first < message.count, message[first] == UInt8(ascii: "{") else { return body(trimmingLineEnd(message)) }
+        // The unescaped member is never longer than the message it comes from.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: message.count) { scratch in
+            guard let length = unwrapLine(message, into: scratch.baseAddress!) else {
+                return body(trimmingLineEnd(message))
+            }
+            return body(trimmingLineEnd(UnsafeBufferPointer(rebasing: scratch[0..<length])))
+        }
+    }
+
+    /// Unescapes the `message` (else `log`) string member of a JSON-object `@message` into
+    /// `output` and returns its length; nil when `@message` is not such an object.
+    private static func unwrapLine(_ message: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<UInt8>) -> Int? {
+        var reader = JSONReader(message)
+        var messageLength: Int?
+        var logMember: JSONStringSpan?
+        do throws(InsightsJSONError) {
+            try reader.beginObject()
+            var firstMember = true
+            while let key = try reader.nextKey(first: &firstMember) {
+                if reader.spanEquals(key, "message") {
+                    // Unescaped while it is validated: one pass over the longest member.
+                    messageLength = reader.peek() == UInt8(ascii: "\"") ? try reader.scanString(unescapingInto: output) : nil
+                    if messageLength == nil { try reader.skipValue() }
+                } else if reader.spanEquals(key, "log") {
+                    logMember = try reader.stringOrSkip()
+                } else {
+                    try reader.skipValue()
+                }
+            }
+            try reader.expectEnd()
+        } catch {
+            return nil
+        }
+        if let messageLength { return messageLength }
+        guard let logMember, let base = message.baseAddress else { return nil }
+        return JSONReader.unescape(UnsafeBufferPointer(start: base + logMember.start, count: logMember.rawCount), into: output)
+    }
+
+    private static func trimmingLineEnd(_ line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var end = line.count
+        while end > 0, line[end - 1] == 0x0A || line[end - 1] == 0x0D { end -= 1 }
+        return UnsafeBufferPointer(rebasing: line[0..<end])
+    }
+}

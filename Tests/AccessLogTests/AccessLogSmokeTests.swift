@@ -1,4 +1,0 @@
-import Testing
-@testable import AccessLog
-
-@Test func AccessLogModuleLoads() { #expect(Bool(true)) }

@@ -8,8 +8,20 @@
 //     and the page header.
 //
 // A chunk is either entirely dictionary-encoded or entirely PLAIN, never a mix: the row group is
-// already buffered, so the choice is made up front (some readers, e.g. fastparquet, misread chunks
-// that fall back from dictionary to PLAIN half-way).
+// already buffered, so the choice is made up front. fastparquet (with pyarrow strings) even
+// misreads a *file* whose string column has dictionary chunks in some row groups and PLAIN chunks
+// with values in others (the PLAIN rows come back null), so the file writer makes the choice once
+// per column and passes it in as a `DictionaryPolicy` for the later row groups.
+
+/// How the dictionary-or-PLAIN choice is made for one chunk.
+enum DictionaryPolicy: Sendable {
+    /// Dictionary if it fits the byte limit and is smaller than PLAIN.
+    case automatic
+    /// Dictionary whatever its size (the column already uses dictionaries in this file).
+    case always
+    /// PLAIN (the column already uses PLAIN in this file, or dictionaries are disabled).
+    case never
+}
 
 /// The rows of one data page and where its values start among the chunk's non-null values.
 struct PageSlice: Sendable, Equatable {
@@ -43,13 +55,14 @@ struct EncodedPage: Sendable {
 enum ColumnChunkEncoder {
     // MARK: Step 1: plan
 
-    static func plan(column: ColumnData, kind: ParquetColumnKind, rows: Range<Int>, options: ParquetWriterOptions) -> ColumnChunkPlan {
+    static func plan(column: ColumnData, kind: ParquetColumnKind, rows: Range<Int>, policy: DictionaryPolicy, options: ParquetWriterOptions) -> ColumnChunkPlan {
         let levels = column.definitionLevels
         let nonNullCount = levels.withUnsafeBufferPointer { countPresent($0, rows) }
         let statistics: ParquetStatistics
         let plainSize: Int
         var dictionary: DictionaryEncoded?
-        let dictionaryWanted = options.dictionaryByteLimit > 0 && nonNullCount > 0
+        let dictionaryWanted = policy != .never && nonNullCount > 0
+        let dictionaryLimit = policy == .always ? Int.max : options.dictionaryByteLimit
         switch column {
         case .int64(let c):
             statistics = c.values.withUnsafeBufferPointer { values in
@@ -57,7 +70,7 @@ enum ColumnChunkEncoder {
             }
             plainSize = nonNullCount * 8
             if dictionaryWanted {
-                dictionary = DictionaryBuilder.encodeFixedWidth(c.values, levels: levels, rows: rows, nonNullCount: nonNullCount, byteLimit: options.dictionaryByteLimit)
+                dictionary = DictionaryBuilder.encodeFixedWidth(c.values, levels: levels, rows: rows, nonNullCount: nonNullCount, byteLimit: dictionaryLimit)
             }
         case .int32(let c):
             statistics = c.values.withUnsafeBufferPointer { values in
@@ -65,7 +78,7 @@ enum ColumnChunkEncoder {
             }
             plainSize = nonNullCount * 4
             if dictionaryWanted {
-                dictionary = DictionaryBuilder.encodeFixedWidth(c.values, levels: levels, rows: rows, nonNullCount: nonNullCount, byteLimit: options.dictionaryByteLimit)
+                dictionary = DictionaryBuilder.encodeFixedWidth(c.values, levels: levels, rows: rows, nonNullCount: nonNullCount, byteLimit: dictionaryLimit)
             }
         case .string(let c):
             statistics = ColumnStatistics.strings(c, rows: rows, nonNullCount: nonNullCount)
@@ -73,11 +86,11 @@ enum ColumnChunkEncoder {
                 levels.withUnsafeBufferPointer { PlainEncoding.byteArraysSize(offsets: offsets, levels: $0, rows: rows, nonNullCount: nonNullCount) }
             }
             if dictionaryWanted {
-                dictionary = DictionaryBuilder.encodeStrings(c, rows: rows, nonNullCount: nonNullCount, byteLimit: options.dictionaryByteLimit)
+                dictionary = DictionaryBuilder.encodeStrings(c, rows: rows, nonNullCount: nonNullCount, byteLimit: dictionaryLimit)
             }
         }
         // Keep the dictionary only if it pays off: dictionary page + packed indices < PLAIN values.
-        if let d = dictionary, d.pageBody.count + (nonNullCount * d.bitWidth + 7) / 8 >= plainSize {
+        if policy == .automatic, let d = dictionary, d.pageBody.count + (nonNullCount * d.bitWidth + 7) / 8 >= plainSize {
             dictionary = nil
         }
         let pages = cutPages(column: column, rows: rows, dictionaryBitWidth: dictionary?.bitWidth, pageByteLimit: options.dataPageByteLimit)

@@ -67,6 +67,10 @@ public final class ParquetFileWriter {
     private var pending: [ColumnData]
     private var pendingRows = 0
     private var pendingBytes = 0
+    /// Per column: whether its chunks are dictionary-encoded, fixed by the first chunk that holds
+    /// a value (nil until then). Keeps every chunk of a column in a file on the same side, which
+    /// fastparquet needs; all-null chunks are PLAIN without values and harmless either way.
+    private var usesDictionary: [Bool?]
 
     /// Writes to `output`; the caller flushes/syncs/closes a file output after `close()`.
     public init(output: any ParquetOutput, schema: ParquetSchema, options: ParquetWriterOptions) throws(ParquetError) {
@@ -75,6 +79,7 @@ public final class ParquetFileWriter {
         self.schema = schema
         self.options = options
         self.pending = schema.columns.map { ColumnData.empty(for: $0.kind) }
+        self.usesDictionary = Array(repeating: nil, count: schema.columns.count)
         try start()
     }
 
@@ -87,6 +92,7 @@ public final class ParquetFileWriter {
         self.schema = schema
         self.options = options
         self.pending = schema.columns.map { ColumnData.empty(for: $0.kind) }
+        self.usesDictionary = Array(repeating: nil, count: schema.columns.count)
         try start()
     }
 
@@ -200,8 +206,18 @@ public final class ParquetFileWriter {
     private func writeRowGroup(_ columns: [ColumnData], _ rows: Range<Int>) throws(ParquetError) {
         let kinds = schema.columns.map(\.kind)
         let options = self.options
+        let policies = usesDictionary.map { decided -> DictionaryPolicy in
+            switch decided {
+            case nil: options.dictionaryByteLimit > 0 ? .automatic : .never
+            case true?: .always
+            case false?: .never
+            }
+        }
         let plans = try ConcurrentMap.map(columns.count) { (index) throws(ParquetError) in
-            ColumnChunkEncoder.plan(column: columns[index], kind: kinds[index], rows: rows, options: options)
+            ColumnChunkEncoder.plan(column: columns[index], kind: kinds[index], rows: rows, policy: policies[index], options: options)
+        }
+        for (index, plan) in plans.enumerated() where usesDictionary[index] == nil && plan.nonNullCount > 0 {
+            usesDictionary[index] = plan.dictionary != nil
         }
         // One task per page of every column, so a dominant column still spreads over all cores.
         var tasks: [(column: Int, page: Int)] = []

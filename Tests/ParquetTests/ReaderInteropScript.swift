@@ -91,7 +91,93 @@ def stat_value(v):
     return v
 
 
+def read_varint(buf, pos):
+    shift = result = 0
+    while True:
+        b = buf[pos]
+        pos += 1
+        result |= (b & 0x7F) << shift
+        shift += 7
+        if b < 0x80:
+            return result, pos
+
+
+def unzigzag(n):
+    return (n >> 1) ^ -(n & 1)
+
+
+def parse_value(buf, pos, t):
+    """An independent Thrift compact-protocol reader, enough for page headers."""
+    if t == 1:
+        return True, pos
+    if t == 2:
+        return False, pos
+    if t == 3:
+        return buf[pos], pos + 1
+    if t in (4, 5, 6):
+        n, pos = read_varint(buf, pos)
+        return unzigzag(n), pos
+    if t == 7:
+        return buf[pos:pos + 8], pos + 8
+    if t == 8:
+        n, pos = read_varint(buf, pos)
+        return buf[pos:pos + n], pos + n
+    if t in (9, 10):
+        header = buf[pos]
+        pos += 1
+        size, et = header >> 4, header & 0x0F
+        if size == 15:
+            size, pos = read_varint(buf, pos)
+        items = []
+        for _ in range(size):
+            if et in (1, 2):
+                items.append(buf[pos] == 1)
+                pos += 1
+            else:
+                v, pos = parse_value(buf, pos, et)
+                items.append(v)
+        return items, pos
+    if t == 12:
+        return parse_struct(buf, pos)
+    raise ValueError("unsupported compact type %d" % t)
+
+
+def parse_struct(buf, pos):
+    fields, last = {}, 0
+    while True:
+        b = buf[pos]
+        pos += 1
+        if b == 0:
+            return fields, pos
+        t, delta = b & 0x0F, b >> 4
+        if delta == 0:
+            n, pos = read_varint(buf, pos)
+            fid = unzigzag(n)
+        else:
+            fid = last + delta
+        last = fid
+        fields[fid], pos = parse_value(buf, pos, t)
+
+
+def page_list(data, col):
+    """[page_type, encoding] for every page of a column chunk, walked from its first page."""
+    start = col.dictionary_page_offset if col.has_dictionary_page else col.data_page_offset
+    end = start + col.total_compressed_size
+    pos, pages = start, []
+    while pos < end:
+        header, pos = parse_struct(data, pos)
+        page_type = header[1]
+        detail = header.get(5) or header.get(7) or {}
+        pages.append([page_type, detail.get(2)])
+        pos += header[3]
+    if pos != end:
+        raise ValueError("pages overrun the chunk")
+    return pages
+
+
 def metadata(path):
+    with open(path, "rb") as fh:
+        data = fh.read()
     f = pq.ParquetFile(path)
     md = f.metadata
     groups = []
@@ -107,6 +193,7 @@ def metadata(path):
                 "encodings": list(col.encodings),
                 "has_dictionary_page": col.has_dictionary_page,
                 "num_values": col.num_values,
+                "pages": page_list(data, col),
                 "null_count": st.null_count if st is not None and st.has_null_count else None,
                 "has_min_max": bool(st is not None and st.has_min_max),
                 "min": stat_value(st.min_raw) if st is not None and st.has_min_max else None,

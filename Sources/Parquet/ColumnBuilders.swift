@@ -1,0 +1,215 @@
+// Columnar buffers that are cheap to fill one row at a time.
+//
+// Every builder keeps one definition level per row (1 = value present, 0 = null): that array is
+// exactly what the data pages store for an OPTIONAL flat column, so nulls cost one byte and no
+// branch-heavy bitmap work. Null rows still take a slot in the value array (0) for fixed-width
+// kinds, so row i's value is at index i.
+
+/// INT64 values (timestamps in nanoseconds since the epoch).
+public struct Int64ColumnBuilder: Sendable {
+    public private(set) var values: [Int64] = []
+    public private(set) var definitionLevels: [UInt8] = []
+
+    public init(reservingCapacity capacity: Int = 0) {
+        values.reserveCapacity(capacity)
+        definitionLevels.reserveCapacity(capacity)
+    }
+
+    public var count: Int { values.count }
+
+    public mutating func append(_ value: Int64?) {
+        values.append(value ?? 0)
+        definitionLevels.append(value == nil ? 0 : 1)
+    }
+
+    public mutating func appendNull() { append(nil) }
+
+    mutating func append(rowsOf other: Int64ColumnBuilder, _ rows: Range<Int>) {
+        values.append(contentsOf: other.values[rows])
+        definitionLevels.append(contentsOf: other.definitionLevels[rows])
+    }
+
+    mutating func removeAll() {
+        values.removeAll(keepingCapacity: true)
+        definitionLevels.removeAll(keepingCapacity: true)
+    }
+}
+
+/// INT32 values; used for int16 columns (Parquet stores INTEGER(16) as INT32).
+public struct Int32ColumnBuilder: Sendable {
+    public private(set) var values: [Int32] = []
+    public private(set) var definitionLevels: [UInt8] = []
+
+    public init(reservingCapacity capacity: Int = 0) {
+        values.reserveCapacity(capacity)
+        definitionLevels.reserveCapacity(capacity)
+    }
+
+    public var count: Int { values.count }
+
+    public mutating func append(_ value: Int16?) {
+        values.append(Int32(value ?? 0))
+        definitionLevels.append(value == nil ? 0 : 1)
+    }
+
+    public mutating func appendNull() { append(nil) }
+
+    mutating func append(rowsOf other: Int32ColumnBuilder, _ rows: Range<Int>) {
+        values.append(contentsOf: other.values[rows])
+        definitionLevels.append(contentsOf: other.definitionLevels[rows])
+    }
+
+    mutating func removeAll() {
+        values.removeAll(keepingCapacity: true)
+        definitionLevels.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Byte strings (UTF-8 text): all values back to back in `bytes`, row i is
+/// `bytes[offsets[i]..<offsets[i+1]]`. A null row is an empty range with definition level 0.
+public struct StringColumnBuilder: Sendable {
+    public private(set) var bytes: [UInt8] = []
+    public private(set) var offsets: [Int] = [0]
+    public private(set) var definitionLevels: [UInt8] = []
+
+    public init(reservingCapacity capacity: Int = 0, bytesCapacity: Int = 0) {
+        offsets.reserveCapacity(capacity + 1)
+        definitionLevels.reserveCapacity(capacity)
+        bytes.reserveCapacity(bytesCapacity)
+    }
+
+    public var count: Int { definitionLevels.count }
+
+    public mutating func append(_ value: String?) {
+        guard var value else { return appendNull() }
+        // Native Swift strings are contiguous UTF-8; bridged ones are made so once.
+        if value.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+            value.makeContiguousUTF8()
+            value.utf8.withContiguousStorageIfAvailable { bytes.append(contentsOf: $0) }
+        }
+        offsets.append(bytes.count)
+        definitionLevels.append(1)
+    }
+
+    /// Appends raw bytes (expected to be UTF-8 for STRING columns).
+    public mutating func append(utf8 value: some Collection<UInt8>) {
+        bytes.append(contentsOf: value)
+        offsets.append(bytes.count)
+        definitionLevels.append(1)
+    }
+
+    public mutating func appendNull() {
+        offsets.append(bytes.count)
+        definitionLevels.append(0)
+    }
+
+    mutating func append(rowsOf other: StringColumnBuilder, _ rows: Range<Int>) {
+        let start = other.offsets[rows.lowerBound]
+        let end = other.offsets[rows.upperBound]
+        let shift = bytes.count - start
+        bytes.append(contentsOf: other.bytes[start..<end])
+        offsets.append(contentsOf: other.offsets[(rows.lowerBound + 1)...rows.upperBound].lazy.map { $0 + shift })
+        definitionLevels.append(contentsOf: other.definitionLevels[rows])
+    }
+
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        offsets.removeAll(keepingCapacity: true)
+        offsets.append(0)
+        definitionLevels.removeAll(keepingCapacity: true)
+    }
+}
+
+/// One column of a batch, in the builder that matches its kind.
+public enum ColumnData: Sendable {
+    case int64(Int64ColumnBuilder)
+    case int32(Int32ColumnBuilder)
+    case string(StringColumnBuilder)
+
+    public var count: Int {
+        switch self {
+        case .int64(let c): c.count
+        case .int32(let c): c.count
+        case .string(let c): c.count
+        }
+    }
+
+    func matches(_ kind: ParquetColumnKind) -> Bool {
+        switch (self, kind) {
+        case (.int64, .timestampNanos), (.int32, .int16), (.string, .string): true
+        default: false
+        }
+    }
+
+    static func empty(for kind: ParquetColumnKind) -> ColumnData {
+        switch kind {
+        case .timestampNanos: .int64(Int64ColumnBuilder())
+        case .int16: .int32(Int32ColumnBuilder())
+        case .string: .string(StringColumnBuilder())
+        }
+    }
+
+    /// Bytes the rows occupy in memory, used for the row-group byte limit.
+    func bufferedBytes(_ rows: Range<Int>) -> Int {
+        switch self {
+        case .int64: rows.count * 9
+        case .int32: rows.count * 5
+        case .string(let c): c.offsets[rows.upperBound] - c.offsets[rows.lowerBound] + rows.count * 9
+        }
+    }
+}
+
+/// A batch of rows in columnar form, one `ColumnData` per schema column, all of the same length.
+public struct ColumnBatch: Sendable {
+    public let columns: [ColumnData]
+    public let rowCount: Int
+
+    public init(_ columns: [ColumnData]) throws(ParquetError) {
+        let rowCount = columns.first?.count ?? 0
+        for column in columns where column.count != rowCount {
+            throw ParquetError.batchMismatch("columns of a batch have different row counts")
+        }
+        self.columns = columns
+        self.rowCount = rowCount
+    }
+}
+
+extension ColumnData {
+    /// Appends rows of a column of the same kind. `self` is emptied before the payload is
+    /// mutated so the payload's arrays stay uniquely referenced (no copy-on-write copies).
+    mutating func append(rowsOf other: ColumnData, _ rows: Range<Int>) {
+        switch (self, other) {
+        case (.int64(var mine), .int64(let theirs)):
+            self = .int64(Int64ColumnBuilder())
+            mine.append(rowsOf: theirs, rows)
+            self = .int64(mine)
+        case (.int32(var mine), .int32(let theirs)):
+            self = .int32(Int32ColumnBuilder())
+            mine.append(rowsOf: theirs, rows)
+            self = .int32(mine)
+        case (.string(var mine), .string(let theirs)):
+            self = .string(StringColumnBuilder())
+            mine.append(rowsOf: theirs, rows)
+            self = .string(mine)
+        default:
+            preconditionFailure("column kinds were validated against the schema")
+        }
+    }
+
+    mutating func removeAll() {
+        switch self {
+        case .int64(var mine):
+            self = .int64(Int64ColumnBuilder())
+            mine.removeAll()
+            self = .int64(mine)
+        case .int32(var mine):
+            self = .int32(Int32ColumnBuilder())
+            mine.removeAll()
+            self = .int32(mine)
+        case .string(var mine):
+            self = .string(StringColumnBuilder())
+            mine.removeAll()
+            self = .string(mine)
+        }
+    }
+}

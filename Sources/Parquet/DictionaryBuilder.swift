@@ -1,0 +1,183 @@
+// Dictionary building for RLE_DICTIONARY column chunks.
+//
+// The dictionary is kept directly in its PLAIN page form, and an open-addressing hash table maps
+// a value to its entry index. Slots store `tag << 32 | (index + 1)` (tag = upper hash bits), so most probes are settled by
+// comparing hashes, and 0 means empty. Building stops (returns nil) as soon as the dictionary page
+// would exceed the byte limit: the caller then writes the whole chunk PLAIN.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The outcome of dictionary-encoding one column chunk.
+struct DictionaryEncoded: Sendable {
+    /// The dictionary page body (PLAIN-encoded entries).
+    var pageBody: [UInt8]
+    var entryCount: Int
+    /// One index per non-null value, in row order.
+    var indices: [UInt32]
+
+    /// Bit width of the indices (at least 1: some readers mishandle width 0).
+    var bitWidth: Int { max(1, RLEBitPackedHybrid.bitWidth(forMaxValue: UInt64(max(entryCount - 1, 0)))) }
+}
+
+enum ValueHash {
+    /// A fast non-cryptographic hash of a byte string (8 bytes per step, multiply-xorshift mixing).
+    @inline(__always)
+    static func hash(_ p: UnsafeRawPointer, _ count: Int) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
+        var i = 0
+        while i + 8 <= count {
+            h = mix(h ^ p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            i += 8
+        }
+        if i < count {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < count {
+                tail |= UInt64(p.load(fromByteOffset: i, as: UInt8.self)) << shift
+                shift += 8
+                i += 1
+            }
+            h = mix(h ^ tail)
+        }
+        return mix(h)
+    }
+
+    @inline(__always)
+    static func mix(_ value: UInt64) -> UInt64 {
+        var x = value &* 0xBF58_476D_1CE4_E5B9
+        x ^= x >> 31
+        x = x &* 0x94D0_49BB_1331_11EB
+        x ^= x >> 29
+        return x
+    }
+}
+
+enum DictionaryBuilder {
+    /// Dictionary-encodes the non-null strings of `rows`, or returns nil when the dictionary page
+    /// would grow beyond `byteLimit`.
+    static func encodeStrings(_ column: StringColumnBuilder, rows: Range<Int>, nonNullCount: Int, byteLimit: Int) -> DictionaryEncoded? {
+        var page: [UInt8] = []
+        page.reserveCapacity(min(byteLimit, 1 << 16))
+        var entryStart: [Int] = []   // offset of each entry's bytes inside `page`
+        var slots = [UInt64](repeating: 0, count: 1024)
+        var mask = slots.count - 1
+        var indices = [UInt32](repeating: 0, count: nonNullCount)
+        var written = 0
+
+        let completed = column.bytes.withUnsafeBytes { bytes in
+            column.offsets.withUnsafeBufferPointer { offsets in
+                column.definitionLevels.withUnsafeBufferPointer { levels in
+                    indices.withUnsafeMutableBufferPointer { out in
+                        for row in rows where levels[row] != 0 {
+                            let begin = offsets[row]
+                            let length = offsets[row + 1] - begin
+                            let value = bytes.baseAddress.map { $0 + begin } ?? UnsafeRawPointer(bitPattern: 1)!
+                            let h = ValueHash.hash(value, length)
+                            let tag = h >> 32
+                            var slot = homeSlot(tag, mask)
+                            var found: UInt32? = nil
+                            while slots[slot] != 0 {
+                                let entry = slots[slot]
+                                if entry >> 32 == tag {
+                                    let index = Int(entry & 0xFFFF_FFFF) - 1
+                                    let start = entryStart[index]
+                                    let entryLength = Int(page.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: start - 4, as: UInt32.self) })
+                                    if entryLength == length
+                                        && page.withUnsafeBytes({ memcmp($0.baseAddress! + start, value, length) == 0 }) {
+                                        found = UInt32(index)
+                                        break
+                                    }
+                                }
+                                slot = (slot + 1) & mask
+                            }
+                            if let found {
+                                out[written] = found
+                            } else {
+                                if page.count + 4 + length > byteLimit { return false }
+                                let index = entryStart.count
+                                withUnsafeBytes(of: UInt32(length).littleEndian) { page.append(contentsOf: $0) }
+                                entryStart.append(page.count)
+                                page.append(contentsOf: UnsafeRawBufferPointer(start: value, count: length))
+                                slots[slot] = tag << 32 | UInt64(index + 1)
+                                out[written] = UInt32(index)
+                                if entryStart.count * 2 > slots.count { grow(&slots, &mask) }
+                            }
+                            written += 1
+                        }
+                        return true
+                    }
+                }
+            }
+        }
+        guard completed else { return nil }
+        return DictionaryEncoded(pageBody: page, entryCount: entryStart.count, indices: indices)
+    }
+
+    /// Dictionary-encodes the non-null fixed-width values of `rows` (same contract as strings).
+    static func encodeFixedWidth<T: FixedWidthInteger>(_ values: [T], levels: [UInt8], rows: Range<Int>, nonNullCount: Int, byteLimit: Int) -> DictionaryEncoded? {
+        var entries: [T] = []
+        var slots = [UInt64](repeating: 0, count: 1024)
+        var mask = slots.count - 1
+        var indices = [UInt32](repeating: 0, count: nonNullCount)
+        var written = 0
+        let maxEntries = byteLimit / MemoryLayout<T>.size
+
+        let completed = values.withUnsafeBufferPointer { values in
+            levels.withUnsafeBufferPointer { levels in
+                indices.withUnsafeMutableBufferPointer { out in
+                    for row in rows where levels[row] != 0 {
+                        let value = values[row]
+                        let h = ValueHash.mix(UInt64(truncatingIfNeeded: value) ^ 0x9E37_79B9_7F4A_7C15)
+                        let tag = h >> 32
+                        var slot = homeSlot(tag, mask)
+                        var found: UInt32? = nil
+                        while slots[slot] != 0 {
+                            let index = Int(slots[slot] & 0xFFFF_FFFF) - 1
+                            if entries[index] == value { found = UInt32(index); break }
+                            slot = (slot + 1) & mask
+                        }
+                        if let found {
+                            out[written] = found
+                        } else {
+                            if entries.count >= maxEntries { return false }
+                            let index = entries.count
+                            entries.append(value)
+                            slots[slot] = tag << 32 | UInt64(index + 1)
+                            out[written] = UInt32(index)
+                            if entries.count * 2 > slots.count { grow(&slots, &mask) }
+                        }
+                        written += 1
+                    }
+                    return true
+                }
+            }
+        }
+        guard completed else { return nil }
+        var page = [UInt8]()
+        page.reserveCapacity(entries.count * MemoryLayout<T>.size)
+        for entry in entries { withUnsafeBytes(of: entry.littleEndian) { page.append(contentsOf: $0) } }
+        return DictionaryEncoded(pageBody: page, entryCount: entries.count, indices: indices)
+    }
+
+    /// The first slot to probe for a value whose tag (upper 32 hash bits) is `tag`. Only the tag
+    /// decides it, so the table can be rebuilt from the slots alone when it grows.
+    @inline(__always)
+    static func homeSlot(_ tag: UInt64, _ mask: Int) -> Int { Int(truncatingIfNeeded: tag) & mask }
+
+    /// Doubles the table and re-inserts every occupied slot.
+    private static func grow(_ slots: inout [UInt64], _ mask: inout Int) {
+        var bigger = [UInt64](repeating: 0, count: slots.count * 2)
+        let newMask = bigger.count - 1
+        for entry in slots where entry != 0 {
+            var slot = homeSlot(entry >> 32, newMask)
+            while bigger[slot] != 0 { slot = (slot + 1) & newMask }
+            bigger[slot] = entry
+        }
+        slots = bigger
+        mask = newMask
+    }
+}

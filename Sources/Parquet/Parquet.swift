@@ -1,4 +1,0 @@
-// Placeholder: replaced by the Parquet module.
-import CSnappy
-import CZstd
-enum ParquetModule {}

@@ -1,0 +1,67 @@
+// The public description of a file's columns: a flat list of OPTIONAL (nullable) columns.
+
+/// What a column holds. Each kind fixes the physical type and the annotations written to the file.
+public enum ParquetColumnKind: Sendable, Equatable, CaseIterable {
+    /// INT64 annotated TIMESTAMP(NANOS, isAdjustedToUTC=false); pyarrow reads `timestamp[ns]`.
+    case timestampNanos
+    /// BYTE_ARRAY annotated STRING (and ConvertedType UTF8); pyarrow reads `string`.
+    case string
+    /// INT32 annotated INTEGER(16, signed) (and ConvertedType INT_16); pyarrow reads `int16`.
+    case int16
+
+    var physicalType: ParquetPhysicalType {
+        switch self {
+        case .timestampNanos: .int64
+        case .string: .byteArray
+        case .int16: .int32
+        }
+    }
+
+    var convertedType: ParquetConvertedType? {
+        switch self {
+        case .timestampNanos: nil  // ConvertedType has no nanosecond timestamp
+        case .string: .utf8
+        case .int16: .int16
+        }
+    }
+
+    var logicalType: ParquetLogicalType {
+        switch self {
+        case .timestampNanos: .timestampNanos(isAdjustedToUTC: false)
+        case .string: .string
+        case .int16: .integer(bitWidth: 16, isSigned: true)
+        }
+    }
+}
+
+public struct ParquetColumn: Sendable, Equatable {
+    public var name: String
+    public var kind: ParquetColumnKind
+
+    public init(_ name: String, _ kind: ParquetColumnKind) {
+        self.name = name
+        self.kind = kind
+    }
+}
+
+public struct ParquetSchema: Sendable, Equatable {
+    public var columns: [ParquetColumn]
+
+    public init(_ columns: [ParquetColumn]) {
+        self.columns = columns
+    }
+
+    /// The flattened schema tree of the footer: a root group, then one leaf per column.
+    var schemaElements: [SchemaElement] {
+        var elements = [SchemaElement(name: "schema", numChildren: Int32(columns.count))]
+        for column in columns {
+            elements.append(SchemaElement(
+                type: column.kind.physicalType,
+                repetition: .optional,
+                name: column.name,
+                convertedType: column.kind.convertedType,
+                logicalType: column.kind.logicalType))
+        }
+        return elements
+    }
+}

@@ -1,0 +1,100 @@
+// Test data: columns of optional values that can be written with the Parquet writer and
+// serialized as the "expected" JSON the Python reader script compares against.
+import Foundation
+@testable import Parquet
+
+enum ExpectedColumn {
+    case timestamps([Int64?])
+    case strings([String?])
+    case int16s([Int16?])
+
+    var count: Int {
+        switch self {
+        case .timestamps(let v): v.count
+        case .strings(let v): v.count
+        case .int16s(let v): v.count
+        }
+    }
+
+    var kind: ParquetColumnKind {
+        switch self {
+        case .timestamps: .timestampNanos
+        case .strings: .string
+        case .int16s: .int16
+        }
+    }
+
+    /// Builder contents for rows `rows`.
+    func columnData(_ rows: Range<Int>) -> ColumnData {
+        switch self {
+        case .timestamps(let values):
+            var b = Int64ColumnBuilder()
+            for v in values[rows] { b.append(v) }
+            return .int64(b)
+        case .strings(let values):
+            var b = StringColumnBuilder()
+            for v in values[rows] { b.append(v) }
+            return .string(b)
+        case .int16s(let values):
+            var b = Int32ColumnBuilder()
+            for v in values[rows] { b.append(v) }
+            return .int32(b)
+        }
+    }
+
+    var jsonValues: [Any] {
+        switch self {
+        case .timestamps(let v): v.map { $0.map { NSNumber(value: $0) } ?? NSNull() }
+        case .strings(let v): v.map { $0.map { $0 as NSString } ?? NSNull() }
+        case .int16s(let v): v.map { $0.map { NSNumber(value: $0) } ?? NSNull() }
+        }
+    }
+}
+
+struct TestTable {
+    var names: [String]
+    var columns: [ExpectedColumn]
+
+    var rowCount: Int { columns.first?.count ?? 0 }
+    var schema: ParquetSchema { ParquetSchema(zip(names, columns).map { ParquetColumn($0, $1.kind) }) }
+
+    func batch(_ rows: Range<Int>) throws -> ColumnBatch {
+        try ColumnBatch(columns.map { $0.columnData(rows) })
+    }
+
+    /// Writes the table in batches of the given sizes (cycled) and returns the summary.
+    @discardableResult
+    func write(to path: String, options: ParquetWriterOptions, batchSizes: [Int] = [Int.max]) throws -> ParquetFileSummary {
+        let writer = try ParquetFileWriter(path: path, schema: schema, options: options)
+        var start = 0
+        var turn = 0
+        while start < rowCount {
+            let size = min(batchSizes[turn % batchSizes.count], rowCount - start)
+            try writer.append(batch(start..<(start + size)))
+            start += size
+            turn += 1
+        }
+        return try writer.close()
+    }
+
+    func writeExpectedJSON(to path: String) throws {
+        let document: [String: Any] = [
+            "columns": zip(names, columns).map { ["name": $0, "values": $1.jsonValues] as [String: Any] },
+        ]
+        let data = try JSONSerialization.data(withJSONObject: document)
+        try data.write(to: URL(fileURLWithPath: path))
+    }
+}
+
+/// Deterministic pseudo-random numbers (SplitMix64) so failures reproduce.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -30,6 +30,9 @@ let package = Package(
         // Release-mode throughput benchmark for AccessLog (Benchmarks/bench_accesslog.sh).
         .executableTarget(name: "accesslog-bench", dependencies: ["AccessLog"], path: "Benchmarks/bench_accesslog"),
 
+        // `make bench`: times our Parquet encoder alone (Benchmarks/bench_parquet.py drives it).
+        .executableTarget(name: "pulp-backfill-bench", dependencies: ["BackfillCore"], path: "Benchmarks/EncoderBench"),
+
         .testTarget(name: "AccessLogTests", dependencies: ["AccessLog"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet"]),
         .testTarget(name: "BackfillCoreTests", dependencies: ["BackfillCore"]),

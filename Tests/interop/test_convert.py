@@ -211,7 +211,8 @@ def assert_clean_failure(p, code, out: Path):
     if out.is_dir():
         return
     assert not out.exists(), "a failed run left an output file"
-    assert not [f for f in out.parent.iterdir() if f.name.startswith("." + out.name)], "temp file left behind"
+    if out.parent.is_dir():
+        assert not [f for f in out.parent.iterdir() if f.name.startswith("." + out.name)], "temp file left behind"
 
 
 def test_missing_input(bins, tmp_path):

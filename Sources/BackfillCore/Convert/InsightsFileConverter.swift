@@ -73,8 +73,8 @@ public struct InsightsFileConverter: Sendable {
         switch format {
         case .queryResults:
             let insightsRows: [InsightsRow]
-            do {
-                insightsRows = try bytes.withUnsafeBytes { raw throws(InsightsJSONError) in try InsightsRowDecoder.decodeQueryResults(raw) }
+            do throws(InsightsJSONError) {
+                insightsRows = try InsightsRowDecoder.decodeQueryResults(bytes)
             } catch {
                 throw .runtime("\(inputName): \(error.description)")
             }
@@ -129,10 +129,10 @@ public struct InsightsFileConverter: Sendable {
     static func parseSlice(_ slice: UnsafeRawBufferPointer, parser: AccessLogParser) -> SliceResult {
         var result = SliceResult()
         result.rows.reserveCapacity(slice.count / 600)
-        do {
+        do throws(LineError) {
             try InsightsRowDecoder.forEachLine(in: slice) { (number, line) throws(LineError) in
                 let row: InsightsRow
-                do { row = try InsightsRowDecoder.decodeLine(line) } catch { throw LineError(line: number, error: error) }
+                do throws(InsightsJSONError) { row = try InsightsRowDecoder.decodeLine(line) } catch { throw LineError(line: number, error: error) }
                 let outcome = parser.parse(row)
                 result.counts.count(outcome)
                 if case .kept(let kept) = outcome { result.rows.append(kept) }

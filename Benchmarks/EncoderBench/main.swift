@@ -1,0 +1,52 @@
+// pulp-backfill-bench encode --input rows.ndjson --output out.parquet [--repeat N]
+//
+// Times only our Parquet encoder: the rows are read, parsed and sorted first (untimed), then
+// written N times with the tool's default options; prints the best time as JSON for
+// Benchmarks/bench_parquet.py, which times pyarrow.parquet.write_table on the same rows.
+import AccessLog
+import BackfillCore
+import Foundation
+import Parquet
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("pulp-backfill-bench: \(message)\n".utf8))
+    exit(2)
+}
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+guard arguments.first == "encode" else { fail("usage: pulp-backfill-bench encode --input F --output F [--repeat N]") }
+arguments.removeFirst()
+var options: [String: String] = [:]
+while arguments.count >= 2 {
+    options[arguments.removeFirst()] = arguments.removeFirst()
+}
+guard let input = options["--input"], let output = options["--output"] else { fail("--input and --output are required") }
+let repeatCount = Int(options["--repeat"] ?? "3") ?? 3
+
+let bytes: [UInt8]
+do { bytes = try FileContents.read(input) } catch { fail(error.description) }
+let parser = AccessLogParser()
+var rows: [AccessLogRow] = []
+do {
+    try bytes.withUnsafeBytes { raw in
+        try InsightsRowDecoder.forEachLine(in: raw) { _, line in
+            if case .kept(let row) = parser.parse(try InsightsRowDecoder.decodeLine(line)) { rows.append(row) }
+        }
+    }
+} catch { fail("\(input): \(error)") }
+rows.sort(by: AccessLogRow.fileOrder)
+
+let clock = ContinuousClock()
+var best = Duration.seconds(1_000_000)
+var fileBytes: Int64 = 0
+for _ in 0..<max(1, repeatCount) {
+    let start = clock.now
+    do {
+        let writer = try ParquetFileWriter(path: output, schema: AccessLogParquet.schema,
+                                           options: AccessLogParquet.writerOptions(compression: .snappy))
+        try AccessLogParquet.append(rows, to: writer)
+        fileBytes = try writer.close().bytes
+    } catch { fail("\(output): \(error)") }
+    best = min(best, start.duration(to: clock.now))
+}
+print("{\"rows\": \(rows.count), \"seconds\": \(best.seconds), \"bytes\": \(fileBytes)}")

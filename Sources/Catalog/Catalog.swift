@@ -1,0 +1,189 @@
+import Foundation
+import GRDB
+
+/// The SQLite catalog: backfills, chunks with leases, staged rows, exported partitions.
+///
+/// Connection choice: a GRDB `DatabasePool` in WAL mode. Writes go through the pool's single
+/// writer connection (one writer at a time inside the process, serialized by GRDB), while
+/// `status`/`catalog` queries and the compactor's reads of staged rows run on reader
+/// connections without blocking the executor's commits. Other processes are handled by
+/// SQLite's locking: every write is an IMMEDIATE transaction (takes the write lock up front,
+/// so a busy timeout can always resolve contention instead of failing with a deadlock).
+public final class Catalog: Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    /// How to treat a path without a file.
+    public enum OpenMode: Sendable {
+        /// `plan`: create the catalog if there is no file yet.
+        case createIfMissing
+        /// `status`, `catalog`, `run`: the file must exist.
+        case mustExist
+    }
+
+    /// How long a connection waits for another process's write lock before failing.
+    public static let busyTimeout: TimeInterval = 30
+
+    /// Opens (and, if needed, creates or migrates) the catalog at `path`.
+    ///
+    /// Nothing is written before the file is known to be a catalog (or absent): a file that is
+    /// not SQLite, or a SQLite database of another application, is refused untouched. A new
+    /// catalog is built under a temporary name in the same directory and linked into place
+    /// only when complete, so a failure never leaves a partial file at `path`.
+    public init(path: String, mode: OpenMode, migrator: Migrator = Migrator()) throws {
+        self.path = path
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue { throw CatalogError.notACatalog(path: path, reason: "it is a directory") }
+            try Self.checkHeader(path: path, allowEmpty: mode == .createIfMissing)
+            try Self.inspectWithoutWriting(path: path, migrator: migrator)
+        } else {
+            guard mode == .createIfMissing else { throw CatalogError.missing(path: path) }
+            try Self.createAtomically(path: path, migrator: migrator)
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: Self.configuration(readonly: false))
+            try pool.barrierWriteWithoutTransaction { db in try migrator.migrate(db, path: path) }
+        } catch let error as CatalogError {
+            throw error
+        } catch {
+            throw CatalogError.sqlite(path: path, message: Self.describe(error))
+        }
+    }
+
+    static func configuration(readonly: Bool) -> Configuration {
+        var config = Configuration()
+        config.readonly = readonly
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(busyTimeout)
+        config.label = "pulp-backfill-catalog"
+        return config
+    }
+
+    /// SQLite files start with this 16-byte header; anything else is refused before SQLite sees it.
+    static let sqliteHeader = Array("SQLite format 3\u{0}".utf8)
+
+    static func checkHeader(path: String, allowEmpty: Bool) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CatalogError.sqlite(path: path, message: "cannot read the file (permission denied?)")
+        }
+        defer { try? handle.close() }
+        let head = [UInt8]((try? handle.read(upToCount: 16)) ?? Data())
+        if head.isEmpty {
+            if allowEmpty { return }
+            throw CatalogError.notACatalog(path: path, reason: "the file is empty")
+        }
+        if head != sqliteHeader {
+            throw CatalogError.notACatalog(path: path, reason: "not an SQLite database")
+        }
+    }
+
+    /// Reads the application id and version through a read-only connection, so refusing a
+    /// foreign or newer file writes nothing to it (a pool would switch it to WAL first).
+    static func inspectWithoutWriting(path: String, migrator: Migrator) throws {
+        let kind: Migrator.FileKind
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
+            kind = try queue.read { db in try Migrator.inspect(db) }
+            try queue.close()
+        } catch {
+            throw CatalogError.sqlite(path: path, message: describe(error))
+        }
+        switch kind {
+        case .empty:
+            // An SQLite file with no tables at all: nobody's data, safe to format.
+            return
+        case .catalog(let version):
+            if version > migrator.latestVersion {
+                throw CatalogError.newerSchema(path: path, found: version, supported: migrator.latestVersion)
+            }
+        case .foreign(let reason):
+            throw CatalogError.notACatalog(path: path, reason: reason)
+        }
+    }
+
+    /// Builds a complete catalog at a temporary name, then hard-links it to `path` (which fails
+    /// instead of overwriting if another process created the catalog meanwhile) and removes the
+    /// temporary name.
+    static func createAtomically(path: String, migrator: Migrator) throws {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CatalogError.directoryMissing(path: directory)
+        }
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).creating-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        defer {
+            for suffix in ["", "-wal", "-shm", "-journal"] { unlink(temporary + suffix) }
+        }
+        do {
+            let queue = try DatabaseQueue(path: temporary, configuration: configuration(readonly: false))
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                try migrator.migrate(db, path: path)
+            }
+            try queue.close()
+        } catch let error as CatalogError {
+            throw error
+        } catch {
+            throw CatalogError.sqlite(path: path, message: describe(error))
+        }
+        if link(temporary, path) != 0 {
+            let code = errno
+            if code == EEXIST { return } // someone else created it: open theirs
+            throw CatalogError.sqlite(path: path, message: String(cString: strerror(code)))
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let db = error as? DatabaseError {
+            return db.message ?? "SQLite error \(db.resultCode)"
+        }
+        return "\(error)"
+    }
+
+    /// Runs `body` in an IMMEDIATE write transaction, turning SQLite errors into `CatalogError`.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch let error as CatalogError {
+            throw error
+        } catch {
+            throw CatalogError.sqlite(path: path, message: Self.describe(error))
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as CatalogError {
+            throw error
+        } catch {
+            throw CatalogError.sqlite(path: path, message: Self.describe(error))
+        }
+    }
+
+    /// The schema version of the open file.
+    public func schemaVersion() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+    }
+
+    /// `PRAGMA integrity_check` result: `["ok"]` for a healthy file.
+    public func integrityCheck() throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+
+    /// Closes all connections (also checkpoints the WAL when this is the last connection).
+    public func close() throws {
+        try pool.close()
+    }
+}

@@ -111,7 +111,8 @@ extension Catalog {
 
     // MARK: - helpers shared by the extensions
 
-    static func hourStart(_ millis: Int64) -> Int64 {
+    /// Start of the UTC hour containing `millis`.
+    public static func hourStart(_ millis: Int64) -> Int64 {
         millis - ((millis % hourMillis) + hourMillis) % hourMillis
     }
 

@@ -3,15 +3,17 @@ import GRDB
 
 /// The SQLite catalog: backfills, chunks with leases, staged rows, exported partitions.
 ///
-/// Connection choice: a GRDB `DatabasePool` in WAL mode. Writes go through the pool's single
-/// writer connection (one writer at a time inside the process, serialized by GRDB), while
-/// `status`/`catalog` queries and the compactor's reads of staged rows run on reader
-/// connections without blocking the executor's commits. Other processes are handled by
-/// SQLite's locking: every write is an IMMEDIATE transaction (takes the write lock up front,
-/// so a busy timeout can always resolve contention instead of failing with a deadlock).
+/// Connection choice: one GRDB `DatabaseQueue` (a single serialized connection) with the file
+/// in WAL mode. Inside the process GRDB runs one database access at a time, so there is one
+/// writer at a time and every read sees the latest commit. Across processes WAL lets
+/// `status`/`catalog` read while a `run` writes, and every write is an IMMEDIATE transaction
+/// (it takes the write lock up front, so the busy timeout resolves contention between
+/// processes instead of failing with a lock-upgrade deadlock). A `DatabasePool` would add
+/// parallel readers inside one process, which a CLI process doing one thing at a time does
+/// not need, and its read-only reader connections leave the -wal/-shm files behind on close.
 public final class Catalog: Sendable {
     public let path: String
-    let pool: DatabasePool
+    let database: DatabaseQueue
 
     /// How to treat a path without a file.
     public enum OpenMode: Sendable {
@@ -19,6 +21,8 @@ public final class Catalog: Sendable {
         case createIfMissing
         /// `status`, `catalog`, `run`: the file must exist.
         case mustExist
+        /// `plan --dry-run`: the file must exist at the latest version; only reads, never migrates.
+        case readOnly
     }
 
     /// How long a connection waits for another process's write lock before failing.
@@ -37,14 +41,22 @@ public final class Catalog: Sendable {
         if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
             if isDirectory.boolValue { throw CatalogError.notACatalog(path: path, reason: "it is a directory") }
             try Self.checkHeader(path: path, allowEmpty: mode == .createIfMissing)
-            try Self.inspectWithoutWriting(path: path, migrator: migrator)
+            try Self.inspectWithoutWriting(path: path, migrator: migrator, allowEmpty: mode == .createIfMissing,
+                                           requireLatest: mode == .readOnly)
         } else {
             guard mode == .createIfMissing else { throw CatalogError.missing(path: path) }
             try Self.createAtomically(path: path, migrator: migrator)
         }
         do {
-            pool = try DatabasePool(path: path, configuration: Self.configuration(readonly: false))
-            try pool.barrierWriteWithoutTransaction { db in try migrator.migrate(db, path: path) }
+            // `.readOnly` still opens a read-write connection (and only reads): a read-only
+            // SQLite connection cannot remove the -wal/-shm files it creates, so it would
+            // leave files behind; the version check above already ran without writing.
+            // The journal mode is not configured here: WAL is persistent in the file, set once
+            // by `createAtomically`, and GRDB's WAL set-up would write to the file on every open.
+            database = try DatabaseQueue(path: path, configuration: Self.configuration(readonly: false))
+            if mode != .readOnly {
+                try database.writeWithoutTransaction { db in try migrator.migrate(db, path: path) }
+            }
         } catch let error as CatalogError {
             throw error
         } catch {
@@ -81,7 +93,7 @@ public final class Catalog: Sendable {
 
     /// Reads the application id and version through a read-only connection, so refusing a
     /// foreign or newer file writes nothing to it (a pool would switch it to WAL first).
-    static func inspectWithoutWriting(path: String, migrator: Migrator) throws {
+    static func inspectWithoutWriting(path: String, migrator: Migrator, allowEmpty: Bool, requireLatest: Bool) throws {
         let kind: Migrator.FileKind
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
@@ -93,10 +105,13 @@ public final class Catalog: Sendable {
         switch kind {
         case .empty:
             // An SQLite file with no tables at all: nobody's data, safe to format.
-            return
+            if !allowEmpty { throw CatalogError.notACatalog(path: path, reason: "the database has no tables") }
         case .catalog(let version):
             if version > migrator.latestVersion {
                 throw CatalogError.newerSchema(path: path, found: version, supported: migrator.latestVersion)
+            }
+            if requireLatest && version < migrator.latestVersion {
+                throw CatalogError.sqlite(path: path, message: "schema version \(version) needs an upgrade; run a command without --dry-run first")
             }
         case .foreign(let reason):
             throw CatalogError.notACatalog(path: path, reason: reason)
@@ -147,7 +162,7 @@ public final class Catalog: Sendable {
     /// Runs `body` in an IMMEDIATE write transaction, turning SQLite errors into `CatalogError`.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try pool.writeWithoutTransaction { db in
+            return try database.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)
@@ -164,7 +179,7 @@ public final class Catalog: Sendable {
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try pool.read(body)
+            return try database.read(body)
         } catch let error as CatalogError {
             throw error
         } catch {
@@ -182,8 +197,8 @@ public final class Catalog: Sendable {
         try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
     }
 
-    /// Closes all connections (also checkpoints the WAL when this is the last connection).
+    /// Closes the connection (the last connection to a file checkpoints and removes the WAL).
     public func close() throws {
-        try pool.close()
+        try database.close()
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BackfillCore
+import Foundation
 
 /// Root command: only wires subcommands together; each subcommand lives in its own file.
 @main
@@ -8,6 +9,28 @@ struct PulpBackfill: AsyncParsableCommand {
         commandName: "pulp-backfill",
         abstract: "Backfill Pulp PyPI access logs from CloudWatch Logs Insights into hourly Parquet files.",
         version: ToolVersion.version,
-        subcommands: []
+        subcommands: [PlanCommand.self, StatusCommand.self, CatalogCommand.self]
     )
+
+    /// Like ArgumentParser's default `main`, except that a command line it cannot parse is
+    /// reported as one line on stderr with exit status 2 (ArgumentParser would print the usage
+    /// too and exit 64): the CLI promises exit 2 for every usage error.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                let text = message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "invalid arguments"
+                let trimmed = text.hasPrefix("Error: ") ? String(text.dropFirst("Error: ".count)) : text
+                FileHandle.standardError.write(Data("pulp-backfill: error: \(trimmed)\n".utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

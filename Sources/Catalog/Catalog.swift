@@ -91,12 +91,13 @@ public final class Catalog: Sendable {
         }
     }
 
-    /// Reads the application id and version through a read-only connection, so refusing a
-    /// foreign or newer file writes nothing to it (a pool would switch it to WAL first).
+    /// Reads the application id and version before anything may write, so refusing a foreign or
+    /// newer file leaves it untouched. The connection is read-write but only reads: a read-only
+    /// connection to a WAL file could not remove the -wal/-shm files it creates.
     static func inspectWithoutWriting(path: String, migrator: Migrator, allowEmpty: Bool, requireLatest: Bool) throws {
         let kind: Migrator.FileKind
         do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
+            let queue = try DatabaseQueue(path: path, configuration: configuration(readonly: false))
             kind = try queue.read { db in try Migrator.inspect(db) }
             try queue.close()
         } catch {

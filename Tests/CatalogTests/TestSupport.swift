@@ -44,16 +44,20 @@ struct SeededGenerator: RandomNumberGenerator {
 let minute: Int64 = 60_000
 let t0: Int64 = 1_767_225_600_000 // 2026-01-01T00:00:00Z
 
-/// Plain 5-minute chunks covering `range` minus `existing` — enough for catalog tests, which
-/// must not depend on BackfillCore's planner.
+/// Plain 5-minute chunks covering `range` minus `existing` (millisecond by millisecond
+/// reasoning, deliberately naive) — catalog tests must not depend on BackfillCore's planner.
 func simpleChunks(_ range: TimeRange, existing: [TimeRange]) -> [TimeRange] {
     var result: [TimeRange] = []
     var start = range.startMillis
     while start < range.endMillis {
+        if let covering = existing.first(where: { $0.startMillis <= start && start < $0.endMillis }) {
+            start = covering.endMillis
+            continue
+        }
         let cellEnd = start - ((start % 300_000) + 300_000) % 300_000 + 300_000
-        let end = min(cellEnd, range.endMillis)
-        let candidate = TimeRange(startMillis: start, endMillis: end)
-        if !existing.contains(where: { $0.overlaps(candidate) }) { result.append(candidate) }
+        let nextExisting = existing.map(\.startMillis).filter { $0 > start }.min() ?? Int64.max
+        let end = min(cellEnd, range.endMillis, nextExisting)
+        result.append(TimeRange(startMillis: start, endMillis: end))
         start = end
     }
     return result

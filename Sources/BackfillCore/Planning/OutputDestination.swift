@@ -26,10 +26,9 @@ public enum OutputDestination: Sendable, Equatable {
             let rest = text.dropFirst("s3://".count)
             let bucket = String(rest.prefix { $0 != "/" })
             if let problem = bucketNameProblem(bucket) { throw Invalid(value: text, reason: problem) }
-            var prefix = String(rest.dropFirst(bucket.count))
-            while prefix.hasPrefix("/") { prefix.removeFirst() }
+            var prefix = String(rest.dropFirst(bucket.count).dropFirst()) // the "/" after the bucket
             while prefix.hasSuffix("/") { prefix.removeLast() }
-            if prefix.contains("//") { throw Invalid(value: text, reason: "the prefix contains an empty path segment (//)") }
+            if prefix.hasPrefix("/") || prefix.contains("//") { throw Invalid(value: text, reason: "the prefix contains an empty path segment (//)") }
             return .s3(bucket: bucket, prefix: prefix)
         }
         if text.contains("://") { throw Invalid(value: text, reason: "only local directories and s3:// URIs are supported") }

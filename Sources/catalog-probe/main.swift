@@ -8,6 +8,9 @@
 //   catalog-probe stage  --catalog P --owner O [--rows R] [--lease-ms L]
 //        same with big transactions (R rows each), printing "committed <chunk id>" after each
 //        commit; meant to be SIGKILLed at random moments.
+//   catalog-probe compact --catalog P
+//        registers a partition (fake file, sha256 of the hour's row ptrs) for every ready hour,
+//        printing "partition <backfill id> <hour ms> <rows>"; stands in for the compactor.
 //
 // Exit status: 0 done, 2 bad arguments, 1 catalog error (message on stderr).
 import Catalog
@@ -90,6 +93,33 @@ do {
             }
         }
         say("finished \(finished)")
+        try catalog.close()
+
+    case "compact":
+        let catalog = try Catalog(path: path, mode: .mustExist)
+        for hour in try catalog.hoursReadyForCompaction() {
+            guard let backfill = try catalog.backfill(id: hour.backfillID) else { continue }
+            var count: Int64 = 0
+            var minimum: Int64?
+            var maximum: Int64?
+            var digest: UInt64 = 1469598103934665603 // FNV-1a, enough to make distinct fake checksums
+            try catalog.forEachStagedRowBatch(hour: hour, batchSize: 1000) { page in
+                for row in page {
+                    count += 1
+                    minimum = min(minimum ?? row.timestampNanos, row.timestampNanos)
+                    maximum = max(maximum ?? row.timestampNanos, row.timestampNanos)
+                    for byte in row.ptr.utf8 { digest = (digest ^ UInt64(byte)) &* 1099511628211 }
+                }
+            }
+            let name = "pulp_access_logs_\(hour.hourStartMillis).parquet"
+            try catalog.registerPartition(PartitionRegistration(
+                hour: hour, rows: count, bytes: 1000 + count * 100,
+                sha256: String(repeating: String(digest, radix: 16), count: 4).prefix(64).description,
+                minTimestampNanos: minimum, maxTimestampNanos: maximum, exportedAtMillis: CatalogClock.nowMillis(),
+                writerVersion: "catalog-probe",
+                files: backfill.spec.destinations.map { .init(destination: $0, uri: $0 + "/" + name) }))
+            say("partition \(hour.backfillID) \(hour.hourStartMillis) \(count)")
+        }
         try catalog.close()
 
     default:

@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System libraries (Debian: libsnappy-dev, libzstd-dev), installed by `make deps`.
@@ -18,7 +19,9 @@ let package = Package(
 
         .target(name: "AccessLog"),
         .target(name: "Parquet", dependencies: ["CSnappy", "CZstd"]),
-        .target(name: "BackfillCore", dependencies: ["AccessLog", "Parquet"]),
+        // SQLite catalog over migrations/*.sql (embedded in EmbeddedMigrations.swift; a test keeps them equal).
+        .target(name: "Catalog", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "BackfillCore", dependencies: ["AccessLog", "Parquet", "Catalog"]),
         .executableTarget(
             name: "pulp-backfill",
             dependencies: [
@@ -33,7 +36,11 @@ let package = Package(
         // `make bench`: times our Parquet encoder alone (Benchmarks/bench_parquet.py drives it).
         .executableTarget(name: "pulp-backfill-bench", dependencies: ["BackfillCore"], path: "Benchmarks/EncoderBench"),
 
+        // Test-only helper: claims/completes chunks in a loop so tests can run several processes on one catalog.
+        .executableTarget(name: "catalog-probe", dependencies: ["Catalog"]),
+
         .testTarget(name: "AccessLogTests", dependencies: ["AccessLog"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "catalog-probe"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet"]),
         .testTarget(name: "BackfillCoreTests", dependencies: ["BackfillCore"]),
     ]

@@ -9,7 +9,7 @@ struct PulpBackfill: AsyncParsableCommand {
         commandName: "pulp-backfill",
         abstract: "Backfill Pulp PyPI access logs from CloudWatch Logs Insights into hourly Parquet files.",
         version: ToolVersion.version,
-        subcommands: [ConvertCommand.self]
+        subcommands: [ConvertCommand.self, PlanCommand.self, StatusCommand.self, CatalogCommand.self]
     )
 
     /// Like ArgumentParser's default `main`, except that a command line it cannot parse is
@@ -28,6 +28,8 @@ struct PulpBackfill: AsyncParsableCommand {
                 let text = message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "invalid arguments"
                 let trimmed = text.hasPrefix("Error: ") ? String(text.dropFirst("Error: ".count)) : text
                 CommandFailure.printError(trimmed)
+
+                FileHandle.standardError.write(Data("pulp-backfill: error: \(trimmed)\n".utf8))
                 Foundation.exit(2)
             }
             exit(withError: error)

@@ -1,0 +1,128 @@
+import Catalog
+import Foundation
+
+/// What `pulp-backfill plan` asks for, as typed on the command line.
+public struct PlanRequest: Sendable, Equatable {
+    public var logGroup: String
+    public var awsRegion: String
+    public var logStream: String?
+    public var startTime: String
+    public var endTime: String
+    public var outputPaths: [String]
+    public var filterPaths: [String]
+    public var excludePaths: [String]
+
+    public init(logGroup: String, awsRegion: String = "us-east-1", logStream: String? = nil, startTime: String,
+                endTime: String, outputPaths: [String], filterPaths: [String] = ["/api/pypi/"],
+                excludePaths: [String] = ["/livez", "/status"]) {
+        self.logGroup = logGroup
+        self.awsRegion = awsRegion
+        self.logStream = logStream
+        self.startTime = startTime
+        self.endTime = endTime
+        self.outputPaths = outputPaths
+        self.filterPaths = filterPaths
+        self.excludePaths = excludePaths
+    }
+}
+
+/// A request checked and resolved: everything `plan` needs, before the catalog is touched.
+public struct ResolvedPlan: Sendable, Equatable {
+    public let spec: BackfillSpec
+    public let range: TimeRange
+    /// A notice for stderr (end clamped to now), if any.
+    public let notice: String?
+}
+
+/// What a dry run found.
+public struct DryRunResult: Sendable, Equatable {
+    public let plan: ResolvedPlan
+    /// Chunks the plan would add (existing chunks of the same backfill are not counted).
+    public let newChunks: [TimeRange]
+    public let alreadyPlanned: Int
+    public let backfillExists: Bool
+    public let estimate: DryRunEstimate
+}
+
+/// Usage errors of `plan` (exit 2): the CLI prints `description` as one line.
+public struct PlanUsageError: Error, Equatable, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// `plan`: resolve the request, then either estimate (dry run) or write chunks.
+public enum BackfillPlanning {
+    /// Validates the request without touching any file. Throws `PlanUsageError`.
+    public static func resolve(_ request: PlanRequest, now: Date,
+                               currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> ResolvedPlan {
+        let group = request.logGroup.trimmingCharacters(in: .whitespaces)
+        guard !group.isEmpty else { throw PlanUsageError("--cloudwatch-group must not be empty") }
+        guard !request.awsRegion.isEmpty,
+              request.awsRegion.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) else {
+            throw PlanUsageError("invalid --aws-region \"\(request.awsRegion)\" (expected e.g. us-east-1)")
+        }
+        guard !request.outputPaths.isEmpty else { throw PlanUsageError("at least one --output-path is required") }
+        var destinations: [String] = []
+        for path in request.outputPaths {
+            do {
+                let uri = try OutputDestination.parse(path, currentDirectory: currentDirectory).uri
+                if !destinations.contains(uri) { destinations.append(uri) }
+            } catch let invalid as OutputDestination.Invalid {
+                throw PlanUsageError(invalid.description)
+            }
+        }
+        let range: PlanningRange
+        do {
+            range = try PlanningRange.resolve(start: request.startTime, end: request.endTime, now: now)
+        } catch let error as TimeExpression.ParseError {
+            throw PlanUsageError(error.description)
+        } catch let error as PlanningRange.Problem {
+            throw PlanUsageError(error.description)
+        }
+        let stream = request.logStream.flatMap { $0.isEmpty ? nil : $0 }
+        let spec = BackfillSpec(logGroup: group, awsRegion: request.awsRegion, logStream: stream,
+                                filterPaths: cleanList(request.filterPaths), excludePaths: cleanList(request.excludePaths),
+                                destinations: destinations)
+        return ResolvedPlan(spec: spec, range: TimeRange(startMillis: range.startMillis, endMillis: range.endMillis),
+                            notice: range.notice)
+    }
+
+    /// Splits comma lists (`--filter-paths a,b` and repeated flags both work), trims, drops empties.
+    public static func cleanList(_ values: [String]) -> [String] {
+        var result: [String] = []
+        for value in values {
+            for item in value.split(separator: ",") {
+                let trimmed = item.trimmingCharacters(in: .whitespaces)
+                if !trimmed.isEmpty && !result.contains(trimmed) { result.append(trimmed) }
+            }
+        }
+        return result
+    }
+
+    /// Estimates the plan. Reads the catalog if it exists (read-only, never creates it) so
+    /// that already planned chunks are not counted again.
+    public static func dryRun(_ plan: ResolvedPlan, catalogPath: String, quotas: InsightsQuotas) throws -> DryRunResult {
+        var existing: [TimeRange] = []
+        var exists = false
+        if FileManager.default.fileExists(atPath: catalogPath) {
+            let catalog = try Catalog(path: catalogPath, mode: .readOnly)
+            defer { try? catalog.close() }
+            if let backfill = try catalog.backfill(matching: plan.spec) {
+                exists = true
+                existing = try catalog.chunkRanges(backfillID: backfill.id, overlapping: plan.range)
+            }
+        }
+        let added = ChunkPlanner.newChunks(requested: plan.range, existing: existing)
+        return DryRunResult(plan: plan, newChunks: added, alreadyPlanned: existing.count, backfillExists: exists,
+                            estimate: DryRunEstimate(chunks: added, quotas: quotas))
+    }
+
+    /// Creates or extends the backfill in the catalog (creating the catalog file if needed).
+    public static func apply(_ plan: ResolvedPlan, catalogPath: String, now: Date = Date()) throws -> PlanOutcome {
+        let catalog = try Catalog(path: catalogPath, mode: .createIfMissing)
+        defer { try? catalog.close() }
+        return try catalog.createOrExtendBackfill(plan.spec, range: plan.range, now: TimeExpression.millis(now)) { existing in
+            ChunkPlanner.newChunks(requested: plan.range, existing: existing)
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import GRDB
+
+/// What the compactor needs: finished hours, their rows in order, and registering the file.
+extension Catalog {
+    /// Hours whose chunks are all done and not yet compacted, oldest first.
+    public func hoursReadyForCompaction(backfillID: Int64? = nil, limit: Int = 1000) throws -> [HourKey] {
+        try read { db in
+            let filter = backfillID.map { "WHERE backfill_id = \($0)" } ?? ""
+            return try Row.fetchAll(db, sql: """
+                SELECT backfill_id, hour_ms FROM chunk \(filter)
+                GROUP BY backfill_id, hour_ms
+                HAVING sum(state <> 'done') = 0 AND sum(compacted = 0) > 0
+                ORDER BY hour_ms, backfill_id
+                LIMIT \(limit)
+                """).map { HourKey(backfillID: $0["backfill_id"], hourStartMillis: $0["hour_ms"]) }
+        }
+    }
+
+    /// One page of an hour's staged rows in (timestamp, @ptr) order, starting after `cursor`.
+    /// Pages are read by key, not by OFFSET, so each costs the same however deep it is.
+    public func stagedRows(hour: HourKey, after cursor: StagedRowCursor?, limit: Int) throws -> [StagedRow] {
+        try read { db in
+            var sql = "SELECT * FROM staged_row WHERE backfill_id = ? AND hour_ms = ?"
+            var arguments: StatementArguments = [hour.backfillID, hour.hourStartMillis]
+            if let cursor {
+                sql += " AND (timestamp_ns, ptr) > (?, ?)"
+                arguments += [cursor.timestampNanos, cursor.ptr]
+            }
+            sql += " ORDER BY timestamp_ns, ptr LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.stagedRow(from:))
+        }
+    }
+
+    /// Calls `body` with consecutive pages of at most `batchSize` rows until the hour is read.
+    /// Memory stays bounded by one page whatever the hour's size.
+    public func forEachStagedRowBatch(hour: HourKey, batchSize: Int = 10_000,
+                                      _ body: ([StagedRow]) throws -> Void) throws {
+        precondition(batchSize > 0)
+        var cursor: StagedRowCursor?
+        while true {
+            let page = try stagedRows(hour: hour, after: cursor, limit: batchSize)
+            if page.isEmpty { return }
+            try body(page)
+            cursor = StagedRowCursor(after: page[page.count - 1])
+            if page.count < batchSize { return }
+        }
+    }
+
+    /// Number of staged rows of an hour.
+    public func stagedRowCount(hour: HourKey) throws -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM staged_row WHERE backfill_id = ? AND hour_ms = ?",
+                             arguments: [hour.backfillID, hour.hourStartMillis]) ?? 0
+        }
+    }
+
+    /// Records an exported hour (replacing an earlier export of the same hour), marks its
+    /// chunks compacted and deletes its staged rows — one transaction, so a crash leaves
+    /// either the rows (and the hour is exported again) or the partition.
+    public func registerPartition(_ partition: PartitionRegistration) throws {
+        try write { db in
+            let hour = partition.hour
+            let notDone = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM chunk WHERE backfill_id = ? AND hour_ms = ? AND state <> 'done'
+                """, arguments: [hour.backfillID, hour.hourStartMillis]) ?? 0
+            guard notDone == 0 else {
+                throw CatalogError.hourNotComplete(backfillID: hour.backfillID, hourStartMillis: hour.hourStartMillis)
+            }
+            try db.execute(sql: """
+                INSERT INTO partition (backfill_id, hour_ms, rows, bytes, sha256, min_timestamp_ns, max_timestamp_ns,
+                                       exported_at_ms, writer_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (backfill_id, hour_ms) DO UPDATE SET
+                    rows = excluded.rows, bytes = excluded.bytes, sha256 = excluded.sha256,
+                    min_timestamp_ns = excluded.min_timestamp_ns, max_timestamp_ns = excluded.max_timestamp_ns,
+                    exported_at_ms = excluded.exported_at_ms, writer_version = excluded.writer_version
+                """, arguments: [hour.backfillID, hour.hourStartMillis, partition.rows, partition.bytes, partition.sha256,
+                                 partition.minTimestampNanos, partition.maxTimestampNanos, partition.exportedAtMillis,
+                                 partition.writerVersion])
+            let partitionID = try Int64.fetchOne(db, sql: "SELECT id FROM partition WHERE backfill_id = ? AND hour_ms = ?",
+                                                 arguments: [hour.backfillID, hour.hourStartMillis])!
+            try db.execute(sql: "DELETE FROM partition_file WHERE partition_id = ?", arguments: [partitionID])
+            for file in partition.files {
+                try db.execute(sql: "INSERT OR REPLACE INTO partition_file (partition_id, destination, uri) VALUES (?, ?, ?)",
+                               arguments: [partitionID, file.destination, file.uri])
+            }
+            try db.execute(sql: "DELETE FROM staged_row WHERE backfill_id = ? AND hour_ms = ?",
+                           arguments: [hour.backfillID, hour.hourStartMillis])
+            try db.execute(sql: "UPDATE chunk SET compacted = 1 WHERE backfill_id = ? AND hour_ms = ?",
+                           arguments: [hour.backfillID, hour.hourStartMillis])
+        }
+    }
+
+    static func stagedRow(from row: Row) -> StagedRow {
+        StagedRow(timestampNanos: row["timestamp_ns"], ptr: row["ptr"], message: row["message"], user: row["user"],
+                  orgID: row["org_id"], domain: row["domain"], distribution: row["distribution"], package: row["package"],
+                  statusCode: (row["status_code"] as Int?).map { Int16(truncatingIfNeeded: $0) },
+                  userAgent: row["user_agent"], xForwardedFor: row["x_forwarded_for"])
+    }
+}

@@ -1,0 +1,155 @@
+import GRDB
+
+/// Read-only summaries behind `pulp-backfill status` and `pulp-backfill catalog`.
+public struct BackfillProgress: Sendable, Equatable {
+    public struct Failure: Sendable, Equatable {
+        public let chunkID: Int64
+        public let range: TimeRange
+        public let attempts: Int
+        public let lastError: String
+    }
+
+    public let backfill: Backfill
+    /// Earliest planned start and latest planned end (nil without chunks).
+    public let firstMillis: Int64?
+    public let lastMillis: Int64?
+    public let pending: Int
+    /// Running with a lease that has not expired: a run is working on them now.
+    public let running: Int
+    /// Running but the lease expired: its owner died; claimable again (shown as pending-ish).
+    public let expiredLeases: Int
+    public let done: Int
+    public let failed: Int
+    public let rows: Int64
+    public let skipped: Int64
+    public let malformed: Int64
+    public let queries: Int64
+    public let recordsMatched: Int64
+    public let bytesScanned: Int64
+    /// Failed chunks, most recent first (at most the requested number).
+    public let failures: [Failure]
+    public let partitionsDone: Int
+    public let hoursTotal: Int
+    /// Chunks finished (done or failed) within the recent window, to estimate a rate.
+    public let recentlyFinished: Int
+
+    public var totalChunks: Int { pending + running + expiredLeases + done + failed }
+
+    public init(backfill: Backfill, firstMillis: Int64?, lastMillis: Int64?, pending: Int, running: Int, expiredLeases: Int,
+                done: Int, failed: Int, rows: Int64, skipped: Int64, malformed: Int64, queries: Int64, recordsMatched: Int64,
+                bytesScanned: Int64, failures: [Failure], partitionsDone: Int, hoursTotal: Int, recentlyFinished: Int) {
+        self.backfill = backfill
+        self.firstMillis = firstMillis
+        self.lastMillis = lastMillis
+        self.pending = pending
+        self.running = running
+        self.expiredLeases = expiredLeases
+        self.done = done
+        self.failed = failed
+        self.rows = rows
+        self.skipped = skipped
+        self.malformed = malformed
+        self.queries = queries
+        self.recordsMatched = recordsMatched
+        self.bytesScanned = bytesScanned
+        self.failures = failures
+        self.partitionsDone = partitionsDone
+        self.hoursTotal = hoursTotal
+        self.recentlyFinished = recentlyFinished
+    }
+}
+
+/// One exported hourly file as `pulp-backfill catalog` lists it.
+public struct PartitionListing: Sendable, Equatable {
+    public let backfillID: Int64
+    public let logGroup: String
+    public let hourStartMillis: Int64
+    public let rows: Int64
+    public let bytes: Int64
+    public let uris: [String]
+    public let sha256: String
+    public let minTimestampNanos: Int64?
+    public let maxTimestampNanos: Int64?
+    public let exportedAtMillis: Int64
+    public let writerVersion: String
+}
+
+extension Catalog {
+    /// Progress of every backfill. `recentWindowMillis` is the window for `recentlyFinished`.
+    public func progress(now: Int64 = CatalogClock.nowMillis(), recentWindowMillis: Int64 = 15 * 60_000,
+                         maxFailures: Int = 10) throws -> [BackfillProgress] {
+        try read { db in
+            // One pass over chunk for all counters (uses no index: a scan of ~100k narrow rows).
+            let sums = try Row.fetchAll(db, sql: """
+                SELECT backfill_id,
+                       min(start_ms) AS first_ms, max(end_ms) AS last_ms,
+                       sum(state = 'pending') AS pending,
+                       sum(state = 'running' AND lease_expires_ms > :now) AS running,
+                       sum(state = 'running' AND (lease_expires_ms IS NULL OR lease_expires_ms <= :now)) AS expired,
+                       sum(state = 'done') AS done,
+                       sum(state = 'failed') AS failed,
+                       sum(rows) AS rows, sum(skipped) AS skipped, sum(malformed) AS malformed,
+                       sum(queries) AS queries, sum(records_matched) AS records, sum(bytes_scanned) AS bytes,
+                       count(DISTINCT hour_ms) AS hours,
+                       sum(finished_at_ms > :recent) AS recent
+                FROM chunk GROUP BY backfill_id
+                """, arguments: ["now": now, "recent": now - recentWindowMillis])
+            var byBackfill: [Int64: Row] = [:]
+            for row in sums { byBackfill[row["backfill_id"]] = row }
+            let partitionCounts = try Row.fetchAll(db, sql: "SELECT backfill_id, count(*) AS n FROM partition GROUP BY backfill_id")
+            var partitions: [Int64: Int] = [:]
+            for row in partitionCounts { partitions[row["backfill_id"]] = row["n"] }
+
+            return try Int64.fetchAll(db, sql: "SELECT id FROM backfill ORDER BY id").compactMap { id in
+                guard let backfill = try Self.fetchBackfill(db, id: id) else { return nil }
+                let failures = try Row.fetchAll(db, sql: """
+                    SELECT id, start_ms, end_ms, attempts, last_error FROM chunk
+                    WHERE state = 'failed' AND backfill_id = ? ORDER BY finished_at_ms DESC, start_ms LIMIT ?
+                    """, arguments: [id, maxFailures]).map {
+                        BackfillProgress.Failure(chunkID: $0["id"], range: TimeRange(startMillis: $0["start_ms"], endMillis: $0["end_ms"]),
+                                                 attempts: $0["attempts"], lastError: $0["last_error"] ?? "")
+                    }
+                let row = byBackfill[id]
+                func int(_ key: String) -> Int64 { row?[key] ?? 0 }
+                return BackfillProgress(
+                    backfill: backfill, firstMillis: row?["first_ms"], lastMillis: row?["last_ms"],
+                    pending: Int(int("pending")), running: Int(int("running")), expiredLeases: Int(int("expired")),
+                    done: Int(int("done")), failed: Int(int("failed")), rows: int("rows"), skipped: int("skipped"),
+                    malformed: int("malformed"), queries: int("queries"), recordsMatched: int("records"),
+                    bytesScanned: int("bytes"), failures: failures, partitionsDone: partitions[id] ?? 0,
+                    hoursTotal: Int(int("hours")), recentlyFinished: Int(int("recent")))
+            }
+        }
+    }
+
+    /// Exported partitions with an hour in `[fromMillis, toMillis)`, optionally of one log group,
+    /// sorted by hour then log group.
+    public func partitions(fromMillis: Int64? = nil, toMillis: Int64? = nil, logGroup: String? = nil) throws -> [PartitionListing] {
+        try read { db in
+            var conditions: [String] = []
+            var arguments = StatementArguments()
+            if let fromMillis { conditions.append("p.hour_ms >= ?"); arguments += [fromMillis] }
+            if let toMillis { conditions.append("p.hour_ms < ?"); arguments += [toMillis] }
+            if let logGroup { conditions.append("b.log_group = ?"); arguments += [logGroup] }
+            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            // group_concat keeps this one query; \u{1F} (unit separator) cannot occur in a URI.
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT p.*, b.log_group,
+                       (SELECT group_concat(uri, char(31)) FROM
+                           (SELECT f.uri FROM partition_file f WHERE f.partition_id = p.id ORDER BY f.destination)) AS uris
+                FROM partition p JOIN backfill b ON b.id = p.backfill_id
+                \(whereClause)
+                ORDER BY p.hour_ms, b.log_group, p.backfill_id
+                """, arguments: arguments)
+            return rows.map { row in
+                let uris: String = row["uris"] ?? ""
+                return PartitionListing(
+                    backfillID: row["backfill_id"], logGroup: row["log_group"], hourStartMillis: row["hour_ms"],
+                    rows: row["rows"], bytes: row["bytes"],
+                    uris: uris.isEmpty ? [] : uris.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init),
+                    sha256: row["sha256"], minTimestampNanos: row["min_timestamp_ns"], maxTimestampNanos: row["max_timestamp_ns"],
+                    exportedAtMillis: row["exported_at_ms"], writerVersion: row["writer_version"])
+            }
+        }
+    }
+}

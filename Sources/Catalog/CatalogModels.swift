@@ -1,0 +1,233 @@
+import Foundation
+
+/// Value types the catalog stores and returns. Times: `*Millis` = ms since the Unix epoch
+/// (UTC), `*Nanos` = ns. Catalog depends on nothing but GRDB; BackfillCore maps these to
+/// and from its own types.
+
+/// What makes a backfill: re-planning with equal settings extends the same backfill.
+public struct BackfillSpec: Sendable, Equatable {
+    public var logGroup: String
+    public var awsRegion: String
+    public var logStream: String?
+    public var filterPaths: [String]
+    public var excludePaths: [String]
+    /// Local directories and/or `s3://bucket/prefix` URIs, each receiving every hourly file.
+    public var destinations: [String]
+    /// Not part of the identity: the latest plan's values win.
+    public var compression: String
+    public var layout: String
+
+    public init(logGroup: String, awsRegion: String = "us-east-1", logStream: String? = nil,
+                filterPaths: [String] = ["/api/pypi/"], excludePaths: [String] = ["/livez", "/status"],
+                destinations: [String], compression: String = "snappy", layout: String = "hive") {
+        self.logGroup = logGroup
+        self.awsRegion = awsRegion
+        self.logStream = logStream
+        self.filterPaths = filterPaths
+        self.excludePaths = excludePaths
+        self.destinations = destinations
+        self.compression = compression
+        self.layout = layout
+    }
+
+    /// Canonical text of the identifying settings. Lists are de-duplicated and sorted: the
+    /// order in which an operator typed `--output-path` or `--filter-paths` does not change
+    /// which rows are exported nor where they go.
+    public var identity: String {
+        func list(_ values: [String]) -> String { jsonArray(Array(Set(values)).sorted()) }
+        return "{\"log_group\":\(jsonString(logGroup)),\"aws_region\":\(jsonString(awsRegion)),"
+            + "\"log_stream\":\(logStream.map(jsonString) ?? "null"),"
+            + "\"filter_paths\":\(list(filterPaths)),\"exclude_paths\":\(list(excludePaths)),"
+            + "\"destinations\":\(list(destinations))}"
+    }
+}
+
+public struct Backfill: Sendable, Equatable, Identifiable {
+    public let id: Int64
+    public let spec: BackfillSpec
+    public let createdAtMillis: Int64
+
+    public init(id: Int64, spec: BackfillSpec, createdAtMillis: Int64) {
+        self.id = id
+        self.spec = spec
+        self.createdAtMillis = createdAtMillis
+    }
+}
+
+/// A half-open interval `[startMillis, endMillis)`.
+public struct TimeRange: Sendable, Hashable, Comparable {
+    public let startMillis: Int64
+    public let endMillis: Int64
+
+    public init(startMillis: Int64, endMillis: Int64) {
+        precondition(endMillis > startMillis, "empty or inverted range")
+        self.startMillis = startMillis
+        self.endMillis = endMillis
+    }
+
+    public func overlaps(_ other: TimeRange) -> Bool {
+        startMillis < other.endMillis && other.startMillis < endMillis
+    }
+
+    public static func < (a: TimeRange, b: TimeRange) -> Bool {
+        (a.startMillis, a.endMillis) < (b.startMillis, b.endMillis)
+    }
+}
+
+public enum ChunkState: String, Sendable, CaseIterable, Codable {
+    case pending, running, done, failed
+}
+
+public struct Chunk: Sendable, Equatable, Identifiable {
+    public let id: Int64
+    public let backfillID: Int64
+    public let range: TimeRange
+    public let hourStartMillis: Int64
+    public let state: ChunkState
+    public let attempts: Int
+    public let lastError: String?
+    public let leaseOwner: String?
+    public let leaseExpiresMillis: Int64?
+}
+
+/// What a finished chunk reports besides its rows.
+public struct ChunkStatistics: Sendable, Equatable {
+    public var queries: Int
+    public var recordsMatched: Int64
+    public var bytesScanned: Int64
+    public var skipped: Int
+    public var malformed: Int
+
+    public init(queries: Int = 1, recordsMatched: Int64 = 0, bytesScanned: Int64 = 0, skipped: Int = 0, malformed: Int = 0) {
+        self.queries = queries
+        self.recordsMatched = recordsMatched
+        self.bytesScanned = bytesScanned
+        self.skipped = skipped
+        self.malformed = malformed
+    }
+}
+
+/// One parsed access-log row waiting for its hour to be compacted (design §2/§3 columns,
+/// plus `ptr`, the Insights `@ptr` that orders rows with equal timestamps).
+public struct StagedRow: Sendable, Equatable, Hashable {
+    public var timestampNanos: Int64
+    public var ptr: String
+    public var message: String
+    public var user: String?
+    public var orgID: String?
+    public var domain: String
+    public var distribution: String
+    public var package: String
+    public var statusCode: Int16?
+    public var userAgent: String?
+    public var xForwardedFor: String?
+
+    public init(timestampNanos: Int64, ptr: String, message: String, user: String? = nil, orgID: String? = nil,
+                domain: String, distribution: String, package: String, statusCode: Int16? = nil,
+                userAgent: String? = nil, xForwardedFor: String? = nil) {
+        self.timestampNanos = timestampNanos
+        self.ptr = ptr
+        self.message = message
+        self.user = user
+        self.orgID = orgID
+        self.domain = domain
+        self.distribution = distribution
+        self.package = package
+        self.statusCode = statusCode
+        self.userAgent = userAgent
+        self.xForwardedFor = xForwardedFor
+    }
+}
+
+/// Where to continue reading an hour's staged rows: the last (timestamp, ptr) already read.
+public struct StagedRowCursor: Sendable, Equatable {
+    public let timestampNanos: Int64
+    public let ptr: String
+
+    public init(after row: StagedRow) {
+        timestampNanos = row.timestampNanos
+        ptr = row.ptr
+    }
+}
+
+/// An hour of a backfill whose chunks are all done and whose rows are not yet exported.
+public struct HourKey: Sendable, Hashable {
+    public let backfillID: Int64
+    public let hourStartMillis: Int64
+
+    public init(backfillID: Int64, hourStartMillis: Int64) {
+        self.backfillID = backfillID
+        self.hourStartMillis = hourStartMillis
+    }
+}
+
+/// An exported hourly file, written to one or more destinations.
+public struct PartitionRegistration: Sendable, Equatable {
+    public struct File: Sendable, Equatable {
+        /// The destination as planned (directory or `s3://bucket/prefix`).
+        public let destination: String
+        /// The full location of the file (path or `s3://bucket/prefix/key`).
+        public let uri: String
+
+        public init(destination: String, uri: String) {
+            self.destination = destination
+            self.uri = uri
+        }
+    }
+
+    public var hour: HourKey
+    public var rows: Int64
+    public var bytes: Int64
+    public var sha256: String
+    public var minTimestampNanos: Int64?
+    public var maxTimestampNanos: Int64?
+    public var exportedAtMillis: Int64
+    public var writerVersion: String
+    public var files: [File]
+
+    public init(hour: HourKey, rows: Int64, bytes: Int64, sha256: String, minTimestampNanos: Int64?,
+                maxTimestampNanos: Int64?, exportedAtMillis: Int64, writerVersion: String, files: [File]) {
+        self.hour = hour
+        self.rows = rows
+        self.bytes = bytes
+        self.sha256 = sha256
+        self.minTimestampNanos = minTimestampNanos
+        self.maxTimestampNanos = maxTimestampNanos
+        self.exportedAtMillis = exportedAtMillis
+        self.writerVersion = writerVersion
+        self.files = files
+    }
+}
+
+/// What `createOrExtendBackfill` did.
+public struct PlanOutcome: Sendable, Equatable {
+    public let backfill: Backfill
+    public let created: Bool
+    public let addedChunks: [TimeRange]
+    /// Hours that had already been compacted and were reopened because a new chunk landed
+    /// in them (their old chunks go back to pending, see `createOrExtendBackfill`).
+    public let reopenedHours: [Int64]
+    public let totalChunks: Int
+}
+
+// MARK: - tiny JSON helpers (only for the identity text and filter lists)
+
+func jsonString(_ value: String) -> String {
+    var out = "\""
+    for scalar in value.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}
+
+func jsonArray(_ values: [String]) -> String {
+    "[" + values.map(jsonString).joined(separator: ",") + "]"
+}

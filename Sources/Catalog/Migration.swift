@@ -1,0 +1,89 @@
+import GRDB
+
+/// One schema step: `migrations/NNNN_name.sql`, embedded into the binary at build time
+/// (see `EmbeddedMigrations.swift`; a test proves it equals the files byte for byte).
+public struct Migration: Sendable, Equatable {
+    /// NNNN of the file name; versions are applied in increasing order.
+    public let version: Int
+    /// The file name, e.g. `0001_initial.sql`.
+    public let fileName: String
+    public let sql: String
+
+    public init(version: Int, fileName: String, sql: String) {
+        self.version = version
+        self.fileName = fileName
+        self.sql = sql
+    }
+}
+
+/// Brings a catalog from whatever version it has to the latest one it knows.
+///
+/// The version lives in two places: `PRAGMA user_version` (cheap to read before touching
+/// anything) and the `schema_migration` table (a readable history: which file, when).
+/// `PRAGMA application_id` marks the file as ours, so we never migrate someone else's
+/// SQLite database.
+public struct Migrator: Sendable {
+    /// "PULP" in ASCII; written into the SQLite header of every catalog.
+    public static let applicationID: Int32 = 0x5055_4C50
+
+    public let migrations: [Migration]
+
+    public init(migrations: [Migration] = EmbeddedMigrations.all) {
+        self.migrations = migrations.sorted { $0.version < $1.version }
+    }
+
+    public var latestVersion: Int { migrations.last?.version ?? 0 }
+
+    /// What an open file turned out to be.
+    public enum FileKind: Equatable, Sendable {
+        /// A fresh SQLite file without any table: safe to turn into a catalog.
+        case empty
+        /// Our catalog at this schema version.
+        case catalog(version: Int)
+        /// Some other SQLite database.
+        case foreign(reason: String)
+    }
+
+    public static func inspect(_ db: Database) throws -> FileKind {
+        let appID = try Int32(truncatingIfNeeded: Int.fetchOne(db, sql: "PRAGMA application_id") ?? 0)
+        let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+        let objects = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+        if appID == applicationID { return .catalog(version: version) }
+        if appID == 0 && version == 0 && objects == 0 { return .empty }
+        if appID != 0 { return .foreign(reason: "SQLite application_id is \(appID), not pulp-backfill's") }
+        return .foreign(reason: "SQLite database without the pulp-backfill application_id")
+    }
+
+    /// Applies every migration newer than the file's version, each in its own transaction
+    /// together with its version bookkeeping, so a crash leaves the file at a whole version.
+    /// `path` is only used in error messages.
+    public func migrate(_ db: Database, path: String) throws {
+        let current: Int
+        switch try Self.inspect(db) {
+        case .empty: current = 0
+        case .catalog(let version): current = version
+        case .foreign(let reason): throw CatalogError.notACatalog(path: path, reason: reason)
+        }
+        if current > latestVersion {
+            throw CatalogError.newerSchema(path: path, found: current, supported: latestVersion)
+        }
+        for migration in migrations where migration.version > current {
+            try db.inTransaction(.immediate) {
+                try db.execute(sql: "PRAGMA application_id = \(Self.applicationID)")
+                try db.execute(sql: """
+                    CREATE TABLE IF NOT EXISTS schema_migration (
+                        version INTEGER PRIMARY KEY,
+                        file_name TEXT NOT NULL,
+                        applied_at_ms INTEGER NOT NULL
+                    )
+                    """)
+                try db.execute(sql: migration.sql)
+                try db.execute(
+                    sql: "INSERT INTO schema_migration (version, file_name, applied_at_ms) VALUES (?, ?, ?)",
+                    arguments: [migration.version, migration.fileName, CatalogClock.nowMillis()])
+                try db.execute(sql: "PRAGMA user_version = \(migration.version)")
+                return .commit
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import ArgumentParser
+import BackfillCore
+import Catalog
+import Foundation
+
+/// `pulp-backfill catalog`: one line per exported hourly partition.
+struct CatalogCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "catalog",
+        abstract: "List exported hourly partitions: hour, rows, bytes, destination URIs, sha256, min/max timestamp, exported at.")
+
+    @Option(help: "Only hours that end after this time (ISO 8601 or relative).")
+    var from: String?
+    @Option(help: "Only hours that start before this time (ISO 8601 or relative).")
+    var to: String?
+    @Option(help: "Only partitions of this log group.")
+    var cloudwatchGroup: String?
+    @Option(help: "table, json or csv.")
+    var format: String = "table"
+    @OptionGroup var catalogOptions: CatalogOptions
+
+    func run() async throws {
+        let outputFormat = try OutputFormat.parse(format, allowed: [.table, .json, .csv])
+        let now = Date()
+        var fromMillis: Int64?
+        var toMillis: Int64?
+        do {
+            // An hour is listed when it overlaps [from, to): so `--from 10:30` still lists hour 10.
+            fromMillis = try from.map { Catalog.hourStart(try TimeExpression.parseMillis($0, now: now)) }
+            toMillis = try to.map { try TimeExpression.parseMillis($0, now: now) }
+        } catch let error as TimeExpression.ParseError {
+            throw CommandFailure.usage(error.description)
+        }
+        if let fromMillis, let toMillis, toMillis <= fromMillis {
+            throw CommandFailure.usage("--to must be after --from")
+        }
+        let partitions: [PartitionListing]
+        do {
+            let catalog = try Catalog(path: catalogOptions.path, mode: .mustExist)
+            defer { try? catalog.close() }
+            partitions = try catalog.partitions(fromMillis: fromMillis, toMillis: toMillis, logGroup: cloudwatchGroup)
+        } catch let error as CatalogError {
+            throw CommandFailure.runtime(error.description)
+        }
+        let out: String
+        switch outputFormat {
+        case .json: out = try PartitionFormatting.json(partitions) + "\n"
+        case .csv: out = PartitionFormatting.csv(partitions)
+        case .table: out = PartitionFormatting.table(partitions)
+        }
+        FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}
+
+/// Renders partitions as the three `catalog` formats.
+enum PartitionFormatting {
+    static let columns = ["hour", "rows", "bytes", "uris", "sha256", "min_timestamp", "max_timestamp", "exported_at", "log_group"]
+
+    /// One record with the JSON keys the issue fixes (nulls are written, never omitted).
+    struct Record: Encodable {
+        let listing: PartitionListing
+        enum CodingKeys: String, CodingKey {
+            case hour, rows, bytes, uris, sha256, minTimestamp = "min_timestamp", maxTimestamp = "max_timestamp"
+            case exportedAt = "exported_at", logGroup = "log_group"
+        }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(UTCFormat.iso(millis: listing.hourStartMillis), forKey: .hour)
+            try c.encode(listing.rows, forKey: .rows)
+            try c.encode(listing.bytes, forKey: .bytes)
+            try c.encode(listing.uris, forKey: .uris)
+            try c.encode(listing.sha256, forKey: .sha256)
+            try c.encode(listing.minTimestampNanos.map { UTCFormat.iso(nanos: $0) }, forKey: .minTimestamp)
+            try c.encode(listing.maxTimestampNanos.map { UTCFormat.iso(nanos: $0) }, forKey: .maxTimestamp)
+            try c.encode(UTCFormat.iso(millis: listing.exportedAtMillis), forKey: .exportedAt)
+            try c.encode(listing.logGroup, forKey: .logGroup)
+        }
+    }
+
+    static func json(_ partitions: [PartitionListing]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(partitions.map(Record.init)), as: UTF8.self)
+    }
+
+    static func fields(_ p: PartitionListing) -> [String] {
+        [UTCFormat.iso(millis: p.hourStartMillis), String(p.rows), String(p.bytes), p.uris.joined(separator: " "), p.sha256,
+         p.minTimestampNanos.map { UTCFormat.iso(nanos: $0) } ?? "", p.maxTimestampNanos.map { UTCFormat.iso(nanos: $0) } ?? "",
+         UTCFormat.iso(millis: p.exportedAtMillis), p.logGroup]
+    }
+
+    /// RFC 4180: a header line; fields with a comma, quote or line break are quoted. Several
+    /// URIs of one partition are separated by a space inside the `uris` field.
+    static func csv(_ partitions: [PartitionListing]) -> String {
+        func quote(_ field: String) -> String {
+            guard field.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return field }
+            return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        var out = columns.joined(separator: ",") + "\r\n"
+        for p in partitions { out += fields(p).map(quote).joined(separator: ",") + "\r\n" }
+        return out
+    }
+
+    /// Columns padded to their widest value; the sha256 is shortened to 12 hex digits (JSON
+    /// and CSV carry it whole); several URIs of one hour go on continuation lines.
+    static func table(_ partitions: [PartitionListing]) -> String {
+        if partitions.isEmpty { return "no exported partitions\n" }
+        let header = ["HOUR (UTC)", "ROWS", "BYTES", "SHA256", "MIN TIMESTAMP", "MAX TIMESTAMP", "EXPORTED AT", "LOG GROUP", "URI"]
+        var rows: [[String]] = []
+        for p in partitions {
+            let f = fields(p)
+            let uris = p.uris.isEmpty ? ["-"] : p.uris
+            rows.append([f[0], f[1], f[2], String(p.sha256.prefix(12)), f[5].isEmpty ? "-" : f[5], f[6].isEmpty ? "-" : f[6], f[7], f[8], uris[0]])
+            for uri in uris.dropFirst() { rows.append(["", "", "", "", "", "", "", "", uri]) }
+        }
+        var widths = header.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        let numeric: Set<Int> = [1, 2]
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                return i == cells.count - 1 ? cell : (numeric.contains(i) ? pad + cell : cell + pad)
+            }.joined(separator: "  ")
+        }
+        return ([line(header)] + rows.map(line)).joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,99 @@
+import ArgumentParser
+import BackfillCore
+import Catalog
+import Foundation
+
+/// `pulp-backfill plan`: turn a time range into 5-minute chunk tasks in the catalog.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Create or extend a backfill: split a time range into 5-minute chunks in the catalog.",
+        discussion: """
+            Times: ISO 8601 (2026-02-04T14:00:00Z, 2026-02-04T14:00+01:00, 2026-02-04) or relative \
+            (now, 15 minutes ago, 2 hours ago, 3 days ago). The same group, region, stream, filters \
+            and output paths always extend the same backfill; chunks already planned are never added twice.
+            """)
+
+    @Option(help: "CloudWatch Logs log group.")
+    var cloudwatchGroup: String
+    @Option(help: "CloudWatch Logs stream name (optional).")
+    var cloudwatchStream: String?
+    @Option(help: "AWS region of the log group.")
+    var awsRegion: String = "us-east-1"
+    @Option(help: "Start of the range (inclusive).")
+    var startTime: String
+    @Option(help: "End of the range (exclusive); a future end is clamped to now.")
+    var endTime: String
+    @Option(help: "Destination: a local directory or s3://bucket/prefix. Repeat for several.")
+    var outputPath: [String] = []
+    @Option(help: "Keep only rows whose path starts with one of these (comma list).")
+    var filterPaths: String = "/api/pypi/"
+    @Option(help: "Skip rows whose path starts with one of these (comma list).")
+    var excludePaths: String = "/livez,/status"
+    @Flag(help: "Print chunks, hours, estimated API calls and minimum duration; change nothing.")
+    var dryRun = false
+    @OptionGroup var catalogOptions: CatalogOptions
+    @OptionGroup var quotas: InsightsQuotaOptions
+
+    func run() async throws {
+        let request = PlanRequest(logGroup: cloudwatchGroup, awsRegion: awsRegion, logStream: cloudwatchStream,
+                                  startTime: startTime, endTime: endTime, outputPaths: outputPath,
+                                  filterPaths: [filterPaths], excludePaths: [excludePaths])
+        let plan: ResolvedPlan
+        do {
+            plan = try BackfillPlanning.resolve(request, now: Date())
+        } catch let error as PlanUsageError {
+            throw CommandFailure.usage(error.description)
+        }
+        if let notice = plan.notice { CommandFailure.notice(notice) }
+        let path = catalogOptions.path
+        do {
+            if dryRun {
+                let quotaValues = InsightsQuotas(maxConcurrentQueries: quotas.maxConcurrentQueries,
+                                                 startQueryPerSecond: quotas.startQueryRate,
+                                                 getQueryResultsPerSecond: quotas.getQueryResultsRate)
+                let result = try BackfillPlanning.dryRun(plan, catalogPath: path, quotas: quotaValues)
+                print(Self.describe(result, quotas: quotaValues), terminator: "")
+            } else {
+                let outcome = try BackfillPlanning.apply(plan, catalogPath: path)
+                print(Self.describe(outcome, plan: plan, path: path), terminator: "")
+            }
+        } catch let error as CatalogError {
+            throw CommandFailure.runtime(error.description)
+        }
+    }
+
+    static func describe(_ result: DryRunResult, quotas: InsightsQuotas) -> String {
+        let estimate = result.estimate
+        let range = result.plan.range
+        var text = "dry run: nothing was written\n"
+        text += "log group:         \(result.plan.spec.logGroup) (\(result.plan.spec.awsRegion))\n"
+        text += "range:             \(UTCFormat.iso(millis: range.startMillis)) → \(UTCFormat.iso(millis: range.endMillis))\n"
+        text += "chunks:            \(estimate.chunks) new"
+        text += result.backfillExists ? " (\(result.alreadyPlanned) already planned)\n" : "\n"
+        text += "hours:             \(estimate.hours)\n"
+        text += "StartQuery:        \(estimate.startQueryCalls) calls\n"
+        text += "GetQueryResults:   \(estimate.getQueryResultsCalls) calls (≈2 polls per query)\n"
+        text += "minimum duration:  \(DurationFormat.text(seconds: estimate.minimumSeconds)) (bound by \(estimate.bottleneck); "
+        text += "quotas: \(quotas.maxConcurrentQueries) concurrent, \(format(quotas.startQueryPerSecond)) StartQuery/s, "
+        text += "\(format(quotas.getQueryResultsPerSecond)) GetQueryResults/s)\n"
+        return text
+    }
+
+    static func describe(_ outcome: PlanOutcome, plan: ResolvedPlan, path: String) -> String {
+        let range = plan.range
+        var text = "\(outcome.created ? "created" : "extended") backfill \(outcome.backfill.id) in \(path)\n"
+        text += "log group:  \(plan.spec.logGroup) (\(plan.spec.awsRegion))\n"
+        text += "outputs:    \(plan.spec.destinations.joined(separator: ", "))\n"
+        text += "range:      \(UTCFormat.iso(millis: range.startMillis)) → \(UTCFormat.iso(millis: range.endMillis))\n"
+        text += "chunks:     \(outcome.addedChunks.count) added, \(outcome.totalChunks) in the backfill\n"
+        if !outcome.reopenedHours.isEmpty {
+            text += "reopened:   \(outcome.reopenedHours.count) already exported hour(s) will be exported again\n"
+        }
+        return text
+    }
+
+    static func format(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}

@@ -1,0 +1,159 @@
+import ArgumentParser
+import BackfillCore
+import Catalog
+import Foundation
+
+/// `pulp-backfill status`: progress of every backfill in the catalog.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show each backfill's chunks by state, rows, Insights usage and cost, failures, partitions and ETA.")
+
+    @Option(help: "table or json.")
+    var format: String = "table"
+    @Option(help: "Insights price per GB scanned, in USD.")
+    var costPerGb: Double = 0.005
+    @Option(help: "Failed chunks listed per backfill.")
+    var maxFailures: Int = 10
+    @OptionGroup var catalogOptions: CatalogOptions
+
+    /// Window of recently finished chunks that sets the ETA rate.
+    static let recentWindowMillis: Int64 = 15 * 60_000
+
+    func run() async throws {
+        let outputFormat = try OutputFormat.parse(format, allowed: [.table, .json])
+        guard costPerGb >= 0 else { throw CommandFailure.usage("--cost-per-gb must not be negative") }
+        guard maxFailures >= 0 else { throw CommandFailure.usage("--max-failures must not be negative") }
+        let progress: [BackfillProgress]
+        do {
+            let catalog = try Catalog(path: catalogOptions.path, mode: .mustExist)
+            defer { try? catalog.close() }
+            progress = try catalog.progress(recentWindowMillis: Self.recentWindowMillis, maxFailures: maxFailures)
+        } catch let error as CatalogError {
+            throw CommandFailure.runtime(error.description)
+        }
+        let reports = progress.map {
+            StatusReport(progress: $0, estimate: ProgressEstimate(progress: $0, costPerGB: costPerGb,
+                                                                  recentWindowSeconds: Double(Self.recentWindowMillis) / 1000),
+                         costPerGB: costPerGb)
+        }
+        switch outputFormat {
+        case .json: print(try StatusReport.json(reports))
+        default: print(StatusReport.table(reports), terminator: "")
+        }
+    }
+}
+
+/// One backfill's status, as printed.
+struct StatusReport: Encodable {
+    let progress: BackfillProgress
+    let estimate: ProgressEstimate
+    let costPerGB: Double
+
+    static func table(_ reports: [StatusReport]) -> String {
+        if reports.isEmpty { return "no backfills planned yet\n" }
+        return reports.map(\.tableText).joined(separator: "\n")
+    }
+
+    var tableText: String {
+        let p = progress
+        let spec = p.backfill.spec
+        var lines: [String] = []
+        let range = p.firstMillis.flatMap { first in p.lastMillis.map { "\(UTCFormat.iso(millis: first)) → \(UTCFormat.iso(millis: $0))" } } ?? "-"
+        lines.append("backfill \(p.backfill.id): \(spec.logGroup) (\(spec.awsRegion)\(spec.logStream.map { ", stream \($0)" } ?? ""))  \(range)")
+        lines.append("  outputs:     \(spec.destinations.joined(separator: ", "))")
+        var chunks = "  chunks:      \(p.totalChunks) total, \(p.done) done, \(p.running) running, \(p.pending) pending, \(p.failed) failed"
+        if p.expiredLeases > 0 { chunks += ", \(p.expiredLeases) with expired lease" }
+        lines.append(chunks)
+        lines.append("  rows:        \(p.rows) staged/exported, \(p.skipped) skipped, \(p.malformed) malformed")
+        lines.append("  insights:    \(p.queries) queries, \(ByteCount.text(p.bytesScanned)) scanned, "
+                     + "est. cost $\(String(format: "%.4f", estimate.estimatedCostUSD)) (at $\(costPerGB)/GB)")
+        lines.append("  partitions:  \(p.partitionsDone)/\(p.hoursTotal) hours exported")
+        if estimate.active {
+            let eta = estimate.etaSeconds.map { DurationFormat.text(seconds: $0) } ?? "unknown (no chunk finished in the last 15 min)"
+            lines.append("  eta:         \(eta) (run active: \(p.running) chunk(s) leased)")
+        } else {
+            lines.append("  eta:         - (no active run)")
+        }
+        if p.failed > 0 {
+            lines.append("  failures:    \(p.failed) chunk(s); most recent:")
+            for failure in p.failures {
+                lines.append("    \(UTCFormat.iso(millis: failure.range.startMillis)) → \(UTCFormat.iso(millis: failure.range.endMillis)) "
+                             + "attempts \(failure.attempts): \(failure.lastError.split(whereSeparator: \.isNewline).joined(separator: " "))")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case backfillID = "backfill_id", logGroup = "log_group", awsRegion = "aws_region", logStream = "log_stream"
+        case destinations, filterPaths = "filter_paths", excludePaths = "exclude_paths", start, end, chunks
+        case rows, skipped, malformed, queries, recordsMatched = "records_matched", bytesScanned = "bytes_scanned"
+        case costPerGB = "cost_per_gb_usd", estimatedCost = "estimated_cost_usd", partitionsDone = "partitions_done"
+        case partitionsTotal = "partitions_total", active, etaSeconds = "eta_seconds", failures
+    }
+
+    struct ChunkCounts: Encodable {
+        let total, pending, running, done, failed: Int
+        let expiredLeases: Int
+        enum CodingKeys: String, CodingKey { case total, pending, running, done, failed, expiredLeases = "expired_leases" }
+    }
+
+    struct FailureJSON: Encodable {
+        let chunkID: Int64
+        let start, end: String
+        let attempts: Int
+        let lastError: String
+        enum CodingKeys: String, CodingKey { case chunkID = "chunk_id", start, end, attempts, lastError = "last_error" }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        let p = progress
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(p.backfill.id, forKey: .backfillID)
+        try c.encode(p.backfill.spec.logGroup, forKey: .logGroup)
+        try c.encode(p.backfill.spec.awsRegion, forKey: .awsRegion)
+        try c.encode(p.backfill.spec.logStream, forKey: .logStream)
+        try c.encode(p.backfill.spec.destinations, forKey: .destinations)
+        try c.encode(p.backfill.spec.filterPaths, forKey: .filterPaths)
+        try c.encode(p.backfill.spec.excludePaths, forKey: .excludePaths)
+        try c.encode(p.firstMillis.map { UTCFormat.iso(millis: $0) }, forKey: .start)
+        try c.encode(p.lastMillis.map { UTCFormat.iso(millis: $0) }, forKey: .end)
+        try c.encode(ChunkCounts(total: p.totalChunks, pending: p.pending, running: p.running, done: p.done,
+                                 failed: p.failed, expiredLeases: p.expiredLeases), forKey: .chunks)
+        try c.encode(p.rows, forKey: .rows)
+        try c.encode(p.skipped, forKey: .skipped)
+        try c.encode(p.malformed, forKey: .malformed)
+        try c.encode(p.queries, forKey: .queries)
+        try c.encode(p.recordsMatched, forKey: .recordsMatched)
+        try c.encode(p.bytesScanned, forKey: .bytesScanned)
+        try c.encode(costPerGB, forKey: .costPerGB)
+        try c.encode(estimate.estimatedCostUSD, forKey: .estimatedCost)
+        try c.encode(p.partitionsDone, forKey: .partitionsDone)
+        try c.encode(p.hoursTotal, forKey: .partitionsTotal)
+        try c.encode(estimate.active, forKey: .active)
+        try c.encode(estimate.etaSeconds, forKey: .etaSeconds)
+        try c.encode(p.failures.map {
+            FailureJSON(chunkID: $0.chunkID, start: UTCFormat.iso(millis: $0.range.startMillis),
+                        end: UTCFormat.iso(millis: $0.range.endMillis), attempts: $0.attempts, lastError: $0.lastError)
+        }, forKey: .failures)
+    }
+
+    static func json(_ reports: [StatusReport]) throws -> String {
+        struct Document: Encodable { let backfills: [StatusReport] }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(Document(backfills: reports)), as: UTF8.self)
+    }
+}
+
+/// `1.5 GiB`-style sizes.
+enum ByteCount {
+    static func text(_ bytes: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
+        return unit == 0 ? "\(bytes) B" : String(format: "%.1f", value) + " " + units[unit]
+    }
+}

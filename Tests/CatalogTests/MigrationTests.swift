@@ -1,0 +1,103 @@
+import Foundation
+import GRDB
+import Testing
+@testable import Catalog
+
+/// Empty → latest; every earlier version → latest with data kept; newer than the binary refused.
+/// With one real migration, later ones are synthetic: the mechanism is what is tested.
+@Suite struct MigrationTests {
+    /// The real migrations plus two synthetic later ones that change existing tables.
+    static let extended: [Migration] = EmbeddedMigrations.all + [
+        Migration(version: EmbeddedMigrations.all.count + 1, fileName: "9998_chunk_note.sql",
+                  sql: "ALTER TABLE chunk ADD COLUMN note TEXT NOT NULL DEFAULT 'n/a';"),
+        Migration(version: EmbeddedMigrations.all.count + 2, fileName: "9999_backfill_owner.sql",
+                  sql: "CREATE TABLE backfill_owner (backfill_id INTEGER PRIMARY KEY REFERENCES backfill(id), owner TEXT);\n"
+                      + "INSERT INTO backfill_owner SELECT id, 'migrated' FROM backfill;"),
+    ]
+
+    static func tableNames(inSQL sql: String) -> Set<String> {
+        let regex = try! NSRegularExpression(pattern: #"CREATE TABLE (\w+)"#)
+        let matches = regex.matches(in: sql, range: NSRange(sql.startIndex..., in: sql))
+        return Set(matches.map { String(sql[Range($0.range(at: 1), in: sql)!]) })
+    }
+
+    @Test func emptyToLatest() throws {
+        let dir = TemporaryDirectory()
+        let catalog = try Catalog(path: dir.file("c.sqlite"), mode: .createIfMissing)
+        #expect(try catalog.schemaVersion() == Migrator().latestVersion)
+        try catalog.close()
+
+        let queue = try DatabaseQueue(path: dir.file("c.sqlite"))
+        let appID = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA application_id") }
+        let journal = try queue.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        let tables = Set(try queue.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") })
+        let recorded = try queue.read { db in try String.fetchAll(db, sql: "SELECT file_name FROM schema_migration ORDER BY version") }
+        try queue.close()
+        #expect(appID.map { Int32($0) } == Migrator.applicationID)
+        #expect(journal == "wal")
+        let expected = EmbeddedMigrations.all.reduce(into: Set<String>()) { $0.formUnion(Self.tableNames(inSQL: $1.sql)) }
+        #expect(expected.count >= 6)
+        #expect(expected.isSubset(of: tables))
+        #expect(tables.contains("schema_migration"))
+        #expect(recorded == EmbeddedMigrations.all.map(\.fileName))
+    }
+
+    @Test(arguments: 1..<extended.count)
+    func earlierVersionMigratesToLatestKeepingData(startVersion: Int) throws {
+        let dir = TemporaryDirectory()
+        let old = Migrator(migrations: Array(Self.extended.prefix(startVersion)))
+        let (catalog, backfill) = try catalogWithBackfill(dir, minutes: 30, migrator: old)
+        let chunks = try catalog.chunks(backfillID: backfill.id)
+        let claimed = try catalog.claimChunks(owner: "w", limit: 1, leaseMillis: 60_000, now: t0)
+        try catalog.completeChunk(id: claimed[0].id, owner: "w", rows: [row(claimed[0].range.startMillis, "p1")],
+                                  statistics: ChunkStatistics(queries: 1, recordsMatched: 1, bytesScanned: 10), now: t0)
+        #expect(try catalog.schemaVersion() == startVersion)
+        try catalog.close()
+
+        let latest = Migrator(migrations: Self.extended)
+        let migrated = try Catalog(path: dir.file("catalog.sqlite"), mode: .mustExist, migrator: latest)
+        #expect(try migrated.schemaVersion() == Self.extended.count)
+        #expect(try migrated.chunks(backfillID: backfill.id) .map(\.range) == chunks.map(\.range))
+        #expect(try migrated.backfill(id: backfill.id) == backfill)
+        #expect(try migrated.stagedRowCount(hour: HourKey(backfillID: backfill.id, hourStartMillis: t0)) == 1)
+        try migrated.close()
+
+        let queue = try DatabaseQueue(path: dir.file("catalog.sqlite"))
+        let versions = try queue.read { db in try Int.fetchAll(db, sql: "SELECT version FROM schema_migration ORDER BY version") }
+        let owner = try queue.read { db in try String.fetchOne(db, sql: "SELECT owner FROM backfill_owner") }
+        let note = try queue.read { db in try String.fetchOne(db, sql: "SELECT DISTINCT note FROM chunk") }
+        try queue.close()
+        #expect(versions == Array(1...Self.extended.count))
+        #expect(owner == "migrated")
+        #expect(note == "n/a")
+    }
+
+    @Test func newerCatalogIsRefusedUntouched() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("catalog.sqlite")
+        let (catalog, _) = try catalogWithBackfill(dir, migrator: Migrator(migrations: Self.extended))
+        try catalog.close()
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        for mode in [Catalog.OpenMode.mustExist, .createIfMissing, .readOnly] {
+            #expect(throws: CatalogError.newerSchema(path: path, found: Self.extended.count, supported: Migrator().latestVersion)) {
+                try Catalog(path: path, mode: mode)
+            }
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        #expect(dir.contents() == ["catalog.sqlite"])
+    }
+
+    @Test func failingMigrationLeavesTheLastWholeVersion() throws {
+        let dir = TemporaryDirectory()
+        let (catalog, backfill) = try catalogWithBackfill(dir)
+        try catalog.close()
+        let broken = Migrator(migrations: EmbeddedMigrations.all + [
+            Migration(version: 2, fileName: "0002_broken.sql", sql: "ALTER TABLE chunk ADD COLUMN x TEXT; SELECT * FROM no_such_table;"),
+        ])
+        #expect(throws: CatalogError.self) { try Catalog(path: dir.file("catalog.sqlite"), mode: .mustExist, migrator: broken) }
+        let reopened = try Catalog(path: dir.file("catalog.sqlite"), mode: .mustExist)
+        #expect(try reopened.schemaVersion() == 1)
+        #expect(try reopened.chunks(backfillID: backfill.id).count == 12)
+        try reopened.close()
+    }
+}

@@ -1,0 +1,114 @@
+-- pulp-backfill catalog, version 1.
+-- Times are integers: *_ms = milliseconds since the Unix epoch (UTC), *_ns = nanoseconds.
+-- The migrator sets PRAGMA application_id / user_version and records each applied file in
+-- schema_migration; this file only holds the schema itself.
+
+-- A backfill: one log group/region/stream with one set of filters and destinations.
+-- `identity` is the canonical text of those settings, so re-planning the same settings
+-- finds the same backfill.
+CREATE TABLE backfill (
+    id              INTEGER PRIMARY KEY,
+    identity        TEXT    NOT NULL UNIQUE,
+    log_group       TEXT    NOT NULL,
+    aws_region      TEXT    NOT NULL,
+    log_stream      TEXT,
+    filter_paths    TEXT    NOT NULL,               -- JSON array of path prefixes to keep
+    exclude_paths   TEXT    NOT NULL,               -- JSON array of path prefixes to skip
+    compression     TEXT    NOT NULL DEFAULT 'snappy',
+    layout          TEXT    NOT NULL DEFAULT 'hive', -- 'hive' (date=/hour=/file) or 'flat'
+    created_at_ms   INTEGER NOT NULL
+);
+
+-- Destinations of a backfill (local directory or s3://bucket/prefix), in the order given.
+CREATE TABLE backfill_destination (
+    backfill_id     INTEGER NOT NULL REFERENCES backfill(id) ON DELETE CASCADE,
+    position        INTEGER NOT NULL,
+    uri             TEXT    NOT NULL,
+    PRIMARY KEY (backfill_id, position),
+    UNIQUE (backfill_id, uri)
+);
+
+-- Every `plan` invocation's requested range, kept as history (the chunks are the truth).
+CREATE TABLE backfill_range (
+    id              INTEGER PRIMARY KEY,
+    backfill_id     INTEGER NOT NULL REFERENCES backfill(id) ON DELETE CASCADE,
+    start_ms        INTEGER NOT NULL,
+    end_ms          INTEGER NOT NULL CHECK (end_ms > start_ms),
+    planned_at_ms   INTEGER NOT NULL
+);
+CREATE INDEX backfill_range_by_backfill ON backfill_range(backfill_id);
+
+-- A chunk: half-open [start_ms, end_ms) inside one 5-minute UTC cell (so inside one hour).
+-- `running` is only real while lease_expires_ms is in the future; an expired lease makes
+-- the chunk claimable again.
+CREATE TABLE chunk (
+    id               INTEGER PRIMARY KEY,
+    backfill_id      INTEGER NOT NULL REFERENCES backfill(id) ON DELETE CASCADE,
+    start_ms         INTEGER NOT NULL,
+    end_ms           INTEGER NOT NULL CHECK (end_ms > start_ms),
+    hour_ms          INTEGER NOT NULL,
+    state            TEXT    NOT NULL DEFAULT 'pending'
+                     CHECK (state IN ('pending', 'running', 'done', 'failed')),
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    last_error       TEXT,
+    lease_owner      TEXT,
+    lease_expires_ms INTEGER,
+    queries          INTEGER NOT NULL DEFAULT 0,  -- StartQuery calls spent on this chunk
+    records_matched  INTEGER NOT NULL DEFAULT 0,
+    bytes_scanned    INTEGER NOT NULL DEFAULT 0,
+    rows             INTEGER NOT NULL DEFAULT 0,  -- rows staged when the chunk completed
+    skipped          INTEGER NOT NULL DEFAULT 0,
+    malformed        INTEGER NOT NULL DEFAULT 0,
+    started_at_ms    INTEGER,
+    finished_at_ms   INTEGER,
+    compacted        INTEGER NOT NULL DEFAULT 0 CHECK (compacted IN (0, 1)),
+    UNIQUE (backfill_id, start_ms)
+);
+CREATE INDEX chunk_by_state ON chunk(state, start_ms);
+CREATE INDEX chunk_by_hour ON chunk(backfill_id, hour_ms);
+CREATE INDEX chunk_by_finished ON chunk(finished_at_ms) WHERE finished_at_ms IS NOT NULL;
+
+-- Rows of done chunks whose hour is not compacted yet. The primary key is the order the
+-- compactor reads (timestamp, @ptr) and drops duplicate events of one hour.
+CREATE TABLE staged_row (
+    backfill_id     INTEGER NOT NULL,
+    hour_ms         INTEGER NOT NULL,
+    timestamp_ns    INTEGER NOT NULL,
+    ptr             TEXT    NOT NULL,
+    chunk_id        INTEGER NOT NULL REFERENCES chunk(id) ON DELETE CASCADE,
+    message         TEXT    NOT NULL,
+    user            TEXT,
+    org_id          TEXT,
+    domain          TEXT    NOT NULL,
+    distribution    TEXT    NOT NULL,
+    package         TEXT    NOT NULL,
+    status_code     INTEGER,
+    user_agent      TEXT,
+    x_forwarded_for TEXT,
+    PRIMARY KEY (backfill_id, hour_ms, timestamp_ns, ptr)
+) WITHOUT ROWID;
+CREATE INDEX staged_row_by_chunk ON staged_row(chunk_id);
+
+-- One exported hourly file per backfill and hour; re-exporting replaces it.
+CREATE TABLE partition (
+    id              INTEGER PRIMARY KEY,
+    backfill_id     INTEGER NOT NULL REFERENCES backfill(id) ON DELETE CASCADE,
+    hour_ms         INTEGER NOT NULL,
+    rows            INTEGER NOT NULL,
+    bytes           INTEGER NOT NULL,
+    sha256          TEXT    NOT NULL,
+    min_timestamp_ns INTEGER,
+    max_timestamp_ns INTEGER,
+    exported_at_ms  INTEGER NOT NULL,
+    writer_version  TEXT    NOT NULL,
+    UNIQUE (backfill_id, hour_ms)
+);
+CREATE INDEX partition_by_hour ON partition(hour_ms);
+
+-- Where a partition's file was written: one row per destination.
+CREATE TABLE partition_file (
+    partition_id    INTEGER NOT NULL REFERENCES partition(id) ON DELETE CASCADE,
+    destination     TEXT    NOT NULL,
+    uri             TEXT    NOT NULL,
+    PRIMARY KEY (partition_id, destination)
+);

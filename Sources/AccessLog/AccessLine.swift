@@ -32,20 +32,19 @@ struct AccessLine {
 
     /// The quoted value opening at `open` (a `"`), or nil when it is never closed.
     func quoted(openingAt open: Int) -> Quoted? {
+        guard let base = bytes.baseAddress else { return nil }
         var index = open + 1
         var hasEscapes = false
-        while index < bytes.count {
-            switch bytes[index] {
-            case UInt8(ascii: "\""):
-                return Quoted(start: open + 1, end: index, hasEscapes: hasEscapes)
-            case UInt8(ascii: "\\"):
-                hasEscapes = true
-                index += 2
-            default:
-                index += 1
-            }
+        while true {
+            index = ByteSearch.firstStop(
+                base, from: index, end: bytes.count,
+                mask: { ByteSearch.zeroBytes($0 ^ ByteSearch.quotes) | ByteSearch.zeroBytes($0 ^ ByteSearch.backslashes) },
+                isStop: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
+            guard index < bytes.count else { return nil }
+            if base[index] == UInt8(ascii: "\"") { return Quoted(start: open + 1, end: index, hasEscapes: hasEscapes) }
+            hasEscapes = true
+            index += 2
         }
-        return nil
     }
 
     /// Calls `body` with the text of a quoted value (unescaped into scratch memory if needed).
@@ -81,13 +80,10 @@ struct AccessLine {
     /// Finds the first quoted value shaped `METHOD TARGET [PROTOCOL]` and calls `body` with it;
     /// nil when there is none.
     func withRequest<R>(_ body: (Request) -> R) -> R? {
+        guard let base = bytes.baseAddress else { return nil }
         var index = 0
-        while index < bytes.count {
-            guard bytes[index] == UInt8(ascii: "\"") else {
-                index += 1
-                continue
-            }
-            guard let value = quoted(openingAt: index) else { return nil }
+        while let open = ByteSearch.index(of: UInt8(ascii: "\""), in: base, from: index, end: bytes.count) {
+            guard let value = quoted(openingAt: open) else { return nil }
             let result: R? = withText(of: value) { text in
                 guard let path = AccessLine.requestPath(text) else { return nil }
                 return body(Request(path: path, end: value.next))

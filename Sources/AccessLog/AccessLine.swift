@@ -127,14 +127,13 @@ struct AccessLine {
         let digitsStart = index
         var value = 0
         while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 {
-            if index - digitsStart < 4 { value = value * 10 + Int(bytes[index] &- UInt8(ascii: "0")) }
+            // Saturate: any value past 599 is out of range anyway, and this cannot overflow.
+            value = min(value * 10 + Int(bytes[index] &- UInt8(ascii: "0")), 1_000)
             index += 1
         }
-        let digitCount = index - digitsStart
-        guard digitCount > 0 else { return (nil, nil) }
-        // The status must be a whole token: "200abc" is not a status.
-        guard index == bytes.count || bytes[index] == UInt8(ascii: " ") else { return (nil, nil) }
-        let status: Int16? = digitCount <= 3 && (100...599).contains(value) ? Int16(value) : nil
+        guard index > digitsStart else { return (nil, nil) }
+        // The digits' value decides ("0200" is 200); whatever follows them is rule 5's business.
+        let status: Int16? = (100...599).contains(value) ? Int16(value) : nil
         return (status, userAgent(afterStatus: index))
     }
 

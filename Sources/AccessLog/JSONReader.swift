@@ -73,7 +73,8 @@ struct JSONReader {
         }
     }
 
-    mutating func expect(_ byte: UInt8, _ what: String) throws(InsightsJSONError) {
+    /// `what` is a StaticString so that the happy path builds no String at all.
+    mutating func expect(_ byte: UInt8, _ what: StaticString) throws(InsightsJSONError) {
         guard position < count, bytes[position] == byte else { throw error("expected \(what)") }
         position += 1
     }
@@ -230,20 +231,22 @@ struct JSONReader {
 
     /// Scans a string literal starting at the opening quote, validating escapes and rejecting
     /// raw control characters. Returns the span of its raw content.
+    /// (The hot loops use wrapping `&+`: every index stays below `count`, so the overflow
+    /// checks of `+` would only cost time.)
     mutating func scanString() throws(InsightsJSONError) -> JSONStringSpan {
         let start = position + 1  // after the opening quote
         var read = start
         var hasEscapes = false
         while true {
             let byte: UInt8
-            if read + 8 <= count {
+            if read &+ 8 <= count {
                 // Eight plain bytes at a time; stop at '"', '\\' or a control character.
                 let stops = ByteSearch.jsonStringStops(ByteSearch.load(bytes + read))
                 if stops == 0 {
-                    read += 8
+                    read &+= 8
                     continue
                 }
-                read += stops.trailingZeroBitCount &>> 3
+                read &+= stops.trailingZeroBitCount &>> 3
                 byte = bytes[read]
             } else {
                 guard read < count else {
@@ -252,7 +255,7 @@ struct JSONReader {
                 }
                 byte = bytes[read]
                 if byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte >= 0x20 {
-                    read += 1
+                    read &+= 1
                     continue
                 }
             }
@@ -263,7 +266,7 @@ struct JSONReader {
             position = read
             guard byte == UInt8(ascii: "\\") else { throw error("control character in string") }
             hasEscapes = true
-            read += try escapeLength(at: read)
+            read &+= try escapeLength(at: read)
         }
     }
 
@@ -293,7 +296,7 @@ struct JSONReader {
         var written = 0
         while true {
             let byte: UInt8
-            if read + 8 <= count {
+            if read &+ 8 <= count {
                 // Copy plain bytes a word at a time: store all eight, keep those before the
                 // first stop. The store stays in bounds: output holds `count - start` bytes
                 // and `written` never runs ahead of the bytes read.
@@ -301,13 +304,13 @@ struct JSONReader {
                 UnsafeMutableRawPointer(output + written).storeBytes(of: word.littleEndian, as: UInt64.self)
                 let stops = ByteSearch.jsonStringStops(word)
                 if stops == 0 {
-                    read += 8
-                    written += 8
+                    read &+= 8
+                    written &+= 8
                     continue
                 }
                 let plain = stops.trailingZeroBitCount &>> 3
-                read += plain
-                written += plain
+                read &+= plain
+                written &+= plain
                 byte = bytes[read]
             } else {
                 guard read < count else {
@@ -317,8 +320,8 @@ struct JSONReader {
                 byte = bytes[read]
                 if byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte >= 0x20 {
                     output[written] = byte
-                    read += 1
-                    written += 1
+                    read &+= 1
+                    written &+= 1
                     continue
                 }
             }
@@ -335,8 +338,8 @@ struct JSONReader {
                 let escaped = bytes[read + 1]
                 if escaped == UInt8(ascii: "\"") || escaped == UInt8(ascii: "\\") {
                     output[written] = escaped
-                    read += 2
-                    written += 1
+                    read &+= 2
+                    written &+= 1
                     continue
                 }
             }
@@ -346,8 +349,8 @@ struct JSONReader {
                 position = read
                 throw error("invalid escape")
             }
-            read += consumed
-            written += produced
+            read &+= consumed
+            written &+= produced
         }
     }
 

@@ -8,6 +8,15 @@
 /// next `"` that is not escaped. A backslash escapes the byte after it, so `\"` stands for `"`
 /// and `\\` for `\` (and `"a\\"` closes after the second backslash); any other `\x` is kept
 /// as the two bytes `\x`.
+///
+/// Choices where §2 is silent:
+/// * "spaces" means one or more ASCII spaces (0x20); a value glued to the previous one fails;
+/// * rule 3: TARGET and PROTOCOL are any non-empty runs of non-space bytes; the text is
+///   matched after unescaping;
+/// * rule 4: the status is the value of the digit run (`0200` is 200); if no digits follow the
+///   request, status and user agent are both null;
+/// * rule 7: the first `x_forwarded_for:` anywhere in the line, its `"` right after the colon;
+/// * rule 9: `django.request:WARNING` is looked for in the access line, not in the wrapper.
 struct AccessLine {
     let bytes: UnsafeBufferPointer<UInt8>
 

@@ -8,6 +8,15 @@
 /// next `"` that is not escaped. A backslash escapes the byte after it, so `\"` stands for `"`
 /// and `\\` for `\` (and `"a\\"` closes after the second backslash); any other `\x` is kept
 /// as the two bytes `\x`.
+///
+/// Choices where §2 is silent:
+/// * "spaces" means one or more ASCII spaces (0x20); a value glued to the previous one fails;
+/// * rule 3: TARGET and PROTOCOL are any non-empty runs of non-space bytes; the text is
+///   matched after unescaping;
+/// * rule 4: the status is the value of the digit run (`0200` is 200); if no digits follow the
+///   request, status and user agent are both null;
+/// * rule 7: the first `x_forwarded_for:` anywhere in the line, its `"` right after the colon;
+/// * rule 9: `django.request:WARNING` is looked for in the access line, not in the wrapper.
 struct AccessLine {
     let bytes: UnsafeBufferPointer<UInt8>
 
@@ -32,20 +41,19 @@ struct AccessLine {
 
     /// The quoted value opening at `open` (a `"`), or nil when it is never closed.
     func quoted(openingAt open: Int) -> Quoted? {
+        guard let base = bytes.baseAddress else { return nil }
         var index = open + 1
         var hasEscapes = false
-        while index < bytes.count {
-            switch bytes[index] {
-            case UInt8(ascii: "\""):
-                return Quoted(start: open + 1, end: index, hasEscapes: hasEscapes)
-            case UInt8(ascii: "\\"):
-                hasEscapes = true
-                index += 2
-            default:
-                index += 1
-            }
+        while true {
+            index = ByteSearch.firstStop(
+                base, from: index, end: bytes.count,
+                mask: { ByteSearch.zeroBytes($0 ^ ByteSearch.quotes) | ByteSearch.zeroBytes($0 ^ ByteSearch.backslashes) },
+                isStop: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
+            guard index < bytes.count else { return nil }
+            if base[index] == UInt8(ascii: "\"") { return Quoted(start: open + 1, end: index, hasEscapes: hasEscapes) }
+            hasEscapes = true
+            index += 2
         }
-        return nil
     }
 
     /// Calls `body` with the text of a quoted value (unescaped into scratch memory if needed).
@@ -81,13 +89,10 @@ struct AccessLine {
     /// Finds the first quoted value shaped `METHOD TARGET [PROTOCOL]` and calls `body` with it;
     /// nil when there is none.
     func withRequest<R>(_ body: (Request) -> R) -> R? {
+        guard let base = bytes.baseAddress else { return nil }
         var index = 0
-        while index < bytes.count {
-            guard bytes[index] == UInt8(ascii: "\"") else {
-                index += 1
-                continue
-            }
-            guard let value = quoted(openingAt: index) else { return nil }
+        while let open = ByteSearch.index(of: UInt8(ascii: "\""), in: base, from: index, end: bytes.count) {
+            guard let value = quoted(openingAt: open) else { return nil }
             let result: R? = withText(of: value) { text in
                 guard let path = AccessLine.requestPath(text) else { return nil }
                 return body(Request(path: path, end: value.next))
@@ -131,14 +136,13 @@ struct AccessLine {
         let digitsStart = index
         var value = 0
         while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 {
-            if index - digitsStart < 4 { value = value * 10 + Int(bytes[index] &- UInt8(ascii: "0")) }
+            // Saturate: any value past 599 is out of range anyway, and this cannot overflow.
+            value = min(value * 10 + Int(bytes[index] &- UInt8(ascii: "0")), 1_000)
             index += 1
         }
-        let digitCount = index - digitsStart
-        guard digitCount > 0 else { return (nil, nil) }
-        // The status must be a whole token: "200abc" is not a status.
-        guard index == bytes.count || bytes[index] == UInt8(ascii: " ") else { return (nil, nil) }
-        let status: Int16? = digitCount <= 3 && (100...599).contains(value) ? Int16(value) : nil
+        guard index > digitsStart else { return (nil, nil) }
+        // The digits' value decides ("0200" is 200); whatever follows them is rule 5's business.
+        let status: Int16? = (100...599).contains(value) ? Int16(value) : nil
         return (status, userAgent(afterStatus: index))
     }
 

@@ -13,10 +13,12 @@
 /// A missing `@ptr` is not an error: the row is kept with `ptr == ""` (it only breaks sort
 /// ties). A missing `@message` behaves as an empty line (hence `.noRequest`).
 public struct AccessLogParser: Sendable {
-    public var filter: PathFilter
+    public let filter: PathFilter
+    private let prefixes: PathPrefixMatcher
 
     public init(filter: PathFilter = .seedDefault) {
         self.filter = filter
+        self.prefixes = PathPrefixMatcher(filter)
     }
 
     public func parse(_ row: InsightsRow) -> RowOutcome {
@@ -31,7 +33,7 @@ public struct AccessLogParser: Sendable {
     private func parse(line: AccessLine, row: InsightsRow) -> RowOutcome {
         if line.containsDjangoWarning { return .skipped(.djangoWarning) }
         let outcome: RowOutcome? = line.withRequest { request in
-            if let reason = filter.skipReason(forPath: request.path) { return .skipped(reason) }
+            if let reason = prefixes.skipReason(forPath: request.path) { return .skipped(reason) }
             guard let simplePath = PyPISimplePath(request.path) else { return .skipped(.pathNotPyPI) }
             guard let timestamp = Self.timestampNanos(row.timestamp, line: line) else {
                 return .malformed(Self.timestampProblem(row.timestamp))

@@ -73,7 +73,8 @@ struct JSONReader {
         }
     }
 
-    mutating func expect(_ byte: UInt8, _ what: String) throws(InsightsJSONError) {
+    /// `what` is a StaticString so that the happy path builds no String at all.
+    mutating func expect(_ byte: UInt8, _ what: StaticString) throws(InsightsJSONError) {
         guard position < count, bytes[position] == byte else { throw error("expected \(what)") }
         position += 1
     }
@@ -230,29 +231,60 @@ struct JSONReader {
 
     /// Scans a string literal starting at the opening quote, validating escapes and rejecting
     /// raw control characters. Returns the span of its raw content.
+    /// (The hot loops use wrapping `&+`: every index stays below `count`, so the overflow
+    /// checks of `+` would only cost time.)
     mutating func scanString() throws(InsightsJSONError) -> JSONStringSpan {
-        position += 1  // opening quote
-        let start = position
+        let start = position + 1  // after the opening quote
+        var read = start
         var hasEscapes = false
         while true {
-            position = nextStringStop(from: position)
-            guard position < count else { throw error("unterminated string") }
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") {
-                let span = JSONStringSpan(start: start, end: position, hasEscapes: hasEscapes)
-                position += 1
-                return span
+            let byte: UInt8
+            if read &+ 8 <= count {
+                // Eight plain bytes at a time; stop at '"', '\\' or a control character.
+                let stops = ByteSearch.jsonStringStops(ByteSearch.load(bytes + read))
+                if stops == 0 {
+                    read &+= 8
+                    continue
+                }
+                read &+= stops.trailingZeroBitCount &>> 3
+                byte = bytes[read]
+            } else {
+                guard read < count else {
+                    position = read
+                    throw error("unterminated string")
+                }
+                byte = bytes[read]
+                if byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte >= 0x20 {
+                    read &+= 1
+                    continue
+                }
             }
+            if byte == UInt8(ascii: "\"") {
+                position = read + 1
+                return JSONStringSpan(start: start, end: read, hasEscapes: hasEscapes)
+            }
+            position = read
             guard byte == UInt8(ascii: "\\") else { throw error("control character in string") }
             hasEscapes = true
-            // Validate by decoding into a small scratch: an escape yields at most 4 bytes.
-            var scratch: UInt32 = 0
-            let consumed = withUnsafeMutableBytes(of: &scratch) { raw in
-                JSONReader.decodeEscape(bytes + position, available: count - position,
-                                        into: raw.baseAddress!.assumingMemoryBound(to: UInt8.self))?.consumed
+            read &+= try escapeLength(at: read)
+        }
+    }
+
+    /// Validates the escape at `index` (a backslash) and returns its length in bytes.
+    @inline(__always)
+    private func escapeLength(at index: Int) throws(InsightsJSONError) -> Int {
+        guard index + 1 < count else { throw error("unterminated escape") }
+        switch bytes[index + 1] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
+            UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            return 2
+        case UInt8(ascii: "u"):
+            guard index + 6 <= count, JSONReader.hexValue(bytes + index + 2) != nil else {
+                throw error("invalid \\u escape")
             }
-            guard let consumed else { throw error("invalid escape") }
-            position += consumed
+            return 6
+        default:
+            throw error("invalid escape")
         }
     }
 
@@ -260,27 +292,65 @@ struct JSONReader {
     /// its unescaped UTF-8 to `output` in the same pass. `output` must hold
     /// `maxUnescapedCount` bytes. Returns the number of bytes written.
     mutating func scanString(unescapingInto output: UnsafeMutablePointer<UInt8>) throws(InsightsJSONError) -> Int {
-        position += 1  // opening quote
+        var read = position + 1  // after the opening quote
         var written = 0
         while true {
-            let runStart = position
-            position = nextStringStop(from: position)
-            if position > runStart {
-                (output + written).update(from: bytes + runStart, count: position - runStart)
-                written += position - runStart
+            let byte: UInt8
+            if read &+ 8 <= count {
+                // Copy plain bytes a word at a time: store all eight, keep those before the
+                // first stop. The store stays in bounds: output holds `count - start` bytes
+                // and `written` never runs ahead of the bytes read.
+                let word = ByteSearch.load(bytes + read)
+                UnsafeMutableRawPointer(output + written).storeBytes(of: word.littleEndian, as: UInt64.self)
+                let stops = ByteSearch.jsonStringStops(word)
+                if stops == 0 {
+                    read &+= 8
+                    written &+= 8
+                    continue
+                }
+                let plain = stops.trailingZeroBitCount &>> 3
+                read &+= plain
+                written &+= plain
+                byte = bytes[read]
+            } else {
+                guard read < count else {
+                    position = read
+                    throw error("unterminated string")
+                }
+                byte = bytes[read]
+                if byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte >= 0x20 {
+                    output[written] = byte
+                    read &+= 1
+                    written &+= 1
+                    continue
+                }
             }
-            guard position < count else { throw error("unterminated string") }
-            let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                position += 1
+                position = read + 1
                 return written
             }
-            guard byte == UInt8(ascii: "\\") else { throw error("control character in string") }
+            guard byte == UInt8(ascii: "\\") else {
+                position = read
+                throw error("control character in string")
+            }
+            // `\"` and `\\` dominate wrapped log lines (a JSON document inside a JSON string).
+            if read + 1 < count {
+                let escaped = bytes[read + 1]
+                if escaped == UInt8(ascii: "\"") || escaped == UInt8(ascii: "\\") {
+                    output[written] = escaped
+                    read &+= 2
+                    written &+= 1
+                    continue
+                }
+            }
             guard let (consumed, produced) = JSONReader.decodeEscape(
-                bytes + position, available: count - position, into: output + written)
-            else { throw error("invalid escape") }
-            position += consumed
-            written += produced
+                bytes + read, available: count - read, into: output + written)
+            else {
+                position = read
+                throw error("invalid escape")
+            }
+            read &+= consumed
+            written &+= produced
         }
     }
 

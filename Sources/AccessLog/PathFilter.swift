@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The `--filter-paths` / `--exclude-paths` rules of design.md §2 rule 9.
 ///
 /// Both lists are *path-prefix* rules, tested against the request path (the target up to the
@@ -33,17 +39,34 @@ public struct PathFilter: Sendable, Equatable {
             .map { $0.trimmingSpaces() }
             .filter { !$0.isEmpty }
     }
+}
 
-    /// Why a path is skipped by the filters, or `nil` when the filters keep it.
-    /// The exclude list is checked first (so `/livez` reports `.excluded`), then the include list.
+/// `PathFilter` with its prefixes turned into UTF-8 bytes once, so the per-row check compares
+/// bytes instead of walking `String.utf8` views.
+struct PathPrefixMatcher: Sendable {
+    private let include: [[UInt8]]
+    private let exclude: [[UInt8]]
+
+    init(_ filter: PathFilter) {
+        include = filter.includePrefixes.map { Array($0.utf8) }
+        exclude = filter.excludePrefixes.map { Array($0.utf8) }
+    }
+
+    /// Why a path is skipped by the filters, or `nil` when the filters keep it. The exclude
+    /// list is checked first (so `/livez` reports `.excluded`), then the include list.
     func skipReason(forPath path: UnsafeBufferPointer<UInt8>) -> SkipReason? {
-        if excludePrefixes.contains(where: { path.hasPrefix($0) }) {
-            return .excluded
+        for prefix in exclude where Self.path(path, hasPrefix: prefix) { return .excluded }
+        if include.isEmpty { return nil }
+        for prefix in include where Self.path(path, hasPrefix: prefix) { return nil }
+        return .notIncluded
+    }
+
+    private static func path(_ path: UnsafeBufferPointer<UInt8>, hasPrefix prefix: [UInt8]) -> Bool {
+        guard prefix.count <= path.count else { return false }
+        return prefix.withUnsafeBufferPointer { prefixBytes in
+            guard let pathBase = path.baseAddress, let prefixBase = prefixBytes.baseAddress else { return true }
+            return memcmp(pathBase, prefixBase, prefix.count) == 0
         }
-        if !includePrefixes.isEmpty && !includePrefixes.contains(where: { path.hasPrefix($0) }) {
-            return .notIncluded
-        }
-        return nil
     }
 }
 
@@ -53,18 +76,5 @@ extension Substring {
         while slice.first == " " { slice = slice.dropFirst() }
         while slice.last == " " { slice = slice.dropLast() }
         return String(slice)
-    }
-}
-
-extension UnsafeBufferPointer<UInt8> {
-    func hasPrefix(_ prefix: String) -> Bool {
-        let utf8 = prefix.utf8
-        guard utf8.count <= count else { return false }
-        var index = 0
-        for byte in utf8 {
-            if self[index] != byte { return false }
-            index += 1
-        }
-        return true
     }
 }

@@ -107,10 +107,15 @@ import Testing
         #expect(status("599") == .some(599))
         #expect(status("099") == .some(nil))
         #expect(status("600") == .some(nil))
-        #expect(status("0200") == .some(nil))  // 4 digits: 200 is not what the field says
+        #expect(status("0200") == .some(200))  // the digits' value counts
+        #expect(status("1000") == .some(nil))
         #expect(status("99999999999999999999") == .some(nil))
         #expect(status("-") == .some(nil))
-        #expect(status("20x") == .some(nil))
+        #expect(status("20x") == .some(nil))  // 20: out of range
+        // Digits followed by other bytes: the status is read, the user agent shape fails.
+        let glued = try #require(T.kept(T.parse(T.accessLine(afterRequest: " 200x 1 \"-\" \"ua\""))))
+        #expect(glued.statusCode == 200)
+        #expect(glued.userAgent == nil)
         // No space between the quote and the digits: not a status.
         #expect(T.kept(T.parse(T.accessLine(afterRequest: "200 1 \"-\" \"ua\"")))?.statusCode == .some(nil))
     }

@@ -78,10 +78,7 @@ public struct ChunkFetcher: Sendable {
         }
     }
 
-    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-        let q = a / b
-        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
-    }
+    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { UTCFormat.floorDivide(a, b).0 }
 }
 
 public enum ChunkFetchError: Error, Sendable, Equatable, CustomStringConvertible {

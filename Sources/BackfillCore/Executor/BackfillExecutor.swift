@@ -1,0 +1,223 @@
+import AccessLog
+import Catalog
+import Foundation
+
+/// How a run behaves; the CLI flags of `run`/`backfill` map onto this.
+public struct ExecutorSettings: Sendable {
+    /// Chunks (queries) in flight at once: `--concurrency`.
+    public var concurrency = 8
+    /// Tries of one chunk within a run before it is marked failed: `--max-attempts`.
+    public var maxAttempts = 5
+    /// How long a claim lasts without renewal; a killed run's chunks come back after this.
+    public var leaseMillis: Int64 = 5 * 60_000
+    public var backoff = RetryBackoff()
+    /// Compact hours as they complete (off for `export`, which writes one file at the end).
+    public var compactHours = true
+    /// Identifies this process's leases in the catalog.
+    public var owner = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UInt32.random(in: 0...UInt32.max))"
+
+    public init() {}
+}
+
+/// What one backfill needs from the outside world: a way to run Insights queries and the
+/// places its hourly files go. The CLI builds these from AWS settings; tests use loopback.
+public struct BackfillServices: Sendable {
+    public var queryRunner: @Sendable (Backfill) throws -> any InsightsQueryRunning
+    public var compactor: @Sendable (Backfill) throws -> HourCompactor?
+
+    public init(queryRunner: @escaping @Sendable (Backfill) throws -> any InsightsQueryRunning,
+                compactor: @escaping @Sendable (Backfill) throws -> HourCompactor?) {
+        self.queryRunner = queryRunner
+        self.compactor = compactor
+    }
+}
+
+/// Errors that say whether trying again can help. Unknown errors are retried: attempts are
+/// bounded, and giving up too early loses a run, while one retry too many costs a query.
+public protocol RetryClassifying: Error {
+    var isRetryable: Bool { get }
+}
+
+extension ChunkFetchError: RetryClassifying {
+    public var isRetryable: Bool { false }  // the same second is as dense on every try
+}
+
+/// Runs the pending chunks of a catalog's backfills (issue 6): up to `concurrency` chunk
+/// workers in one TaskGroup, each claiming a chunk under a lease, fetching it without
+/// truncation, staging its rows with `done` in one transaction, and compacting hours whose
+/// chunks are all done. Cancellation (SIGINT/SIGTERM) stops claiming and unwinds; the caller
+/// then releases this run's leases.
+public struct BackfillExecutor: Sendable {
+    public let catalog: Catalog
+    public let settings: ExecutorSettings
+    public let services: BackfillServices
+    public let progress: RunProgress
+    private let compactions = CompactionGate()
+
+    public init(catalog: Catalog, settings: ExecutorSettings, services: BackfillServices, progress: RunProgress = RunProgress()) {
+        self.catalog = catalog
+        self.settings = settings
+        self.services = services
+        self.progress = progress
+    }
+
+    /// Runs until no chunk is left to claim (or the task is cancelled).
+    public func run(backfillID: Int64? = nil) async throws {
+        try catalog.requeueFailedChunks(backfillID: backfillID)
+        let backfills = try catalog.listBackfills().filter { backfillID == nil || $0.id == backfillID }
+        var contexts: [Int64: BackfillContext] = [:]
+        for backfill in backfills {
+            contexts[backfill.id] = try BackfillContext(backfill: backfill, services: services)
+        }
+        let known = contexts
+        await progress.start(totalChunks: try remainingChunks(backfillID: backfillID))
+
+        // Hours finished by an earlier run that died before compacting them.
+        try await compactReadyHours(backfillID: backfillID, contexts: known)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<max(1, settings.concurrency) {
+                group.addTask { try await workerLoop(backfillID: backfillID, contexts: known) }
+            }
+            try await group.waitForAll()
+        }
+        try await compactReadyHours(backfillID: backfillID, contexts: known)
+    }
+
+    func remainingChunks(backfillID: Int64?) throws -> Int {
+        try catalog.listBackfills().filter { backfillID == nil || $0.id == backfillID }.reduce(0) { total, backfill in
+            total + (try catalog.chunks(backfillID: backfill.id).filter { $0.state != .done }.count)
+        }
+    }
+
+    // MARK: Workers
+
+    private func workerLoop(backfillID: Int64?, contexts: [Int64: BackfillContext]) async throws {
+        while true {
+            try Task.checkCancellation()
+            // maxAttempts 0: failed chunks were requeued at the start of the run; one that fails
+            // again in this run is not claimed again until the next run.
+            guard let chunk = try catalog.claimChunks(owner: settings.owner, limit: 1, leaseMillis: settings.leaseMillis,
+                                                      maxAttempts: 0, backfillID: backfillID).first else { return }
+            guard let context = contexts[chunk.backfillID] else {
+                // Planned after this run started: leave it for the next run.
+                try catalog.releaseChunk(id: chunk.id, owner: settings.owner)
+                continue
+            }
+            await progress.chunkStarted()
+            let finished = try await process(chunk, context: context)
+            await progress.chunkFinished(rows: finished.rows, failed: finished.failed)
+            if !finished.failed, settings.compactHours {
+                try await compactReadyHours(backfillID: chunk.backfillID, contexts: contexts)
+            }
+        }
+    }
+
+    struct ChunkOutcome { var rows = 0; var failed = false }
+
+    /// One chunk, retried with full-jitter backoff on retryable errors, under a renewed lease.
+    private func process(_ chunk: Chunk, context: BackfillContext) async throws -> ChunkOutcome {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let fetched = try await withLeaseRenewal(chunk) {
+                    try await context.fetcher.fetch(startMillis: chunk.range.startMillis, endMillis: chunk.range.endMillis)
+                }
+                var counts = RowCounts()
+                var staged: [StagedRow] = []
+                staged.reserveCapacity(fetched.rows.count)
+                for row in fetched.rows {
+                    let outcome = context.parser.parse(row)
+                    counts.count(outcome)
+                    if case .kept(let kept) = outcome { staged.append(StagedRow(kept)) }
+                }
+                let statistics = ChunkStatistics(
+                    queries: fetched.queries, recordsMatched: Int64(fetched.recordsMatched),
+                    bytesScanned: Int64(fetched.bytesScanned),
+                    skipped: counts.skipped, malformed: counts.malformed + fetched.unplaceable)
+                let stored = try catalog.completeChunk(id: chunk.id, owner: settings.owner, rows: staged, statistics: statistics)
+                return ChunkOutcome(rows: stored)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch let error as CatalogError where error.isLeaseLost {
+                return ChunkOutcome(failed: true)  // another run took the chunk over; it finishes it
+            } catch {
+                let retryable = (error as? RetryClassifying)?.isRetryable ?? true
+                if !retryable || attempt >= settings.maxAttempts {
+                    try catalog.failChunk(id: chunk.id, owner: settings.owner, error: Self.oneLine(error))
+                    return ChunkOutcome(failed: true)
+                }
+                var rng = SystemRandomNumberGenerator()
+                try await Task.sleep(for: .seconds(settings.backoff.delay(attempt: attempt, using: &rng)))
+            }
+        }
+    }
+
+    /// Runs `body` while renewing the chunk's lease every third of its length.
+    private func withLeaseRenewal<T: Sendable>(_ chunk: Chunk, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                let period = Duration.milliseconds(max(1000, settings.leaseMillis / 3))
+                // Bounded: the body's own limits end it long before (a lease renewed 10,000 times).
+                for _ in 0..<10_000 {
+                    try await Task.sleep(for: period)
+                    let held = try catalog.renewLeases(chunkIDs: [chunk.id], owner: settings.owner, leaseMillis: settings.leaseMillis)
+                    if held.isEmpty { throw CatalogError.leaseLost(chunkID: chunk.id, owner: settings.owner) }
+                }
+                return nil
+            }
+            defer { group.cancelAll() }
+            while let next = try await group.next() {
+                if let value = next { return value }
+            }
+            throw CancellationError()
+        }
+    }
+
+    // MARK: Compaction
+
+    private func compactReadyHours(backfillID: Int64?, contexts: [Int64: BackfillContext]) async throws {
+        guard settings.compactHours else { return }
+        for hour in try catalog.hoursReadyForCompaction(backfillID: backfillID) {
+            guard let compactor = contexts[hour.backfillID]?.compactor else { continue }
+            guard await compactions.begin(hour) else { continue }  // another worker is on it
+            do {
+                let partition = try await compactor.compact(hour)
+                await compactions.end(hour)
+                await progress.hourCompacted(rows: Int(partition.rows))
+            } catch {
+                await compactions.end(hour)
+                throw error
+            }
+        }
+    }
+
+    static func oneLine(_ error: Error) -> String {
+        String(describing: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+}
+
+/// Per-backfill parts built once per run.
+struct BackfillContext: Sendable {
+    let backfill: Backfill
+    let fetcher: ChunkFetcher
+    let parser: AccessLogParser
+    let compactor: HourCompactor?
+
+    init(backfill: Backfill, services: BackfillServices) throws {
+        self.backfill = backfill
+        let filter = PathFilter(backfill.spec)
+        parser = AccessLogParser(filter: filter)
+        fetcher = ChunkFetcher(runner: try services.queryRunner(backfill), logGroups: [backfill.spec.logGroup],
+                               queryString: InsightsQueryText.backfill(filter: filter, logStream: backfill.spec.logStream))
+        compactor = try services.compactor(backfill)
+    }
+}
+
+/// Hours being compacted right now, so two workers never write the same hour at once.
+actor CompactionGate {
+    private var busy = Set<HourKey>()
+    func begin(_ hour: HourKey) -> Bool { busy.insert(hour).inserted }
+    func end(_ hour: HourKey) { busy.remove(hour) }
+}

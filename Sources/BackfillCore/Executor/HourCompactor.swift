@@ -1,0 +1,117 @@
+import AccessLog
+import Catalog
+import Crypto
+import Foundation
+import Parquet
+
+/// Turns a finished hour into its Parquet file (design §4, issue 6 "Compaction").
+///
+/// The hour's staged rows are streamed from the catalog in (timestamp, @ptr) order, page by
+/// page, into the Parquet writer — memory is bounded by one page plus one row group, not by
+/// the hour. The file is written once to a work file (hashing its bytes on the way), stored
+/// in every destination, and only then registered as a partition, which deletes the staged
+/// rows in the same transaction. A crash at any point leaves either the staged rows (and the
+/// hour is compacted again, overwriting the same keys) or the registered partition.
+public struct HourCompactor: Sendable {
+    public let catalog: Catalog
+    public let destinations: [any PartitionDestination]
+    public let layout: HourFileLayout
+    public let compression: ParquetCompression
+    /// Write a zero-row file for an hour without rows (else: registered with no file).
+    public let writeEmpty: Bool
+    /// Directory for the work file (the catalog's directory: local and writable).
+    public let workDirectory: String
+    public var pageRows = 10_000
+
+    public init(catalog: Catalog, destinations: [any PartitionDestination], layout: HourFileLayout,
+                compression: ParquetCompression, writeEmpty: Bool, workDirectory: String) {
+        self.catalog = catalog
+        self.destinations = destinations
+        self.layout = layout
+        self.compression = compression
+        self.writeEmpty = writeEmpty
+        self.workDirectory = workDirectory
+    }
+
+    @discardableResult
+    public func compact(_ hour: HourKey) async throws -> PartitionRegistration {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        if try catalog.stagedRowCount(hour: hour) == 0 && !writeEmpty {
+            let empty = PartitionRegistration(hour: hour, rows: 0, bytes: 0, sha256: "", minTimestampNanos: nil,
+                                              maxTimestampNanos: nil, exportedAtMillis: now,
+                                              writerVersion: ToolVersion.version, files: [])
+            try catalog.registerPartition(empty)
+            return empty
+        }
+        let workPath = "\(workDirectory)/.pulp-backfill-\(hour.backfillID)-\(hour.hourStartMillis).parquet.tmp-\(getpid())"
+        defer { unlink(workPath) }
+        let file = try writeHourFile(hour, to: workPath)
+
+        let key = layout.key(hourStartMillis: hour.hourStartMillis)
+        var files: [PartitionRegistration.File] = []
+        for destination in destinations {
+            try Task.checkCancellation()
+            let uri = try await destination.store(file: workPath, key: key)
+            files.append(PartitionRegistration.File(destination: destination.uri, uri: uri))
+        }
+        let registration = PartitionRegistration(
+            hour: hour, rows: file.rows, bytes: file.bytes, sha256: file.sha256,
+            minTimestampNanos: file.minTimestampNanos, maxTimestampNanos: file.maxTimestampNanos,
+            exportedAtMillis: now, writerVersion: ToolVersion.version, files: files)
+        try catalog.registerPartition(registration)
+        return registration
+    }
+
+    struct WrittenFile {
+        var rows: Int64 = 0
+        var bytes: Int64 = 0
+        var sha256 = ""
+        var minTimestampNanos: Int64?
+        var maxTimestampNanos: Int64?
+    }
+
+    func writeHourFile(_ hour: HourKey, to path: String) throws -> WrittenFile {
+        let output = try HashingFileOutput(path: path)
+        let writer = try ParquetFileWriter(output: output, schema: AccessLogParquet.schema,
+                                           options: AccessLogParquet.writerOptions(compression: compression))
+        var file = WrittenFile()
+        try catalog.forEachStagedRowBatch(hour: hour, batchSize: pageRows) { page in
+            // Pages arrive in file order, so the first and last rows bound the hour.
+            if file.minTimestampNanos == nil { file.minTimestampNanos = page.first?.timestampNanos }
+            file.maxTimestampNanos = page.last?.timestampNanos ?? file.maxTimestampNanos
+            try AccessLogParquet.append(page.lazy.map(AccessLogRow.init), to: writer)
+        }
+        let summary = try writer.close()
+        try output.file.sync()
+        try output.file.close()
+        file.rows = summary.rows
+        file.bytes = summary.bytes
+        file.sha256 = output.hexDigest()
+        return file
+    }
+}
+
+/// A file output that hashes (SHA-256) every byte it writes, so the partition's checksum
+/// costs no second read of the file.
+final class HashingFileOutput: ParquetOutput {
+    let file: ParquetFileOutput
+    private var hasher = SHA256()
+
+    init(path: String) throws(ParquetError) {
+        file = try ParquetFileOutput(path: path)
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws(ParquetError) {
+        hasher.update(bufferPointer: bytes)
+        try file.write(bytes)
+    }
+
+    func flush() throws(ParquetError) { try file.flush() }
+
+    func hexDigest() -> String {
+        hasher.finalize().map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A place hourly files go: a local directory or an S3 prefix (design §4). Every hour goes to
+/// every destination of its backfill; storing again under the same key replaces the file, so
+/// re-exporting an hour is idempotent.
+public protocol PartitionDestination: Sendable {
+    /// The destination as planned and stored in the catalog (directory or `s3://bucket/prefix`).
+    var uri: String { get }
+    /// Puts the complete local file `path` at `key` under this destination, replacing any
+    /// earlier file; returns the file's full location. Never leaves a partial file behind.
+    func store(file path: String, key: String) async throws -> String
+}
+
+/// A local directory: the file is copied to a hidden temporary name, fsynced, and renamed
+/// into place, so readers see the old file or the new one, never half of one.
+public struct LocalDirectoryDestination: PartitionDestination {
+    public let directory: String
+    public var uri: String { directory }
+
+    public init(directory: String) { self.directory = directory }
+
+    public func store(file path: String, key: String) async throws -> String {
+        let target = directory + "/" + key
+        let parent = AtomicFile.split(target).directory
+        do {
+            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        } catch {
+            throw FileSystemError(path: parent, operation: "create directory", errno: errno == 0 ? EACCES : errno)
+        }
+        try LocalFileCopy.copy(from: path, to: target)
+        return target
+    }
+}
+
+/// Streaming copy into an `AtomicFile` (constant memory whatever the file size).
+public enum LocalFileCopy {
+    public static func copy(from source: String, to target: String) throws(FileSystemError) {
+        let input = open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw FileSystemError(path: source, operation: "open", errno: errno) }
+        defer { close(input) }
+        let file = AtomicFile(finalPath: target)
+        defer { file.discard() }
+        let output = open(file.temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard output >= 0 else { throw FileSystemError(path: target, operation: "create", errno: errno) }
+        var closed = false
+        defer { if !closed { close(output) } }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw FileSystemError(path: source, operation: "read", errno: errno) }
+            if n == 0 { break }
+            var written = 0
+            while written < n {
+                let w = buffer.withUnsafeBytes { Glibc.write(output, $0.baseAddress! + written, n - written) }
+                if w < 0 && errno == EINTR { continue }
+                if w < 0 { throw FileSystemError(path: target, operation: "write", errno: errno) }
+                written += w
+            }
+        }
+        guard fsync(output) == 0 else { throw FileSystemError(path: target, operation: "fsync", errno: errno) }
+        closed = true
+        guard close(output) == 0 else { throw FileSystemError(path: target, operation: "close", errno: errno) }
+        try file.commit()
+    }
+}

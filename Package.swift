@@ -10,6 +10,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries (Debian: libsnappy-dev, libzstd-dev), installed by `make deps`.
@@ -19,16 +21,28 @@ let package = Package(
         .target(name: "AccessLog"),
         .target(name: "Parquet", dependencies: ["CSnappy", "CZstd"]),
         .target(name: "BackfillCore", dependencies: ["AccessLog", "Parquet"]),
+        // AWS protocol layer: SigV4, credential chain, CloudWatch Logs and S3 clients over AsyncHTTPClient.
+        .target(
+            name: "AWS",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "pulp-backfill",
             dependencies: [
                 "BackfillCore",
+                "AWS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Test-only driver for the AWS layer; Tests/interop/test_aws_*.py run it against moto.
+        .executableTarget(name: "aws-probe", dependencies: ["AWS"]),
 
         .testTarget(name: "AccessLogTests", dependencies: ["AccessLog"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet"]),
         .testTarget(name: "BackfillCoreTests", dependencies: ["BackfillCore"]),
+        .testTarget(name: "AWSTests", dependencies: ["AWS"], exclude: ["botocore_sign.py"]),
     ]
 )

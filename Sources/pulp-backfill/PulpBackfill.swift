@@ -8,6 +8,6 @@ struct PulpBackfill: AsyncParsableCommand {
         commandName: "pulp-backfill",
         abstract: "Backfill Pulp PyPI access logs from CloudWatch Logs Insights into hourly Parquet files.",
         version: ToolVersion.version,
-        subcommands: []
+        subcommands: [UploadCommand.self, DoctorCommand.self]
     )
 }

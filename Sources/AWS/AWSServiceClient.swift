@@ -43,7 +43,9 @@ public struct AWSServiceClient: Sendable {
         var code = ""
         var message = ""
         let text = String(decoding: response.body, as: UTF8.self)
-        switch format {
+        // Some front ends (and moto) answer a JSON-protocol call with an XML error document.
+        let isXML = text.drop(while: { $0.isWhitespace }).hasPrefix("<")
+        switch isXML ? .xml : format {
         case .json:
             if let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] {
                 code = (object["__type"] as? String) ?? (object["code"] as? String) ?? ""

@@ -30,11 +30,19 @@ public struct AWSSession: Sendable {
     public let s3Configuration: AWSConfiguration
     public let s3Credentials: any CredentialProvider
 
+    /// Resolves configuration and credentials. With `s3Only` (the `upload` command) and S3's
+    /// own credentials given, a failure to find the main credentials is deferred to their
+    /// first use, so `--s3-*` keys alone are enough to upload.
     public static func make(settings: AWSSettings, s3: S3Settings = S3Settings(),
                             environment: [String: String] = ProcessInfo.processInfo.environment,
-                            http: AWSHTTPClient) async throws -> AWSSession {
+                            http: AWSHTTPClient, s3Only: Bool = false) async throws -> AWSSession {
         let configuration = try AWSConfiguration(settings: settings, environment: environment)
-        let credentials = try await CredentialChain(configuration: configuration, http: http).resolve()
+        let credentials: any CredentialProvider
+        do {
+            credentials = try await CredentialChain(configuration: configuration, http: http).resolve()
+        } catch let error as AWSError where s3Only && s3.hasOwnCredentials && error.kind == .credentials {
+            credentials = UnavailableCredentialProvider(error: error)
+        }
         var s3Settings = settings
         s3Settings.region = s3.region ?? settings.region
         s3Settings.endpointURL = s3.endpointURL ?? settings.endpointURL
@@ -63,4 +71,11 @@ public struct AWSSession: Sendable {
         return S3Client(http: http, credentials: s3Credentials, region: s3Configuration.region, endpoint: endpoint,
                         pathStyle: isCustom, multipartThreshold: multipartThreshold, partSize: partSize)
     }
+}
+
+/// Stands in for main credentials that could not be found when only S3's own are needed.
+struct UnavailableCredentialProvider: CredentialProvider {
+    let error: AWSError
+    var sourceName: String { "none" }
+    func credentials() async throws -> AWSCredentials { throw error }
 }

@@ -62,7 +62,9 @@ func run(_ args: [String], http: AWSHTTPClient) async throws -> [String: Any] {
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 do {
-    let result = try await AWSHTTPClient.withClient { http in
+    // Tests shorten the read timeout to exercise timeouts without waiting a minute.
+    let readTimeout = ProcessInfo.processInfo.environment["AWS_PROBE_READ_TIMEOUT_SECONDS"].flatMap { Int($0) } ?? 60
+    let result = try await AWSHTTPClient.withClient(timeouts: .init(connect: .seconds(5), read: .seconds(readTimeout))) { http in
         let r = try await run(arguments, http: http)
         return try JSONSerialization.data(withJSONObject: r, options: [.sortedKeys])
     }

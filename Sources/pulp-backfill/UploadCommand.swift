@@ -41,7 +41,7 @@ struct UploadCommand: AsyncParsableCommand {
         let size = ((try? FileManager.default.attributesOfItem(atPath: source))?[.size] as? NSNumber)?.int64Value ?? 0
         do {
             let stored = try await AWSHTTPClient.withClient { http in
-                let session = try await AWSSession.make(settings: aws.settings, s3: s3.settings, http: http)
+                let session = try await AWSSession.make(settings: aws.settings, s3: s3.settings, http: http, s3Only: true)
                 let client = try session.s3(multipartThreshold: multipartThresholdMiB << 20, partSize: partSizeMiB << 20)
                 try await client.uploadFile(path: source, to: location,
                                             contentType: source.hasSuffix(".parquet") ? "application/vnd.apache.parquet" : "application/octet-stream")

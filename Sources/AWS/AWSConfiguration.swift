@@ -45,6 +45,8 @@ public struct AWSConfiguration: Sendable {
     public let region: String
     /// Where the region came from, e.g. `--aws-region`, `AWS_REGION`, `profile dev`, `default`.
     public let regionSource: String
+    /// `AWS_MAX_ATTEMPTS`, else the profile's `max_attempts`, else 3 (boto3's standard mode).
+    public let retryPolicy: AWSRetryPolicy
 
     public init(settings: AWSSettings, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.settings = settings
@@ -63,6 +65,15 @@ public struct AWSConfiguration: Sendable {
         else { (region, regionSource) = ("us-east-1", "default") }
         guard region.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
             throw AWSError.configuration("invalid AWS region '\(region)'")
+        }
+        let attemptsText = Self.nonEmpty(environment["AWS_MAX_ATTEMPTS"]) ?? Self.nonEmpty(profiles.profile(profileName)?["max_attempts"])
+        if let attemptsText {
+            guard let attempts = Int(attemptsText), attempts >= 1 else {
+                throw AWSError.configuration("AWS_MAX_ATTEMPTS / max_attempts must be a whole number ≥ 1, not '\(attemptsText)'")
+            }
+            retryPolicy = AWSRetryPolicy(maxAttempts: attempts)
+        } else {
+            retryPolicy = .standard
         }
         for service in AWSService.allCases { _ = try endpoint(for: service) }
     }

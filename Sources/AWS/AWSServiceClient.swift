@@ -12,9 +12,12 @@ public struct AWSServiceClient: Sendable {
     public let signingName: String
     public let flavor: SigV4Signer.Flavor
     public let errorFormat: ErrorFormat
+    public var retryPolicy: AWSRetryPolicy
 
     public init(http: AWSHTTPClient, credentials: any CredentialProvider, region: String, endpoint: AWSEndpoint,
-                signingName: String, flavor: SigV4Signer.Flavor = .standard, errorFormat: ErrorFormat) {
+                signingName: String, flavor: SigV4Signer.Flavor = .standard, errorFormat: ErrorFormat,
+                retryPolicy: AWSRetryPolicy = .standard) {
+        self.retryPolicy = retryPolicy
         self.http = http
         self.credentials = credentials
         self.region = region
@@ -26,8 +29,16 @@ public struct AWSServiceClient: Sendable {
 
     /// Signs `request` with current credentials, sends it, and returns a 2xx response;
     /// anything else is thrown as `AWSError` with secrets redacted from the server's message.
+    /// Retryable failures are tried again per `retryPolicy`, each time freshly signed.
     public func send(_ request: AWSHTTPRequest, operation: String, payload: SigV4Signer.Payload = .signed,
                      acceptStatus: Set<Int> = []) async throws -> AWSHTTPClient.Response {
+        try await retryPolicy.run {
+            try await sendOnce(request, operation: operation, payload: payload, acceptStatus: acceptStatus)
+        }
+    }
+
+    private func sendOnce(_ request: AWSHTTPRequest, operation: String, payload: SigV4Signer.Payload,
+                          acceptStatus: Set<Int>) async throws -> AWSHTTPClient.Response {
         let creds = try await credentials.credentials()
         var signed = request
         signed.setHeader("User-Agent", "pulp-backfill")

@@ -61,15 +61,19 @@ public struct AWSSession: Sendable {
                           s3Configuration: s3Configuration, s3Credentials: s3Credentials)
     }
 
-    public func logs() throws -> CloudWatchLogsClient {
+    /// `retryPolicy` defaults to the configured one (AWS_MAX_ATTEMPTS); a scheduler with its
+    /// own throttling backoff passes `.none`.
+    public func logs(retryPolicy: AWSRetryPolicy? = nil) throws -> CloudWatchLogsClient {
         CloudWatchLogsClient(http: http, credentials: credentials, region: configuration.region,
-                             endpoint: try configuration.endpoint(for: .logs).endpoint)
+                             endpoint: try configuration.endpoint(for: .logs).endpoint,
+                             retryPolicy: retryPolicy ?? configuration.retryPolicy)
     }
 
     public func s3(multipartThreshold: Int = 16 << 20, partSize: Int = 16 << 20) throws -> S3Client {
         let (endpoint, isCustom, _) = try s3Configuration.endpoint(for: .s3)
         return S3Client(http: http, credentials: s3Credentials, region: s3Configuration.region, endpoint: endpoint,
-                        pathStyle: isCustom, multipartThreshold: multipartThreshold, partSize: partSize)
+                        pathStyle: isCustom, multipartThreshold: multipartThreshold, partSize: partSize,
+                        retryPolicy: s3Configuration.retryPolicy)
     }
 }
 

@@ -4,9 +4,11 @@ import Foundation
 public struct CloudWatchLogsClient: Sendable {
     public let service: AWSServiceClient
 
-    public init(http: AWSHTTPClient, credentials: any CredentialProvider, region: String, endpoint: AWSEndpoint) {
+    /// `retryPolicy`: pass `.none` when a scheduler does its own backoff on throttling.
+    public init(http: AWSHTTPClient, credentials: any CredentialProvider, region: String, endpoint: AWSEndpoint,
+                retryPolicy: AWSRetryPolicy = .standard) {
         service = AWSServiceClient(http: http, credentials: credentials, region: region, endpoint: endpoint,
-                                   signingName: "logs", errorFormat: .json)
+                                   signingName: "logs", errorFormat: .json, retryPolicy: retryPolicy)
     }
 
     // MARK: - Types

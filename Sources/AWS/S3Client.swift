@@ -15,9 +15,10 @@ public struct S3Client: Sendable {
     public var partConcurrency: Int
 
     public init(http: AWSHTTPClient, credentials: any CredentialProvider, region: String, endpoint: AWSEndpoint,
-                pathStyle: Bool, multipartThreshold: Int = 16 << 20, partSize: Int = 16 << 20, partConcurrency: Int = 4) {
+                pathStyle: Bool, multipartThreshold: Int = 16 << 20, partSize: Int = 16 << 20, partConcurrency: Int = 4,
+                retryPolicy: AWSRetryPolicy = .standard) {
         service = AWSServiceClient(http: http, credentials: credentials, region: region, endpoint: endpoint,
-                                   signingName: "s3", flavor: .s3, errorFormat: .xml)
+                                   signingName: "s3", flavor: .s3, errorFormat: .xml, retryPolicy: retryPolicy)
         self.pathStyle = pathStyle
         self.multipartThreshold = multipartThreshold
         self.partSize = max(partSize, 5 << 20)

@@ -58,6 +58,7 @@ class FakeAWS:
     def __init__(self):
         self.requests = []
         self.fail_part = 2
+        self.calls_by_prefix = {}
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -88,6 +89,12 @@ class FakeAWS:
                     if action == "StopQuery":
                         return self.reply(200, json.dumps({"success": request["queryId"] == "q-1"}).encode())
                     prefix = request.get("logGroupNamePrefix", "")
+                    outer.calls_by_prefix[prefix] = outer.calls_by_prefix.get(prefix, 0) + 1
+                    if prefix.startswith("flaky"):
+                        # Throttled twice, then fine.
+                        if outer.calls_by_prefix[prefix] <= 2:
+                            return self.reply(400, json.dumps(LOGS_ERRORS["throttle"][1]).encode())
+                        return self.reply(200, json.dumps({"logGroups": [{"logGroupName": prefix}]}).encode())
                     if prefix == "reset":
                         self.close_connection = True
                         self.connection.shutdown(socket.SHUT_RDWR)
@@ -133,7 +140,7 @@ def env_for(url, tmp_path, **extra):
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "AWS_EC2_METADATA_DISABLED": "true",
            "AWS_CONFIG_FILE": str(tmp_path / "none"), "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
            "AWS_ACCESS_KEY_ID": "AKIDFAKE", "AWS_SECRET_ACCESS_KEY": SECRET, "AWS_SESSION_TOKEN": TOKEN,
-           "AWS_ENDPOINT_URL": url}
+           "AWS_ENDPOINT_URL": url, "AWS_MAX_ATTEMPTS": "1"}
     env.update(extra)
     return env
 
@@ -187,3 +194,13 @@ def test_failed_part_aborts_the_multipart_upload(fake, tmp_path):
     parts = [h for m, p, h in fake.requests if m == "PUT"]
     assert parts and all("Content-MD5" in h and h.get("X-Amz-Security-Token") == TOKEN for h in parts)
     assert all(len(h["X-Amz-Content-SHA256"]) == 64 for h in parts)
+
+
+def test_retryable_errors_are_retried_up_to_max_attempts(fake, tmp_path):
+    assert probe(["describe", "flaky-a"], env_for(fake.url, tmp_path, AWS_MAX_ATTEMPTS="3")) == (0, {"groups": ["flaky-a"]})
+    assert fake.calls_by_prefix["flaky-a"] == 3
+    code, answer = probe(["describe", "flaky-b"], env_for(fake.url, tmp_path, AWS_MAX_ATTEMPTS="2"))
+    assert code == 1 and answer["kind"] == "throttling" and fake.calls_by_prefix["flaky-b"] == 2
+    fake.calls_by_prefix.pop("param", None)
+    code, answer = probe(["describe", "param"], env_for(fake.url, tmp_path, AWS_MAX_ATTEMPTS="5"))
+    assert code == 1 and fake.calls_by_prefix["param"] == 1  # not retryable: asked once

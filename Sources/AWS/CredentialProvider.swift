@@ -21,8 +21,9 @@ public struct StaticCredentialProvider: CredentialProvider {
 /// Temporary credentials fetched by `fetch` (STS, container endpoint, IMDS, credential_process)
 /// and fetched again before they expire.
 ///
-/// Concurrency: callers arriving while a refresh is in flight await that same refresh rather
-/// than starting their own, so a burst of requests at expiry costs one STS call.
+/// Concurrency: the first caller that finds the credentials stale runs `fetch` itself (no
+/// extra task); callers arriving meanwhile suspend on a continuation and receive that same
+/// result, so a burst of requests at expiry costs one STS call.
 public actor RefreshingCredentialProvider: CredentialProvider {
     public nonisolated let sourceName: String
     /// Refresh when less than this remains (botocore refreshes 15 minutes early; 5 is plenty
@@ -30,7 +31,8 @@ public actor RefreshingCredentialProvider: CredentialProvider {
     let refreshMargin: TimeInterval
     let fetch: @Sendable () async throws -> AWSCredentials
     private var cached: AWSCredentials?
-    private var inFlight: Task<AWSCredentials, Error>?
+    private var refreshing = false
+    private var waiters: [CheckedContinuation<AWSCredentials, Error>] = []
     /// Number of completed fetches (tests check that concurrent callers share one).
     public private(set) var fetchCount = 0
 
@@ -43,20 +45,21 @@ public actor RefreshingCredentialProvider: CredentialProvider {
 
     public func credentials() async throws -> AWSCredentials {
         if let cached, !needsRefresh(cached) { return cached }
-        if let inFlight { return try await inFlight.value }
-        // The task is awaited right here and by any caller that arrives meanwhile; it is
-        // cleared when it finishes, so its lifetime is bounded by the callers waiting on it.
-        let task = Task { try await fetch() }
-        inFlight = task
-        defer { inFlight = nil }
-        do {
-            let fresh = try await task.value
+        if refreshing {
+            return try await withCheckedThrowingContinuation { waiters.append($0) }
+        }
+        refreshing = true
+        let result: Result<AWSCredentials, Error>
+        do { result = .success(try await fetch()) } catch { result = .failure(error) }
+        refreshing = false
+        if case .success(let fresh) = result {
             cached = fresh
             fetchCount += 1
-            return fresh
-        } catch {
-            throw error
         }
+        let waiting = waiters
+        waiters = []
+        for waiter in waiting { waiter.resume(with: result) }
+        return try result.get()
     }
 
     private func needsRefresh(_ credentials: AWSCredentials) -> Bool {

@@ -40,6 +40,21 @@ actor FetchCounter {
         #expect(await counter.count == 2)
     }
 
+    @Test func concurrentCallersAllSeeOneFailedFetch() async throws {
+        let counter = FetchCounter()
+        let provider = RefreshingCredentialProvider(sourceName: "test") {
+            _ = await counter.next()
+            try await Task.sleep(for: .milliseconds(50))
+            throw AWSError.credentials("STS unreachable")
+        }
+        let failures = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<20 { group.addTask { (try? await provider.credentials()) == nil } }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(failures == 20)
+        #expect(await counter.count == 1)
+    }
+
     @Test func aFailedFetchIsReportedAndRetriedByTheNextCaller() async throws {
         let counter = FetchCounter()
         let provider = RefreshingCredentialProvider(sourceName: "test") {

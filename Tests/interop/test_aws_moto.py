@@ -344,6 +344,19 @@ def test_credential_process(moto, tmp_path):
     assert probe(["describe", "/aws"], env)["groups"] == [GROUP]
 
 
+def test_explicit_flags_and_s3_profile(moto, tmp_path):
+    env = clean_env(tmp_path, **write_profiles(tmp_path, moto))
+    result = run([TOOL, "doctor", "--cloudwatch-group", GROUP, "--endpoint-url", moto.url, "--aws-access-key-id", moto.key_id,
+                  "--aws-secret-access-key", moto.secret], env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "credentials: explicit (command-line flags), long-term key" in result.stdout
+    src = tmp_path / "f.parquet"
+    src.write_bytes(b"PAR1s3profile")
+    result = run([TOOL, "upload", "--source", str(src), "--destination", f"s3://{BUCKET}/s3-profile.parquet",
+                  "--s3-profile", "pulp", "--s3-endpoint-url", moto.url], env)
+    assert result.returncode == 0, result.stderr
+
+
 def test_unknown_profile_is_a_usage_error(moto, tmp_path):
     env = clean_env(tmp_path, AWS_ENDPOINT_URL=moto.url, **write_profiles(tmp_path, moto))
     line = assert_one_line_error(run([TOOL, "doctor", "--cloudwatch-group", GROUP, "--profile", "nope"], env), 2)

@@ -33,6 +33,12 @@ enum MetadataCredentialSources {
             return nil
         }
         let (endpoint, path, query) = try split(urlText, what: "container credentials URI")
+        // Like botocore: a plain-http full URI must stay on this host or the ECS/EKS agent
+        // address, so the authorization token is never sent in clear across the network.
+        let allowedHTTPHosts: Set<String> = ["169.254.170.2", "169.254.170.23", "fd00:ec2::23", "::1", "localhost"]
+        if endpoint.scheme == "http" && !(allowedHTTPHosts.contains(endpoint.host) || endpoint.host.hasPrefix("127.")) {
+            throw AWSError.configuration("AWS_CONTAINER_CREDENTIALS_FULL_URI must use https or a loopback/ECS/EKS agent host, not \(endpoint.host)")
+        }
         let tokenFile = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"].flatMap { $0.isEmpty ? nil : $0 }
         let tokenValue = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         return {

@@ -131,6 +131,10 @@ actor FetchCounter {
     @Test func containerCredentialsComeAfterProfilesAndBadSetupsFailClearly() async throws {
         let container = try environment(["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/x"])
         #expect(try await resolve(AWSSettings(), container).0 == "container-role")
+        let remote = try environment(["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://203.0.113.9/creds"])
+        await #expect(throws: AWSError.self) { try await resolve(AWSSettings(), remote) }
+        let pod = try environment(["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://169.254.170.23/v1/credentials"])
+        #expect(try await resolve(AWSSettings(), pod).0 == "container-role")
         await #expect(throws: AWSError.self) { try await resolve(AWSSettings(), try environment()) }
         do {
             _ = try await resolve(AWSSettings(profile: "missing"), try environment(credentials: Self.fileCredentials))

@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // pulp-backfill: CloudWatch Logs Insights → hourly Parquet, with a SQLite catalog.
-// Modules depend one way: pulp-backfill (CLI) → BackfillCore → AccessLog, Parquet (and later Catalog, AWS).
+// Modules depend one way: pulp-backfill (CLI) → BackfillCore → Catalog, AWS, AccessLog, Parquet.
 import PackageDescription
 
 let package = Package(
@@ -11,6 +11,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries (Debian: libsnappy-dev, libzstd-dev), installed by `make deps`.
@@ -21,27 +23,43 @@ let package = Package(
         .target(name: "Parquet", dependencies: ["CSnappy", "CZstd"]),
         // SQLite catalog over migrations/*.sql (embedded in EmbeddedMigrations.swift; a test keeps them equal).
         .target(name: "Catalog", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "BackfillCore", dependencies: ["AccessLog", "Parquet", "Catalog"]),
+        // AWS protocol layer: SigV4, credential chain, CloudWatch Logs and S3 clients over AsyncHTTPClient.
+        .target(
+            name: "AWS",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "BackfillCore",
+            dependencies: [
+                "AccessLog", "Parquet", "Catalog", "AWS",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "pulp-backfill",
             dependencies: [
                 "BackfillCore",
+                "AWS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
+        // Test-only driver for the AWS layer; Tests/interop/test_aws_*.py run it against moto.
+        .executableTarget(name: "aws-probe", dependencies: ["AWS"]),
+        // Test-only helper: claims/completes chunks in a loop so tests can run several processes on one catalog.
+        .executableTarget(name: "catalog-probe", dependencies: ["Catalog"]),
         // Release-mode throughput benchmark for AccessLog (Benchmarks/bench_accesslog.sh).
         .executableTarget(name: "accesslog-bench", dependencies: ["AccessLog"], path: "Benchmarks/bench_accesslog"),
-
         // `make bench`: times our Parquet encoder alone (Benchmarks/bench_parquet.py drives it).
         .executableTarget(name: "pulp-backfill-bench", dependencies: ["BackfillCore"], path: "Benchmarks/EncoderBench"),
 
-        // Test-only helper: claims/completes chunks in a loop so tests can run several processes on one catalog.
-        .executableTarget(name: "catalog-probe", dependencies: ["Catalog"]),
-
         .testTarget(name: "AccessLogTests", dependencies: ["AccessLog"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "catalog-probe"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "catalog-probe"]),
+        .testTarget(name: "AWSTests", dependencies: ["AWS"], exclude: ["botocore_sign.py"]),
         .testTarget(name: "BackfillCoreTests", dependencies: ["BackfillCore"]),
     ]
 )

@@ -9,7 +9,10 @@ struct PulpBackfill: AsyncParsableCommand {
         commandName: "pulp-backfill",
         abstract: "Backfill Pulp PyPI access logs from CloudWatch Logs Insights into hourly Parquet files.",
         version: ToolVersion.version,
-        subcommands: [ConvertCommand.self, PlanCommand.self, StatusCommand.self, CatalogCommand.self]
+        subcommands: [
+            ConvertCommand.self, PlanCommand.self, StatusCommand.self, CatalogCommand.self,
+            UploadCommand.self, DoctorCommand.self,
+        ]
     )
 
     /// Like ArgumentParser's default `main`, except that a command line it cannot parse is

@@ -1,0 +1,137 @@
+import Foundation
+
+/// CloudWatch Logs over the JSON 1.1 protocol: the four calls the backfill and `doctor` need.
+public struct CloudWatchLogsClient: Sendable {
+    public let service: AWSServiceClient
+
+    /// `retryPolicy`: pass `.none` when a scheduler does its own backoff on throttling.
+    public init(http: AWSHTTPClient, credentials: any CredentialProvider, region: String, endpoint: AWSEndpoint,
+                retryPolicy: AWSRetryPolicy = .standard) {
+        service = AWSServiceClient(http: http, credentials: credentials, region: region, endpoint: endpoint,
+                                   signingName: "logs", errorFormat: .json, retryPolicy: retryPolicy)
+    }
+
+    // MARK: - Types
+
+    public enum QueryStatus: String, Sendable {
+        case scheduled = "Scheduled", running = "Running", complete = "Complete", failed = "Failed"
+        case cancelled = "Cancelled", timeout = "Timeout", unknown = "Unknown"
+        /// The query will not change any more.
+        public var isFinal: Bool { ![.scheduled, .running].contains(self) }
+    }
+
+    /// One result row: `(field, value)` pairs in the order Insights returned them.
+    public struct ResultRow: Sendable, Equatable {
+        public let fields: [Field]
+        public struct Field: Sendable, Equatable {
+            public let field: String
+            public let value: String
+        }
+        public subscript(_ name: String) -> String? { fields.first { $0.field == name }?.value }
+    }
+
+    public struct QueryStatistics: Sendable, Equatable {
+        public let recordsMatched: Double
+        public let recordsScanned: Double
+        public let bytesScanned: Double
+    }
+
+    public struct QueryResults: Sendable {
+        public let status: QueryStatus
+        public let results: [ResultRow]
+        public let statistics: QueryStatistics?
+    }
+
+    public struct LogGroup: Sendable, Equatable {
+        public let name: String
+        public let arn: String?
+        public let storedBytes: Int64?
+    }
+
+    public struct StartQueryRequest: Sendable {
+        public var logGroupNames: [String]
+        /// Seconds since the epoch; Insights treats both ends as inclusive.
+        public var startTime: Int64
+        public var endTime: Int64
+        public var queryString: String
+        public var limit: Int?
+        public init(logGroupNames: [String], startTime: Int64, endTime: Int64, queryString: String, limit: Int? = nil) {
+            self.logGroupNames = logGroupNames
+            self.startTime = startTime
+            self.endTime = endTime
+            self.queryString = queryString
+            self.limit = limit
+        }
+    }
+
+    // MARK: - Calls
+
+    /// Starts an Insights query and returns its id.
+    public func startQuery(_ request: StartQueryRequest) async throws -> String {
+        var body: [String: Any] = [
+            "startTime": request.startTime, "endTime": request.endTime, "queryString": request.queryString,
+        ]
+        // One group goes in `logGroupName` (what boto3 users pass); several in `logGroupNames`.
+        if request.logGroupNames.count == 1 { body["logGroupName"] = request.logGroupNames[0] }
+        else { body["logGroupNames"] = request.logGroupNames }
+        if let limit = request.limit { body["limit"] = limit }
+        let answer = try await call("StartQuery", body)
+        guard let id = answer["queryId"] as? String else { throw AWSError.invalidResponse("StartQuery returned no queryId") }
+        return id
+    }
+
+    public func getQueryResults(queryId: String) async throws -> QueryResults {
+        let answer = try await call("GetQueryResults", ["queryId": queryId])
+        let status = QueryStatus(rawValue: answer["status"] as? String ?? "") ?? .unknown
+        let rows = (answer["results"] as? [[[String: Any]]] ?? []).map { row in
+            ResultRow(fields: row.map { .init(field: $0["field"] as? String ?? "", value: $0["value"] as? String ?? "") })
+        }
+        var statistics: QueryStatistics?
+        if let s = answer["statistics"] as? [String: Any] {
+            statistics = QueryStatistics(recordsMatched: Self.number(s["recordsMatched"]),
+                                         recordsScanned: Self.number(s["recordsScanned"]),
+                                         bytesScanned: Self.number(s["bytesScanned"]))
+        }
+        return QueryResults(status: status, results: rows, statistics: statistics)
+    }
+
+    /// Stops a running query; returns whether the service reports it stopped.
+    @discardableResult
+    public func stopQuery(queryId: String) async throws -> Bool {
+        let answer = try await call("StopQuery", ["queryId": queryId])
+        return answer["success"] as? Bool ?? false
+    }
+
+    /// Log groups whose names start with `prefix` (one page of up to `limit`, 1…50).
+    public func describeLogGroups(prefix: String?, limit: Int = 50) async throws -> [LogGroup] {
+        var body: [String: Any] = ["limit": max(1, min(limit, 50))]
+        if let prefix { body["logGroupNamePrefix"] = prefix }
+        let answer = try await call("DescribeLogGroups", body)
+        return (answer["logGroups"] as? [[String: Any]] ?? []).map {
+            LogGroup(name: $0["logGroupName"] as? String ?? "", arn: $0["arn"] as? String,
+                     storedBytes: ($0["storedBytes"] as? NSNumber)?.int64Value)
+        }
+    }
+
+    // MARK: - Protocol
+
+    private func call(_ action: String, _ body: [String: Any]) async throws -> [String: Any] {
+        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        let request = AWSHTTPRequest(method: "POST", endpoint: service.endpoint, path: "/", headers: [
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("X-Amz-Target", "Logs_20140328.\(action)"),
+        ], body: Array(data))
+        let response = try await service.send(request, operation: "CloudWatch Logs \(action)")
+        if response.body.isEmpty { return [:] }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] else {
+            throw AWSError.invalidResponse("CloudWatch Logs \(action) answered with a body that is not a JSON object")
+        }
+        return object
+    }
+
+    private static func number(_ value: Any?) -> Double {
+        if let n = value as? NSNumber { return n.doubleValue }
+        if let s = value as? String { return Double(s) ?? 0 }
+        return 0
+    }
+}

@@ -1,0 +1,74 @@
+import AWS
+import ArgumentParser
+import Foundation
+
+/// AWS flags shared by every command that talks to AWS (names follow the seed exporter and
+/// the AWS CLI). Credentials given here win over everything else, as explicit keys do in boto3;
+/// prefer the environment or a profile, because flags are visible in the process list.
+struct AWSOptions: ParsableArguments {
+    @Option(name: .customLong("aws-region"), help: "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, us-east-1).")
+    var region: String?
+
+    @Option(name: .customLong("endpoint-url"), help: "Custom endpoint for every AWS service (e.g. a local moto or MinIO).")
+    var endpointURL: String?
+
+    @Option(name: .customLong("profile"), help: "Profile from ~/.aws/credentials and ~/.aws/config (default: AWS_PROFILE).")
+    var profile: String?
+
+    @Option(name: .customLong("aws-access-key-id"), help: "Explicit access key id (needs --aws-secret-access-key).")
+    var accessKeyId: String?
+
+    @Option(name: .customLong("aws-secret-access-key"), help: "Explicit secret access key.")
+    var secretAccessKey: String?
+
+    @Option(name: .customLong("aws-session-token"), help: "Explicit session token for temporary keys.")
+    var sessionToken: String?
+
+    var settings: AWSSettings {
+        AWSSettings(region: region, endpointURL: endpointURL, profile: profile,
+                    accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, sessionToken: sessionToken)
+    }
+}
+
+/// The seed exporter's S3-only overrides, for writing to a bucket with other credentials.
+struct S3Options: ParsableArguments {
+    @Option(name: .customLong("s3-access-key-id"), help: "Access key id for S3 destinations only.")
+    var accessKeyId: String?
+
+    @Option(name: .customLong("s3-secret-access-key"), help: "Secret access key for S3 destinations only.")
+    var secretAccessKey: String?
+
+    @Option(name: .customLong("s3-session-token"), help: "Session token for S3 destinations only.")
+    var sessionToken: String?
+
+    @Option(name: .customLong("s3-endpoint-url"), help: "Endpoint for S3 only (path-style addressing is used).")
+    var endpointURL: String?
+
+    @Option(name: .customLong("s3-region"), help: "Region of the S3 bucket, if it differs from --aws-region.")
+    var region: String?
+
+    @Option(name: .customLong("s3-profile"), help: "Profile whose credentials are used for S3 only.")
+    var profile: String?
+
+    var settings: S3Settings {
+        S3Settings(accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, sessionToken: sessionToken,
+                   endpointURL: endpointURL, region: region, profile: profile)
+    }
+}
+
+extension CommandFailure {
+    static func exit(_ message: String, code: Int32) -> ExitCode {
+        printError(message)
+        return ExitCode(code)
+    }
+
+    /// Maps any error to its one line and exit code: AWS configuration problems are usage
+    /// errors (2), everything else a runtime failure (1).
+    static func exit(for error: Error) -> ExitCode {
+        if let exit = error as? ExitCode { return exit }
+        if let aws = error as? AWSError {
+            return Self.exit(aws.description, code: aws.kind == .configuration ? 2 : 1)
+        }
+        return Self.exit(String(describing: error), code: 1)
+    }
+}

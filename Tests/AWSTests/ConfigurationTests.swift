@@ -107,6 +107,21 @@ import Testing
         #expect(error(400, #"{"__type":"MalformedQueryException"}"#, .json).kind == .malformedQuery)
     }
 
+    @Test func credentialDocumentsAndExpiryTimestamps() throws {
+        let sts = try STSClient.parseCredentials(Array("""
+            <AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIA1</AccessKeyId>
+            <SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken>
+            <Expiration>2026-11-29T05:00:00.123Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>
+            """.utf8), operation: "test")
+        #expect(sts.accessKeyId == "ASIA1" && sts.expiration == Date(timeIntervalSince1970: 1_795_928_400.123))
+        let container = try MetadataCredentialSources.parseJSON(Array(#"{"AccessKeyId":"A","SecretAccessKey":"s","Token":"t","Expiration":"garbage"}"#.utf8), source: "x")
+        let expiry = try #require(container.expiration)  // unreadable expiry on temporary keys: assume soon
+        #expect(expiry.timeIntervalSinceNow > 800 && expiry.timeIntervalSinceNow <= 900)
+        let longTerm = try MetadataCredentialSources.parseJSON(Array(#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"s"}"#.utf8), source: "x")
+        #expect(longTerm.expiration == nil && longTerm.sessionToken == nil)
+        #expect(throws: AWSError.self) { try MetadataCredentialSources.parseJSON(Array(#"{"AccessKeyId":"A"}"#.utf8), source: "x") }
+    }
+
     @Test func tinyXMLFindsNestedElementsAndEntities() {
         let xml = "<R><Credentials><AccessKeyId>A</AccessKeyId><SessionToken>x&#43;y&#x2F;z</SessionToken></Credentials><Code/><CodeX>no</CodeX></R>"
         #expect(TinyXML.text(of: "SessionToken", in: xml, within: "Credentials") == "x+y/z")

@@ -2,9 +2,14 @@ import Foundation
 import Testing
 @testable import AWS
 
-@Suite struct ConfigurationTests {
+/// A class so `deinit` can remove the directories each test created (one instance per test).
+@Suite final class ConfigurationTests {
+    private var directories: [URL] = []
+    deinit { for dir in directories { try? FileManager.default.removeItem(at: dir) } }
+
     func env(config: String = "", _ extra: [String: String] = [:]) throws -> [String: String] {
         let dir = try TestSupport.temporaryDirectory()
+        directories.append(dir)
         try config.write(to: dir.appendingPathComponent("config"), atomically: true, encoding: .utf8)
         return ["HOME": dir.path, "AWS_CONFIG_FILE": dir.appendingPathComponent("config").path].merging(extra) { $1 }
     }

@@ -37,6 +37,9 @@ public final class AWSHTTPClient: Sendable {
         configuration.timeout = .init(connect: .nanoseconds(timeouts.connect.nanoseconds),
                                       read: .nanoseconds(timeouts.read.nanoseconds))
         configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)
+        // AsyncHTTPClient would otherwise keep re-dialing a refused connection until the
+        // connect timeout; retries belong to AWSRetryPolicy, which knows what is retryable.
+        configuration.connectionPool.retryConnectionEstablishment = false
         // Redirects would change the signed host; AWS errors say where to go instead.
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled

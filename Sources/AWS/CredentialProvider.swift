@@ -77,4 +77,11 @@ enum AWSDate {
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.date(from: text)
     }
+
+    /// Temporary credentials whose expiry is missing or unreadable are treated as expiring in
+    /// 15 minutes, so they are fetched again rather than used until they fail.
+    static func temporaryExpiration(_ expiration: Date?, sessionToken: String?) -> Date? {
+        if let expiration { return expiration }
+        return sessionToken == nil ? nil : Date().addingTimeInterval(900)
+    }
 }

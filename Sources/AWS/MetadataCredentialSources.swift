@@ -12,7 +12,8 @@ enum MetadataCredentialSources {
         }
         let token = (object["Token"] as? String) ?? (object["SessionToken"] as? String)
         let expiration = (object["Expiration"] as? String).flatMap(AWSDate.parse)
-        return AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: token, expiration: expiration)
+        return AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: token,
+                              expiration: AWSDate.temporaryExpiration(expiration, sessionToken: token))
     }
 
     // MARK: Container credentials

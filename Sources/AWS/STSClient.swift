@@ -60,6 +60,7 @@ public struct STSClient: Sendable {
         }
         let token = TinyXML.text(of: "SessionToken", in: xml, within: "Credentials")
         let expiration = TinyXML.text(of: "Expiration", in: xml, within: "Credentials").flatMap(AWSDate.parse)
-        return AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: token, expiration: expiration)
+        return AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: token,
+                              expiration: AWSDate.temporaryExpiration(expiration, sessionToken: token))
     }
 }

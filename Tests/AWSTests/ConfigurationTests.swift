@@ -2,9 +2,14 @@ import Foundation
 import Testing
 @testable import AWS
 
-@Suite struct ConfigurationTests {
+/// A class so `deinit` can remove the directories each test created (one instance per test).
+@Suite final class ConfigurationTests {
+    private var directories: [URL] = []
+    deinit { for dir in directories { try? FileManager.default.removeItem(at: dir) } }
+
     func env(config: String = "", _ extra: [String: String] = [:]) throws -> [String: String] {
         let dir = try TestSupport.temporaryDirectory()
+        directories.append(dir)
         try config.write(to: dir.appendingPathComponent("config"), atomically: true, encoding: .utf8)
         return ["HOME": dir.path, "AWS_CONFIG_FILE": dir.appendingPathComponent("config").path].merging(extra) { $1 }
     }
@@ -105,6 +110,21 @@ import Testing
         #expect(error(502, "", .json).kind == .serverError)
         #expect(error(500, "", .xml).isRetryable)
         #expect(error(400, #"{"__type":"MalformedQueryException"}"#, .json).kind == .malformedQuery)
+    }
+
+    @Test func credentialDocumentsAndExpiryTimestamps() throws {
+        let sts = try STSClient.parseCredentials(Array("""
+            <AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIA1</AccessKeyId>
+            <SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken>
+            <Expiration>2026-11-29T05:00:00.123Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>
+            """.utf8), operation: "test")
+        #expect(sts.accessKeyId == "ASIA1" && sts.expiration == Date(timeIntervalSince1970: 1_795_928_400.123))
+        let container = try MetadataCredentialSources.parseJSON(Array(#"{"AccessKeyId":"A","SecretAccessKey":"s","Token":"t","Expiration":"garbage"}"#.utf8), source: "x")
+        let expiry = try #require(container.expiration)  // unreadable expiry on temporary keys: assume soon
+        #expect(expiry.timeIntervalSinceNow > 800 && expiry.timeIntervalSinceNow <= 900)
+        let longTerm = try MetadataCredentialSources.parseJSON(Array(#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"s"}"#.utf8), source: "x")
+        #expect(longTerm.expiration == nil && longTerm.sessionToken == nil)
+        #expect(throws: AWSError.self) { try MetadataCredentialSources.parseJSON(Array(#"{"AccessKeyId":"A"}"#.utf8), source: "x") }
     }
 
     @Test func tinyXMLFindsNestedElementsAndEntities() {

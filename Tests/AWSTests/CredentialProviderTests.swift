@@ -66,10 +66,20 @@ actor FetchCounter {
     }
 }
 
-@Suite struct CredentialChainOrderTests {
+/// A class so `deinit` can remove the directories each test created (one instance per test).
+@Suite final class CredentialChainOrderTests {
+    private var directories: [URL] = []
+    deinit { for dir in directories { try? FileManager.default.removeItem(at: dir) } }
+
+    func scratchDirectory() throws -> URL {
+        let dir = try TestSupport.temporaryDirectory()
+        directories.append(dir)
+        return dir
+    }
+
     /// Writes profile files into a fresh directory and returns an environment pointing at them.
     func environment(credentials: String = "", config: String = "", _ extra: [String: String] = [:]) throws -> [String: String] {
-        let dir = try TestSupport.temporaryDirectory()
+        let dir = try scratchDirectory()
         try credentials.write(to: dir.appendingPathComponent("credentials"), atomically: true, encoding: .utf8)
         try config.write(to: dir.appendingPathComponent("config"), atomically: true, encoding: .utf8)
         return ["HOME": dir.path, "AWS_SHARED_CREDENTIALS_FILE": dir.appendingPathComponent("credentials").path,
@@ -117,7 +127,7 @@ actor FetchCounter {
     }
 
     @Test func roleProfilesAndWebIdentityComeBeforeSharedKeys() async throws {
-        let dir = try TestSupport.temporaryDirectory()
+        let dir = try scratchDirectory()
         let tokenFile = dir.appendingPathComponent("token")
         try "jwt".write(to: tokenFile, atomically: true, encoding: .utf8)
         let webIdentity = try environment(credentials: Self.fileCredentials,
@@ -126,6 +136,14 @@ actor FetchCounter {
         let role = try environment(credentials: Self.fileCredentials,
                                    config: "[profile r]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = dev\n")
         #expect(try await resolve(AWSSettings(profile: "r"), role).0 == "assume-role (profile r, via shared-credentials-file (profile dev))")
+        let profileWebIdentity = try environment(credentials: Self.fileCredentials,
+            config: "[profile w]\nrole_arn = arn:aws:iam::1:role/r\nweb_identity_token_file = \(tokenFile.path)\n")
+        #expect(try await resolve(AWSSettings(profile: "w"), profileWebIdentity).0 == "assume-role-with-web-identity")
+        let fromEnvironment = try environment(config: "[profile e]\nrole_arn = arn:aws:iam::1:role/r\ncredential_source = Environment\n",
+                                              ["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "s"])
+        #expect(try await resolve(AWSSettings(profile: "e"), fromEnvironment).0 == "assume-role (profile e, via env)")
+        let loop = try environment(config: "[profile a]\nrole_arn = x\nsource_profile = b\n[profile b]\nrole_arn = y\nsource_profile = a\n")
+        await #expect(throws: AWSError.self) { try await resolve(AWSSettings(profile: "a"), loop) }
     }
 
     @Test func containerCredentialsComeAfterProfilesAndBadSetupsFailClearly() async throws {

@@ -59,6 +59,8 @@ class FakeAWS:
         self.requests = []
         self.fail_part = 2
         self.calls_by_prefix = {}
+        self.start_queries = []
+        self.polls = 0
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -86,6 +88,18 @@ class FakeAWS:
                     assert self.headers["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=AKIDFAKE/")
                     action = target.split(".", 1)[1]
                     request = json.loads(data or b"{}")
+                    if action == "StartQuery":
+                        outer.start_queries.append(request)
+                        return self.reply(200, json.dumps({"queryId": "q-7"}).encode())
+                    if action == "GetQueryResults":
+                        outer.polls += 1
+                        if outer.polls < 3:
+                            return self.reply(200, json.dumps({"status": "Running", "results": []}).encode())
+                        return self.reply(200, json.dumps({
+                            "status": "Complete",
+                            "results": [[{"field": "@timestamp", "value": "2026-02-04 14:00:00.000"},
+                                         {"field": "@message", "value": "m\u00e9 \"q\""}, {"field": "@ptr", "value": "p1"}]],
+                            "statistics": {"recordsMatched": 1.0, "recordsScanned": 10.0, "bytesScanned": 999.0}}).encode())
                     if action == "StopQuery":
                         return self.reply(200, json.dumps({"success": request["queryId"] == "q-1"}).encode())
                     prefix = request.get("logGroupNamePrefix", "")
@@ -204,3 +218,14 @@ def test_retryable_errors_are_retried_up_to_max_attempts(fake, tmp_path):
     fake.calls_by_prefix.pop("param", None)
     code, answer = probe(["describe", "param"], env_for(fake.url, tmp_path, AWS_MAX_ATTEMPTS="5"))
     assert code == 1 and fake.calls_by_prefix["param"] == 1  # not retryable: asked once
+
+
+def test_start_query_parameters_and_polling_until_complete(fake, tmp_path):
+    code, answer = probe(["insights", "/aws/group", "1770213600", "1770213899", "fields @timestamp, @message"],
+                         env_for(fake.url, tmp_path))
+    assert code == 0
+    assert fake.start_queries == [{"logGroupName": "/aws/group", "startTime": 1770213600, "endTime": 1770213899,
+                                   "queryString": "fields @timestamp, @message", "limit": 10000}]
+    assert fake.polls == 3  # Running, Running, Complete
+    assert answer["status"] == "Complete" and answer["recordsMatched"] == 1.0
+    assert answer["rows"] == [[["@timestamp", "2026-02-04 14:00:00.000"], ["@message", 'mé "q"'], ["@ptr", "p1"]]]

@@ -55,7 +55,14 @@ public final class Catalog: Sendable {
             // by `createAtomically`, and GRDB's WAL set-up would write to the file on every open.
             database = try DatabaseQueue(path: path, configuration: Self.configuration(readonly: false))
             if mode != .readOnly {
-                try database.writeWithoutTransaction { db in try migrator.migrate(db, path: path) }
+                try database.writeWithoutTransaction { db in
+                    // Only files verified above as ours (or as empty) get here. A file that was
+                    // formatted in place (an empty file) is not in WAL mode yet.
+                    if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+                        try db.execute(sql: "PRAGMA journal_mode = WAL")
+                    }
+                    try migrator.migrate(db, path: path)
+                }
             }
         } catch let error as CatalogError {
             throw error

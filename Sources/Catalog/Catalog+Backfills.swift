@@ -52,16 +52,18 @@ extension Catalog {
             try Self.validate(newChunks: added, existing: existing)
 
             var touchedHours = Set<Int64>()
+            let insert = try db.cachedStatement(sql: "INSERT INTO chunk (backfill_id, start_ms, end_ms, hour_ms) VALUES (?, ?, ?, ?)")
             for chunk in added {
                 let hour = Self.hourStart(chunk.startMillis)
                 touchedHours.insert(hour)
-                try db.execute(sql: "INSERT INTO chunk (backfill_id, start_ms, end_ms, hour_ms) VALUES (?, ?, ?, ?)",
-                               arguments: [id, chunk.startMillis, chunk.endMillis, hour])
+                try insert.execute(arguments: [id, chunk.startMillis, chunk.endMillis, hour])
             }
             var reopened: [Int64] = []
+            let compactedCount = try db.cachedStatement(sql: """
+                SELECT count(*) FROM chunk WHERE backfill_id = ? AND hour_ms = ? AND compacted = 1
+                """)
             for hour in touchedHours.sorted() {
-                let compacted = try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk WHERE backfill_id = ? AND hour_ms = ? AND compacted = 1",
-                                                 arguments: [id, hour]) ?? 0
+                let compacted = try Int.fetchOne(compactedCount, arguments: [id, hour]) ?? 0
                 guard compacted > 0 else { continue }
                 reopened.append(hour)
                 try db.execute(sql: """

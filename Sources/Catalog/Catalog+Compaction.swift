@@ -16,6 +16,19 @@ extension Catalog {
         }
     }
 
+    /// Whether this one hour is ready (all its chunks done, not yet compacted). Cheap (uses
+    /// the hour index): the executor can ask after each completed chunk instead of scanning.
+    public func isReadyForCompaction(_ hour: HourKey) throws -> Bool {
+        try read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT count(*) AS total, sum(state <> 'done') AS not_done, sum(compacted = 0) AS open
+                FROM chunk WHERE backfill_id = ? AND hour_ms = ?
+                """, arguments: [hour.backfillID, hour.hourStartMillis])
+            guard let row, (row["total"] as Int) > 0 else { return false }
+            return (row["not_done"] as Int? ?? 0) == 0 && (row["open"] as Int? ?? 0) > 0
+        }
+    }
+
     /// One page of an hour's staged rows in (timestamp, @ptr) order, starting after `cursor`.
     /// Pages are read by key, not by OFFSET, so each costs the same however deep it is.
     public func stagedRows(hour: HourKey, after cursor: StagedRowCursor?, limit: Int) throws -> [StagedRow] {

@@ -133,23 +133,26 @@ extension Catalog {
             if let logGroup { conditions.append("b.log_group = ?"); arguments += [logGroup] }
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             // group_concat keeps this one query; \u{1F} (unit separator) cannot occur in a URI.
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT p.*, b.log_group,
+            // Columns are read by position (fast for thousands of rows); keep the list in sync.
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT p.backfill_id, b.log_group, p.hour_ms, p.rows, p.bytes, p.sha256, p.min_timestamp_ns,
+                       p.max_timestamp_ns, p.exported_at_ms, p.writer_version,
                        (SELECT group_concat(uri, char(31)) FROM
                            (SELECT f.uri FROM partition_file f WHERE f.partition_id = p.id ORDER BY f.destination)) AS uris
                 FROM partition p JOIN backfill b ON b.id = p.backfill_id
                 \(whereClause)
                 ORDER BY p.hour_ms, b.log_group, p.backfill_id
                 """, arguments: arguments)
-            return rows.map { row in
-                let uris: String = row["uris"] ?? ""
-                return PartitionListing(
-                    backfillID: row["backfill_id"], logGroup: row["log_group"], hourStartMillis: row["hour_ms"],
-                    rows: row["rows"], bytes: row["bytes"],
+            var listings: [PartitionListing] = []
+            while let row = try cursor.next() {
+                let uris: String = row[10] ?? ""
+                listings.append(PartitionListing(
+                    backfillID: row[0], logGroup: row[1], hourStartMillis: row[2], rows: row[3], bytes: row[4],
                     uris: uris.isEmpty ? [] : uris.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init),
-                    sha256: row["sha256"], minTimestampNanos: row["min_timestamp_ns"], maxTimestampNanos: row["max_timestamp_ns"],
-                    exportedAtMillis: row["exported_at_ms"], writerVersion: row["writer_version"])
+                    sha256: row[5], minTimestampNanos: row[6], maxTimestampNanos: row[7],
+                    exportedAtMillis: row[8], writerVersion: row[9]))
             }
+            return listings
         }
     }
 }

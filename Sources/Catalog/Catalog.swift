@@ -53,9 +53,16 @@ public final class Catalog: Sendable {
             // leave files behind; the version check above already ran without writing.
             // The journal mode is not configured here: WAL is persistent in the file, set once
             // by `createAtomically`, and GRDB's WAL set-up would write to the file on every open.
-            database = try DatabaseQueue(path: path, configuration: Self.configuration(readonly: false))
+            database = try DatabaseQueue(path: path, configuration: Self.configuration())
             if mode != .readOnly {
-                try database.writeWithoutTransaction { db in try migrator.migrate(db, path: path) }
+                try database.writeWithoutTransaction { db in
+                    // Only files verified above as ours (or as empty) get here. A file that was
+                    // formatted in place (an empty file) is not in WAL mode yet.
+                    if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+                        try db.execute(sql: "PRAGMA journal_mode = WAL")
+                    }
+                    try migrator.migrate(db, path: path)
+                }
             }
         } catch let error as CatalogError {
             throw error
@@ -64,9 +71,8 @@ public final class Catalog: Sendable {
         }
     }
 
-    static func configuration(readonly: Bool) -> Configuration {
+    static func configuration() -> Configuration {
         var config = Configuration()
-        config.readonly = readonly
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(busyTimeout)
         config.label = "pulp-backfill-catalog"
@@ -97,7 +103,7 @@ public final class Catalog: Sendable {
     static func inspectWithoutWriting(path: String, migrator: Migrator, allowEmpty: Bool, requireLatest: Bool) throws {
         let kind: Migrator.FileKind
         do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration(readonly: false))
+            let queue = try DatabaseQueue(path: path, configuration: configuration())
             kind = try queue.read { db in try Migrator.inspect(db) }
             try queue.close()
         } catch {
@@ -135,7 +141,7 @@ public final class Catalog: Sendable {
             for suffix in ["", "-wal", "-shm", "-journal"] { unlink(temporary + suffix) }
         }
         do {
-            let queue = try DatabaseQueue(path: temporary, configuration: configuration(readonly: false))
+            let queue = try DatabaseQueue(path: temporary, configuration: configuration())
             try queue.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
                 try migrator.migrate(db, path: path)

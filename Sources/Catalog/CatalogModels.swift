@@ -88,6 +88,9 @@ public struct Chunk: Sendable, Equatable, Identifiable {
     public let lastError: String?
     public let leaseOwner: String?
     public let leaseExpiresMillis: Int64?
+
+    /// The hour this chunk belongs to (chunks never cross an hour).
+    public var hour: HourKey { HourKey(backfillID: backfillID, hourStartMillis: hourStartMillis) }
 }
 
 /// What a finished chunk reports besides its rows.

@@ -95,3 +95,15 @@ struct SeededRandom: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct PlanningJSONTextTests {
+    @Test func escapesWhatJSONRequires() throws {
+        let samples = ["plain", "", "with \"quotes\"", "back\\slash", "line\nbreak\ttab\r", "\u{1}ctl", "ünïcode ✓"]
+        for sample in samples {
+            let encoded = JSONText.string(sample)
+            let decoded = try JSONSerialization.jsonObject(with: Data("[\(encoded)]".utf8)) as? [String]
+            #expect(decoded == [sample], "\(encoded)")
+        }
+        #expect(JSONText.optional(nil) == "null")
+    }
+}

@@ -32,8 +32,14 @@ import Testing
         #expect(throws: CatalogError.hourNotComplete(backfillID: backfill.id, hourStartMillis: t0 + 60 * minute)) {
             try catalog.registerPartition(Self.registration(HourKey(backfillID: backfill.id, hourStartMillis: t0 + 60 * minute)))
         }
+        #expect(try !catalog.isReadyForCompaction(last.hour))
+        #expect(try catalog.isReadyForCompaction(HourKey(backfillID: backfill.id, hourStartMillis: t0)))
         try catalog.completeChunk(id: last.id, owner: "w", rows: [], statistics: ChunkStatistics(), now: t0)
+        #expect(try catalog.isReadyForCompaction(last.hour))
+        #expect(try !catalog.isReadyForCompaction(HourKey(backfillID: backfill.id, hourStartMillis: t0 + 120 * minute)))
         #expect(try catalog.hoursReadyForCompaction(backfillID: backfill.id).map(\.hourStartMillis) == [t0, t0 + 60 * minute])
+        try catalog.registerPartition(Self.registration(last.hour))
+        #expect(try !catalog.isReadyForCompaction(last.hour))
     }
 
     @Test(arguments: [1, 7, 250, 10_000])

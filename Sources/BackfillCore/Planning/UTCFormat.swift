@@ -1,35 +1,64 @@
-/// ISO 8601 UTC text for catalog times, without Foundation formatters (fast and identical
-/// on every platform): `2026-02-04T14:00:00Z`, or with nanoseconds `…14:00:00.123456789Z`.
+/// ISO 8601 UTC text for catalog times, without Foundation formatters (fast, and identical on
+/// every platform): `2026-02-04T14:00:00Z`, `…14:00:00.250Z` (ms), `…14:00:00.123456789Z` (ns).
+/// `status` and `catalog` print thousands of these, so they are built from bytes directly.
 public enum UTCFormat {
     public static func iso(millis: Int64) -> String {
         let (seconds, ms) = floorDivide(millis, 1000)
-        return dateTime(seconds: seconds) + (ms == 0 ? "" : "." + pad(ms, 3)) + "Z"
+        return format(seconds: seconds, fraction: ms, digits: 3)
     }
 
     public static func iso(nanos: Int64) -> String {
         let (seconds, ns) = floorDivide(nanos, 1_000_000_000)
-        return dateTime(seconds: seconds) + (ns == 0 ? "" : "." + pad(ns, 9)) + "Z"
+        return format(seconds: seconds, fraction: ns, digits: 9)
     }
 
-    /// `2026-02-04T14:00Z`-style hour label used by tables: `2026-02-04T14`.
+    /// `2026-02-04T14`: the hour label of a millisecond time.
     public static func hour(millis: Int64) -> String {
-        String(dateTime(seconds: floorDivide(millis, 1000).0).prefix(13))
+        String(iso(millis: floorDivide(millis, 3_600_000).0 * 3_600_000).prefix(13))
     }
 
-    static func dateTime(seconds: Int64) -> String {
+    static func format(seconds: Int64, fraction: Int64, digits: Int) -> String {
         let (days, secondOfDay) = floorDivide(seconds, 86_400)
         let (year, month, day) = civil(fromDays: days)
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        if year < 0 || year > 9999 {
+            bytes += Array(String(year).utf8) // outside ISO's 4 digits: print as is
+        } else {
+            append(year, width: 4, to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "-"))
+        append(month, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        append(day, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        append(secondOfDay / 3600, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        append(secondOfDay / 60 % 60, width: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        append(secondOfDay % 60, width: 2, to: &bytes)
+        if fraction != 0 {
+            bytes.append(UInt8(ascii: "."))
+            append(fraction, width: digits, to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends a non-negative number zero-padded to `width` digits.
+    static func append(_ value: Int64, width: Int, to bytes: inout [UInt8]) {
+        let start = bytes.count
+        var rest = value
+        for _ in 0..<width {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        }
+        bytes[start...].reverse()
     }
 
     static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
         let q = a / b, r = a % b
         return r < 0 ? (q - 1, r + b) : (q, r)
-    }
-
-    static func pad(_ value: Int64, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 
     /// Inverse of TimeExpression.daysFromCivil (Howard Hinnant's algorithm).
@@ -44,4 +73,33 @@ public enum UTCFormat {
         let month = mp < 10 ? mp + 3 : mp - 9
         return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
+}
+
+/// Minimal JSON text building for the CLI's large outputs (Foundation's JSONEncoder is slow
+/// on Linux for thousands of records).
+public enum JSONText {
+    public static func string(_ value: String) -> String {
+        // Fast path: most values (times, URIs, hashes) need no escaping at all.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + value + "\""
+        }
+        var out = "\""
+        out.reserveCapacity(value.utf8.count + 2)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    public static func optional(_ value: String?) -> String { value.map(string) ?? "null" }
 }

@@ -11,6 +11,9 @@ public struct PlanRequest: Sendable, Equatable {
     public var outputPaths: [String]
     public var filterPaths: [String]
     public var excludePaths: [String]
+    /// Codec and file layout of the hourly files (not part of the backfill's identity).
+    public var compression: String = "snappy"
+    public var layout: String = "hive"
 
     public init(logGroup: String, awsRegion: String = "us-east-1", logStream: String? = nil, startTime: String,
                 endTime: String, outputPaths: [String], filterPaths: [String] = ["/api/pypi/"],
@@ -80,9 +83,15 @@ public enum BackfillPlanning {
             throw PlanUsageError(error.description)
         }
         let stream = request.logStream.flatMap { $0.isEmpty ? nil : $0 }
+        guard ["snappy", "zstd", "none"].contains(request.compression) else {
+            throw PlanUsageError("--compression \(request.compression): unknown codec (expected snappy, zstd or none)")
+        }
+        guard HourFileLayout(rawValue: request.layout) != nil else {
+            throw PlanUsageError("--layout \(request.layout): expected hive or flat")
+        }
         let spec = BackfillSpec(logGroup: group, awsRegion: request.awsRegion, logStream: stream,
                                 filterPaths: cleanList(request.filterPaths), excludePaths: cleanList(request.excludePaths),
-                                destinations: destinations)
+                                destinations: destinations, compression: request.compression, layout: request.layout)
         return ResolvedPlan(spec: spec, range: TimeRange(startMillis: range.startMillis, endMillis: range.endMillis),
                             notice: range.notice)
     }

@@ -1,0 +1,86 @@
+import AWS
+import Catalog
+import Foundation
+import Parquet
+
+/// An S3 prefix: each hour is one object, uploaded with a checksum (multipart when large,
+/// aborted on failure), so the key holds the previous object or the new one, never half.
+public struct S3PrefixDestination: PartitionDestination {
+    public let s3: S3Client
+    public let bucket: String
+    public let prefix: String
+    public var uri: String { prefix.isEmpty ? "s3://\(bucket)" : "s3://\(bucket)/\(prefix)" }
+
+    public init(s3: S3Client, bucket: String, prefix: String) {
+        self.s3 = s3
+        self.bucket = bucket
+        self.prefix = prefix
+    }
+
+    public func store(file path: String, key: String) async throws -> String {
+        let location = S3Location(bucket: bucket, key: prefix.isEmpty ? key : "\(prefix)/\(key)")
+        try await s3.uploadFile(path: path, to: location, contentType: "application/vnd.apache.parquet")
+        return location.description
+    }
+}
+
+/// The services of a run against AWS (or a stand-in at `--endpoint-url`): one AWS session per
+/// region of the catalog's backfills, one pacing shared by all their queries.
+public enum AWSBackfillServices {
+    public struct Options: Sendable {
+        public var aws: AWSSettings
+        public var s3: S3Settings
+        public var startQueryRate: Double = 5
+        public var getQueryResultsRate: Double = 5
+        public var writeEmpty = false
+        public var workDirectory: String
+        public init(aws: AWSSettings, s3: S3Settings, workDirectory: String) {
+            self.aws = aws
+            self.s3 = s3
+            self.workDirectory = workDirectory
+        }
+    }
+
+    /// Resolves credentials and clients for every region `backfills` use; configuration
+    /// problems (unknown profile, no credentials) surface here, before any chunk is claimed.
+    public static func make(for backfills: [Backfill], catalog: Catalog, http: AWSHTTPClient,
+                            options: Options, pacing: InsightsPacing) async throws -> BackfillServices {
+        var logsByRegion: [String: CloudWatchLogsClient] = [:]
+        var s3ByRegion: [String: S3Client] = [:]
+        for region in Set(backfills.map(\.spec.awsRegion)) {
+            var settings = options.aws
+            settings.region = region  // the backfill's region, as planned
+            let needsS3 = backfills.contains { $0.spec.awsRegion == region && $0.spec.destinations.contains { $0.hasPrefix("s3://") } }
+            let session = try await AWSSession.make(settings: settings, s3: options.s3, http: http)
+            logsByRegion[region] = try session.logs(retryPolicy: AWSRetryPolicy.none)
+            if needsS3 { s3ByRegion[region] = try session.s3() }
+        }
+        let logs = logsByRegion, s3 = s3ByRegion
+        return BackfillServices(
+            queryRunner: { backfill in
+                guard let client = logs[backfill.spec.awsRegion] else {
+                    throw AWSError.configuration("no session for region \(backfill.spec.awsRegion)")
+                }
+                return CloudWatchQueryRunner(logs: client, pacing: pacing)
+            },
+            compactor: { backfill in
+                var destinations: [any PartitionDestination] = []
+                for uri in backfill.spec.destinations {
+                    switch try OutputDestination.parse(uri) {
+                    case .local(let directory):
+                        destinations.append(LocalDirectoryDestination(directory: directory))
+                    case .s3(let bucket, let prefix):
+                        guard let client = s3[backfill.spec.awsRegion] else {
+                            throw AWSError.configuration("no S3 client for \(uri)")
+                        }
+                        destinations.append(S3PrefixDestination(s3: client, bucket: bucket, prefix: prefix))
+                    }
+                }
+                return HourCompactor(
+                    catalog: catalog, destinations: destinations,
+                    layout: HourFileLayout(rawValue: backfill.spec.layout) ?? .hive,
+                    compression: ParquetCompression(rawValue: backfill.spec.compression) ?? .snappy,
+                    writeEmpty: options.writeEmpty, workDirectory: options.workDirectory)
+            })
+    }
+}

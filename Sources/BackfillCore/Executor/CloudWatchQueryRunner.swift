@@ -1,0 +1,113 @@
+import AWS
+import AccessLog
+
+extension AWSError: RetryClassifying {}
+
+/// The request pacing shared by every query of a run: one adaptive token bucket per API
+/// (design §5: StartQuery and GetQueryResults each 5 requests/s by default).
+public struct InsightsPacing: Sendable {
+    public let startQuery: RequestRateLimiter
+    public let getQueryResults: RequestRateLimiter
+
+    public init(startQueryRate: Double, getQueryResultsRate: Double) {
+        startQuery = RequestRateLimiter(rate: startQueryRate)
+        getQueryResults = RequestRateLimiter(rate: getQueryResultsRate)
+    }
+
+    public func throttles() async -> Int {
+        await startQuery.throttles + getQueryResults.throttles
+    }
+}
+
+/// A query that ended without results: Insights said Failed, Timeout or Cancelled, or it ran
+/// past our limit and we stopped it. Worth another try.
+public struct InsightsQueryEnded: Error, RetryClassifying, CustomStringConvertible {
+    public let status: String
+    public let queryID: String
+    public var isRetryable: Bool { true }
+    public var description: String { "Insights query \(queryID) ended \(status)" }
+}
+
+/// Runs queries against CloudWatch Logs Insights (or insights-sim) with the real protocol:
+/// StartQuery, GetQueryResults until the status is final, StopQuery when abandoned.
+///
+/// Throttling answers slow the shared pacing down and are retried here, so they never count
+/// as a chunk failure. Polls start after `firstPoll` (most queries of a 5-minute chunk finish
+/// within a second or two) and back off by half each time up to `maxPollInterval`, which
+/// spends the GetQueryResults budget on queries likely to be done.
+public struct CloudWatchQueryRunner: InsightsQueryRunning {
+    public let logs: CloudWatchLogsClient
+    public let pacing: InsightsPacing
+    public var firstPoll: Duration = .milliseconds(500)
+    public var maxPollInterval: Duration = .seconds(5)
+    /// Queries running longer are stopped and retried (Insights' own limit is 60 minutes).
+    public var queryTimeout: Duration = .seconds(15 * 60)
+    /// Throttled answers tolerated for one request before giving up (bounds the retry loop).
+    public var maxThrottledRetries = 200
+
+    public init(logs: CloudWatchLogsClient, pacing: InsightsPacing) {
+        self.logs = logs
+        self.pacing = pacing
+    }
+
+    public func run(_ query: InsightsQuery) async throws -> InsightsQueryResult {
+        let request = CloudWatchLogsClient.StartQueryRequest(
+            logGroupNames: query.logGroups, startTime: query.startSecond, endTime: query.endSecond,
+            queryString: query.queryString, limit: query.limit)
+        let queryID = try await paced(pacing.startQuery) { try await logs.startQuery(request) }
+        do {
+            return try await poll(queryID)
+        } catch {
+            await stopQuietly(queryID)
+            throw error
+        }
+    }
+
+    private func poll(_ queryID: String) async throws -> InsightsQueryResult {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: queryTimeout)
+        var wait = firstPoll
+        while clock.now < deadline {
+            try await Task.sleep(for: wait)
+            let answer = try await paced(pacing.getQueryResults) { try await logs.getQueryResults(queryId: queryID) }
+            switch answer.status {
+            case .complete:
+                let rows = answer.results.map { row in
+                    InsightsRow(fields: row.fields.map { (field: $0.field, value: Optional($0.value)) })
+                }
+                return InsightsQueryResult(rows: rows, recordsMatched: Int(answer.statistics?.recordsMatched ?? 0),
+                                           bytesScanned: answer.statistics?.bytesScanned ?? 0)
+            case .scheduled, .running:
+                wait = min(wait * 3 / 2, maxPollInterval)
+            case .failed, .cancelled, .timeout, .unknown:
+                throw InsightsQueryEnded(status: answer.status.rawValue, queryID: queryID)
+            }
+        }
+        throw InsightsQueryEnded(status: "past the \(queryTimeout) limit (stopped)", queryID: queryID)
+    }
+
+    /// One request under its API's pacing; throttling lowers the rate and tries again.
+    private func paced<T: Sendable>(_ limiter: RequestRateLimiter, _ call: () async throws -> T) async throws -> T {
+        var throttled = 0
+        while true {
+            try await limiter.acquire()
+            do {
+                let value = try await call()
+                await limiter.recordSuccess()
+                return value
+            } catch let error as AWSError where error.isThrottling && throttled < maxThrottledRetries {
+                throttled += 1
+                await limiter.recordThrottle()
+            }
+        }
+    }
+
+    /// StopQuery for a query we no longer wait for. Runs in its own task so that it is sent
+    /// even when the caller was cancelled (a cancelled task's requests fail at once); awaited,
+    /// so nothing outlives the run.
+    private func stopQuietly(_ queryID: String) async {
+        let logs = self.logs
+        let stop = Task { _ = try? await logs.stopQuery(queryId: queryID) }
+        await stop.value
+    }
+}

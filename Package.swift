@@ -7,9 +7,12 @@ let package = Package(
     name: "pulp-backfill",
     products: [
         .executable(name: "pulp-backfill", targets: ["pulp-backfill"]),
+        .executable(name: "insights-sim", targets: ["insights-sim"]),
+        .library(name: "InsightsSimulator", targets: ["InsightsSimulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // System libraries (Debian: libsnappy-dev, libzstd-dev), installed by `make deps`.
@@ -27,8 +30,35 @@ let package = Package(
             ]
         ),
 
+        // Stand-in CloudWatch Logs Insights server and seeded Pulp corpus (issue 4).
+        .target(
+            name: "InsightsSimulator",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "insights-sim",
+            dependencies: [
+                "InsightsSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+
         .testTarget(name: "AccessLogTests", dependencies: ["AccessLog"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet"]),
         .testTarget(name: "BackfillCoreTests", dependencies: ["BackfillCore"]),
+        .testTarget(
+            name: "InsightsSimulatorTests",
+            dependencies: [
+                "InsightsSimulator",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
     ]
 )

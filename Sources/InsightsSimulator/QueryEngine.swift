@@ -31,7 +31,11 @@ public enum QueryEngine {
         let events = source.events(from: startSeconds * 1000, to: (endSeconds + 1) * 1000)
         var bytes = 0
         var matched: [Record] = []
+        // `fields` commands accumulate; without any, rows carry every field of the event.
         var fieldSelection: [String]? = nil
+        for case let .fields(names) in query.commands {
+            for name in names where !(fieldSelection ?? []).contains(name) { fieldSelection = (fieldSelection ?? []) + [name] }
+        }
         for event in events {
             bytes += event.scannedBytes
             var record = Record(event: event)
@@ -40,7 +44,6 @@ public enum QueryEngine {
             var parseIndex = 0
             for command in query.commands {
                 switch command {
-                case let .fields(names): fieldSelection = (fieldSelection ?? []) + names.filter { !(fieldSelection ?? []).contains($0) }
                 case let .filter(expression):
                     if !filters.evaluate(expression, on: record, regexIndex: &regexIndex) { keep = false }
                 case let .parse(field, _, names):

@@ -44,14 +44,18 @@ public struct InsightsSimulatorServer: Sendable {
                     service.finishQueryWorkers()
                 }
             }
-            try await withTaskCancellationHandler {
-                try await server.executeThenClose { connections in
-                    for try await connection in connections {
-                        group.addTask { await InsightsSimulatorServer.serve(connection, service: service) }
+            do {
+                try await withTaskCancellationHandler {
+                    try await server.executeThenClose { connections in
+                        for try await connection in connections {
+                            group.addTask { await InsightsSimulatorServer.serve(connection, service: service) }
+                        }
                     }
+                } onCancel: {
+                    server.channel.close(promise: nil)
                 }
-            } onCancel: {
-                server.channel.close(promise: nil)
+            } catch is CancellationError {
+                // Cancellation is the normal way to stop the server.
             }
         }
     }

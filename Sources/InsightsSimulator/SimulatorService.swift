@@ -1,3 +1,4 @@
+import NIOPosix
 import Synchronization
 
 // The simulated CloudWatch Logs service, independent of HTTP: quotas, the query lifecycle
@@ -93,7 +94,8 @@ public final class SimulatorService: Sendable {
     public func runQueryWorker() async {
         for await job in jobs {
             if Task.isCancelled { break }
-            execute(job)
+            // Off the cooperative pool: a month-long `stats` must not starve the HTTP tasks.
+            _ = try? await NIOThreadPool.singleton.runIfActive { self.execute(job) }
         }
     }
 

@@ -5,13 +5,10 @@
 // Django warning. The mix covers every row rule of design.md §2.
 
 struct AccessLineBuilder {
-    private var line: [UInt8] = []
-    private var wrapped: [UInt8] = []
+    private let line = ByteWriter(capacity: 1024)
+    private let wrapped = ByteWriter(capacity: 2048)
 
-    init() {
-        line.reserveCapacity(512)
-        wrapped.reserveCapacity(1024)
-    }
+    init() {}
 
     static let pods: [(pod: String, host: String)] = [
         ("pulp-api-7d9f8c6b5-x2k4q", "ip-10-0-141-7.ec2.internal"),
@@ -41,31 +38,41 @@ struct AccessLineBuilder {
                              "/pulp/content/acme/prod/numpy-2.1.0.tar.gz", "/pulp/content/public/main/requests-2.32.3-py3-none-any.whl",
                              "/api/v3/distributions/python/pypi/?name=main"]
 
-    private mutating func put(_ s: String) { line.append(contentsOf: s.utf8) }
-    private mutating func putInt(_ v: Int) { line.append(contentsOf: String(v).utf8) }
+    private func put(_ s: String) { line.append(s) }
+    private func put(_ s: StaticString) { line.append(s) }
+    private func putInt(_ v: Int) { line.appendInt(v) }
 
-    private mutating func putIPv4(_ rng: inout SeededRandom, prefix: String? = nil) {
+    private func putIPv4(_ rng: inout SeededRandom, prefix: StaticString? = nil) {
         if let prefix { put(prefix) } else { putInt(1 + rng.below(222)); put(".") ; putInt(rng.below(256)); put(".") }
         putInt(rng.below(256)); put("."); putInt(1 + rng.below(254))
     }
 
     /// Quoted value as gunicorn writes it: `"` and `\` inside are backslash-escaped.
-    private mutating func putQuoted(_ s: String) {
+    private func putQuoted(_ s: String) {
         line.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
-            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { line.append(UInt8(ascii: "\\")) }
-            line.append(b)
-        }
+        var copy = s
+        copy.withUTF8 { appendEscaped($0, to: line) }
         line.append(UInt8(ascii: "\""))
     }
 
-    private mutating func putHex(_ rng: inout SeededRandom, _ count: Int) {
+    /// Copies `bytes`, putting a backslash before each `"` and `\` (runs without them go in bulk).
+    private func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: ByteWriter) {
+        var runStart = 0
+        for i in 0..<bytes.count where bytes[i] == UInt8(ascii: "\"") || bytes[i] == UInt8(ascii: "\\") {
+            out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+            out.append(UInt8(ascii: "\\"))
+            runStart = i
+        }
+        out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+    }
+
+    private func putHex(_ rng: inout SeededRandom, _ count: Int) {
         let v = rng.next()
         for i in 0..<count { line.append(JSONValue.hexDigits[Int(v >> UInt64(4 * i) & 0xF)]) }
     }
 
     mutating func makeEvent(timestampMs ts: Int64, seed: UInt64, second: Int64, index: UInt64, rng: inout SeededRandom) -> LogEvent {
-        line.removeAll(keepingCapacity: true)
+        line.reset()
         let podIndex = rng.below(AccessLineBuilder.pods.count)
         let kind = rng.unit()
         if kind < 0.02 {
@@ -78,7 +85,7 @@ struct AccessLineBuilder {
         let unwrapped = rng.chance(0.05)
         let message: String
         if unwrapped {
-            message = String(decoding: line, as: UTF8.self)
+            message = line.makeString()
         } else {
             message = wrap(ts: ts, pod: podIndex)
         }
@@ -87,7 +94,7 @@ struct AccessLineBuilder {
                         logStream: AccessLineBuilder.logStreams[podIndex])
     }
 
-    private mutating func writeAccessLine(kind: Double, ts: Int64, rng: inout SeededRandom) {
+    private func writeAccessLine(kind: Double, ts: Int64, rng: inout SeededRandom) {
         put("pulp ["); putHex(&rng, 8); put("-"); putHex(&rng, 4); put("]: ")
         putIPv4(&rng, prefix: "10.128.")
         put(" - ")
@@ -98,30 +105,30 @@ struct AccessLineBuilder {
         } else {
             put("user:- org_id:-")
         }
-        put(" ["); InsightsTime.appendAccessLog(ts, to: &line); put("] ")
-        // Request line.
-        var method = "GET"
-        var target: String
+        put(" ["); InsightsTime.appendAccessLog(ts, to: line); put("] ")
+        // Request line: METHOD TARGET PROTOCOL, written piece by piece (no quoting needed).
         var status = 200
         let statusDraw = rng.unit()
         if statusDraw < 0.10 { status = 304 } else if statusDraw < 0.18 { status = 404 } else if statusDraw < 0.20 { status = 500 }
+        line.append(UInt8(ascii: "\""))
         if probe {
-            target = rng.chance(0.5) ? "/livez" : "/status/"
+            put("GET "); put(rng.chance(0.5) ? "/livez" : "/status/")
             status = 200
         } else if kind < 0.10 {
-            target = rng.pick(AccessLineBuilder.otherPaths)
-        } else if kind < 0.12 {
-            target = "/api/pypi/\(rng.pick(AccessLineBuilder.domains))/\(rng.pick(AccessLineBuilder.distributions))/simple/"
+            put("GET "); put(rng.pick(AccessLineBuilder.otherPaths))
         } else if kind < 0.13 {
-            method = "POST"
-            target = "/api/pypi/\(rng.pick(AccessLineBuilder.domains))/\(rng.pick(AccessLineBuilder.distributions))/legacy/"
-            status = 201
+            let upload = kind >= 0.12
+            put(upload ? "POST /api/pypi/" : "GET /api/pypi/")
+            put(rng.pick(AccessLineBuilder.domains)); put("/"); put(rng.pick(AccessLineBuilder.distributions))
+            put(upload ? "/legacy/" : "/simple/")
+            if upload { status = 201 }
         } else {
-            target = "/api/pypi/\(rng.pick(AccessLineBuilder.domains))/\(rng.pick(AccessLineBuilder.distributions))/simple/\(rng.pick(AccessLineBuilder.packages))/"
-            if rng.chance(0.05) { target += "?format=json" }
+            put("GET /api/pypi/")
+            put(rng.pick(AccessLineBuilder.domains)); put("/"); put(rng.pick(AccessLineBuilder.distributions))
+            put("/simple/"); put(rng.pick(AccessLineBuilder.packages)); put("/")
+            if rng.chance(0.05) { put("?format=json") }
         }
-        let proto = rng.chance(0.8) ? "HTTP/1.1" : "HTTP/2.0"
-        putQuoted("\(method) \(target) \(proto)")
+        put(rng.chance(0.8) ? " HTTP/1.1\"" : " HTTP/2.0\"")
         put(" "); putInt(status); put(" ")
         if status == 304 || (status == 200 && rng.chance(0.03)) { put("-") } else { putInt(rng.below(60000)) }
         put(" ")
@@ -144,25 +151,19 @@ struct AccessLineBuilder {
         put("\"")
     }
 
-    private static let wrapperHead: [[UInt8]] = pods.map { pod in
-        Array(#"","hostname":"\#(pod.host)","kubernetes":{"container_name":"pulp-api","namespace_name":"pulp-prod","pod_name":"\#(pod.pod)","labels":{"app":"pulp-api"}},"level":"info","log_type":"application","message":""#.utf8)
+    private static let wrapperHead: [String] = pods.map { pod in
+        String(#"","hostname":"\#(pod.host)","kubernetes":{"container_name":"pulp-api","namespace_name":"pulp-prod","pod_name":"\#(pod.pod)","labels":{"app":"pulp-api"}},"level":"info","log_type":"application","message":""#)
     }
 
     /// The OpenShift-logging JSON document around the line.
-    private mutating func wrap(ts: Int64, pod: Int) -> String {
-        wrapped.removeAll(keepingCapacity: true)
-        wrapped.append(contentsOf: #"{"@timestamp":""#.utf8)
-        InsightsTime.appendISO(ts, to: &wrapped)
-        wrapped.append(contentsOf: AccessLineBuilder.wrapperHead[pod])
-        // JSON string body of the line (without the surrounding quotes, which wrapperHead/tail supply).
-        for byte in line {
-            switch byte {
-            case UInt8(ascii: "\""): wrapped.append(UInt8(ascii: "\\")); wrapped.append(byte)
-            case UInt8(ascii: "\\"): wrapped.append(UInt8(ascii: "\\")); wrapped.append(byte)
-            default: wrapped.append(byte)
-            }
-        }
-        wrapped.append(contentsOf: "\"}".utf8)
-        return String(decoding: wrapped, as: UTF8.self)
+    private func wrap(ts: Int64, pod: Int) -> String {
+        wrapped.reset()
+        wrapped.append(#"{"@timestamp":""# as StaticString)
+        InsightsTime.appendISO(ts, to: wrapped)
+        wrapped.append(AccessLineBuilder.wrapperHead[pod])
+        // The line as a JSON string body (no control characters occur in it).
+        appendEscaped(line.bytes, to: wrapped)
+        wrapped.append("\"}" as StaticString)
+        return wrapped.makeString()
     }
 }

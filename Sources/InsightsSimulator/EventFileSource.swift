@@ -71,22 +71,28 @@ public struct EventFileSource: EventSource {
 public enum PointerCodec {
     static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
+    /// "CmAKJgoi" + base64 of 18 bytes: second (8, big-endian), index (4), seed tag (6).
     public static func pointer(seed: UInt64, second: Int64, index: UInt64) -> String {
-        var raw: [UInt8] = []
-        raw.reserveCapacity(18)
         let s = UInt64(bitPattern: second)
-        for shift in stride(from: 56, through: 0, by: -8) { raw.append(UInt8(truncatingIfNeeded: s >> UInt64(shift))) }
-        for shift in stride(from: 24, through: 0, by: -8) { raw.append(UInt8(truncatingIfNeeded: index >> UInt64(shift))) }
         let tag = SeededRandom.mix(seed)
-        for shift in stride(from: 40, through: 0, by: -8) { raw.append(UInt8(truncatingIfNeeded: tag >> UInt64(shift))) }
-        var out: [UInt8] = Array("CmAKJgoi".utf8)
-        var i = 0
-        while i + 3 <= raw.count {
-            let n = UInt32(raw[i]) << 16 | UInt32(raw[i + 1]) << 8 | UInt32(raw[i + 2])
-            out.append(alphabet[Int(n >> 18 & 63)]); out.append(alphabet[Int(n >> 12 & 63)])
-            out.append(alphabet[Int(n >> 6 & 63)]); out.append(alphabet[Int(n & 63)])
-            i += 3
+        @inline(__always) func byte(_ i: Int) -> UInt8 {
+            switch i {
+            case 0..<8: return UInt8(truncatingIfNeeded: s >> UInt64(56 - 8 * i))
+            case 8..<12: return UInt8(truncatingIfNeeded: index >> UInt64(24 - 8 * (i - 8)))
+            default: return UInt8(truncatingIfNeeded: tag >> UInt64(40 - 8 * (i - 12)))
+            }
         }
-        return String(decoding: out, as: UTF8.self)
+        return String(unsafeUninitializedCapacity: 32) { out in
+            let prefix: StaticString = "CmAKJgoi"
+            for i in 0..<8 { out[i] = prefix.utf8Start[i] }
+            var o = 8
+            for group in 0..<6 {
+                let n = UInt32(byte(3 * group)) << 16 | UInt32(byte(3 * group + 1)) << 8 | UInt32(byte(3 * group + 2))
+                out[o] = alphabet[Int(n >> 18 & 63)]; out[o + 1] = alphabet[Int(n >> 12 & 63)]
+                out[o + 2] = alphabet[Int(n >> 6 & 63)]; out[o + 3] = alphabet[Int(n & 63)]
+                o += 4
+            }
+            return o
+        }
     }
 }

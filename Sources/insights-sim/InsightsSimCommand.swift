@@ -12,7 +12,7 @@ struct InsightsSim: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "insights-sim",
         abstract: "A CloudWatch Logs Insights stand-in with quotas, latency, faults and a seeded Pulp corpus.",
-        subcommands: [ServeCommand.self, ExpectedCommand.self],
+        subcommands: [ServeCommand.self, ExpectedCommand.self, GenerateBenchmarkCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

@@ -20,6 +20,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-concurrent-queries")) var maxConcurrentQueries = 30
     @Option(name: .customLong("start-query-rate"), help: "StartQuery requests per second (0 = unlimited).") var startQueryRate = 5.0
     @Option(name: .customLong("get-results-rate"), help: "GetQueryResults requests per second (0 = unlimited).") var getResultsRate = 5.0
+    @Option(name: .customLong("stop-query-rate"), help: "StopQuery requests per second (0 = unlimited).") var stopQueryRate = 5.0
+    @Option(name: .customLong("describe-log-groups-rate"), help: "DescribeLogGroups requests per second (0 = unlimited).") var describeLogGroupsRate = 10.0
     @Option(name: .customLong("latency-ms"), help: "Response latency range MIN-MAX in milliseconds.") var latencyMs = "5-25"
     @Option(name: .customLong("query-base-ms"), help: "Fixed part of a query's run time.") var queryBaseMs = 1500.0
     @Option(name: .customLong("query-ms-per-mib"), help: "Run time per MiB scanned.") var queryMsPerMiB = 40.0
@@ -42,9 +44,13 @@ struct ServeCommand: AsyncParsableCommand {
         c.logGroupName = logGroup
         guard maxConcurrentQueries >= 1 else { throw UsageError(description: "--max-concurrent-queries must be ≥ 1") }
         c.maxConcurrentQueries = maxConcurrentQueries
-        guard startQueryRate >= 0, getResultsRate >= 0 else { throw UsageError(description: "rates must be ≥ 0") }
+        guard startQueryRate >= 0, getResultsRate >= 0, stopQueryRate >= 0, describeLogGroupsRate >= 0 else {
+            throw UsageError(description: "request rates must be ≥ 0")
+        }
         c.startQueryRate = startQueryRate
         c.getResultsRate = getResultsRate
+        c.stopQueryRate = stopQueryRate
+        c.describeLogGroupsRate = describeLogGroupsRate
         c.latencyMs = try parseRange(latencyMs)
         guard queryBaseMs >= 0, queryMsPerMiB >= 0, (0...0.99).contains(queryJitter), queryTimeoutSeconds > 0 else {
             throw UsageError(description: "--query-base-ms/--query-ms-per-mib must be ≥ 0, --query-jitter in 0…0.99, --query-timeout-s > 0")

@@ -13,10 +13,11 @@ public struct AWSError: Error, Sendable, Equatable {
         a.type == b.type && a.message == b.message && a.httpStatus == b.httpStatus
     }
 
-    public init(type: String, message: String, httpStatus: Int = 400, extra: [(String, JSONValue)] = []) {
+    public init(type: String, message: String, httpStatus: Int? = nil, extra: [(String, JSONValue)] = []) {
         self.type = type
         self.message = message
-        self.httpStatus = httpStatus
+        // AWS answers a request without any credentials with 403, every other client error with 400.
+        self.httpStatus = httpStatus ?? (type == "MissingAuthenticationTokenException" ? 403 : 400)
         self.extra = extra
     }
 

@@ -36,6 +36,9 @@ public struct SimulatorConfiguration: Sendable {
     public var slowResponseMs = 3000
     public var faultSeed: UInt64 = 42
 
+    /// When set (`--require-sigv4`), every API request must carry a valid SigV4 signature.
+    public var sigV4: SigV4Verifier?
+
     /// Completed queries are forgotten after this long (bounded memory over long backfills).
     public var resultRetentionMs: Int64 = 15 * 60 * 1000
 

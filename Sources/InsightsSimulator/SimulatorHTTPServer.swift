@@ -2,6 +2,10 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 // HTTP/1.1 front end on SwiftNIO: `POST /` with X-Amz-Target goes to SimulatorService,
 // `GET /_sim/stats` returns the operator view. Connections and query workers all run as
 // children of one task group, so cancelling `run` stops everything.
@@ -145,8 +149,18 @@ public struct InsightsSimulatorServer: Sendable {
             let error = AWSError(type: "UnknownOperationException", message: "\(request.method) \(path) is not an API of this service", httpStatus: 404)
             return HTTPReply(status: 404, body: Array(error.body.serialized.utf8), requestId: requestId)
         }
-        let response = service.handle(target: request.headers.first(name: "X-Amz-Target"),
-                                      body: Array(body.readableBytesView),
+        let target = request.headers.first(name: "X-Amz-Target")
+        let bodyBytes = Array(body.readableBytesView)
+        if let verifier = service.configuration.sigV4 {
+            let signed = SigV4Request(method: request.method.rawValue, uri: request.uri,
+                                      headers: request.headers.map { ($0.name, $0.value) }, body: bodyBytes)
+            if let error = verifier.verify(signed, nowEpochSeconds: Int64(time(nil))) {
+                service.recordRejected(target: target, error: error)
+                return HTTPReply(status: error.httpStatus, body: Array(error.body.serialized.utf8), requestId: requestId)
+            }
+        }
+        let response = service.handle(target: target,
+                                      body: bodyBytes,
                                       authorization: request.headers.first(name: "Authorization"))
         return HTTPReply(status: response.status, body: response.body, delayMs: response.delayMs,
                          resetMidResponse: response.resetMidResponse, requestId: requestId)

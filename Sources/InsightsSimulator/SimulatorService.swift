@@ -421,6 +421,13 @@ extension SimulatorService {
         }
     }
 
+    /// Counts a request the HTTP layer refused before it reached the service (bad signature).
+    public func recordRejected(target: String?, error: AWSError) {
+        let operation = target.flatMap { $0.hasPrefix(SimulatorService.apiPrefix) ? String($0.dropFirst(SimulatorService.apiPrefix.count)) : nil } ?? ""
+        let api = ["StartQuery", "GetQueryResults", "StopQuery", "DescribeLogGroups"].contains(operation) ? operation : "Unknown"
+        state.withLock { $0.statistics.count(api: api, outcome: error.type) }
+    }
+
     /// A fresh x-amzn-RequestId (UUID-shaped).
     public func nextRequestId() -> String {
         state.withLock { state in nextId(&state) }

@@ -34,7 +34,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("fault-slow")) var faultSlow = 0.0
     @Option(name: .customLong("slow-ms"), help: "Extra delay of a slow response.") var slowMs = 3000
     @Option(name: .customLong("fault-seed"), help: "Seed of fault and latency draws (default: --seed).") var faultSeed: UInt64?
-    @Flag(name: .customLong("require-sigv4"), help: "Reject requests without a valid SigV4 signature (not implemented yet).") var requireSigV4 = false
+    @Flag(name: .customLong("require-sigv4"), help: "Reject requests without a valid SigV4 signature by the fixed test credentials.") var requireSigV4 = false
+    @Option(name: .customLong("sigv4-access-key"), help: "Access key id accepted with --require-sigv4.") var sigV4AccessKey = SigV4Credentials.test.accessKeyId
+    @Option(name: .customLong("sigv4-secret-key"), help: "Secret key accepted with --require-sigv4 (a test credential, not a secret).") var sigV4SecretKey = SigV4Credentials.test.secretAccessKey
 
     func makeConfiguration() throws -> SimulatorConfiguration {
         var c = SimulatorConfiguration()
@@ -71,6 +73,12 @@ struct ServeCommand: AsyncParsableCommand {
         guard slowMs >= 0 else { throw UsageError(description: "--slow-ms must be ≥ 0") }
         c.slowResponseMs = slowMs
         c.faultSeed = faultSeed ?? corpus.seed
+        if requireSigV4 {
+            guard !sigV4AccessKey.isEmpty, !sigV4SecretKey.isEmpty else {
+                throw UsageError(description: "--sigv4-access-key and --sigv4-secret-key must not be empty")
+            }
+            c.sigV4 = SigV4Verifier(credentials: SigV4Credentials(accessKeyId: sigV4AccessKey, secretAccessKey: sigV4SecretKey))
+        }
         return c
     }
 
@@ -84,9 +92,6 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try makeConfiguration()
-        if requireSigV4 {
-            throw UsageError(description: "--require-sigv4 is not implemented yet")
-        }
         let startMs = try parseTimeFlag(start, flag: "--start")
         let endMs = try parseTimeFlag(end, flag: "--end")
         guard startMs < endMs else { throw UsageError(description: "--start must be before --end") }

@@ -22,6 +22,7 @@ def run(*args, timeout=60):
     ["--latency-ms", "9-3"],
     ["--start", "yesterday"],
     ["--require-sigv4", "--sigv4-access-key", ""],
+    ["--describe-log-groups-rate", "-1"],
     ["expected", "--start", "2026-02-04T14:00:00Z"],
     ["expected", "--start", "2026-02-04T15:00:00Z", "--end", "2026-02-04T14:00:00Z"],
     ["expected", "--start", "2026-02-04T14:00:00Z", "--end", "2026-02-04T14:01:00Z", "--events", "/nonexistent.ndjson"],

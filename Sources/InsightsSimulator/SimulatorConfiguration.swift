@@ -39,8 +39,11 @@ public struct SimulatorConfiguration: Sendable {
     /// When set (`--require-sigv4`), every API request must carry a valid SigV4 signature.
     public var sigV4: SigV4Verifier?
 
-    /// Completed queries are forgotten after this long (bounded memory over long backfills).
+    /// Finished queries are forgotten after this long, and beyond this many (oldest first), so a
+    /// months-long backfill cannot pile up results in memory. GetQueryResults on a forgotten
+    /// query answers ResourceNotFoundException.
     public var resultRetentionMs: Int64 = 15 * 60 * 1000
+    public var maxRetainedQueries = 512
 
     public init() {}
 }

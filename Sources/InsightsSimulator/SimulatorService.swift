@@ -63,6 +63,7 @@ public final class SimulatorService: Sendable {
         var buckets: [String: TokenBucket] = [:]
         var faultRandom: SeededRandom
         var idCounter: UInt64 = 0
+        var lastSweepNs: UInt64 = 0
     }
 
     public init(configuration: SimulatorConfiguration, source: any EventSource) {
@@ -209,10 +210,19 @@ public final class SimulatorService: Sendable {
             }
         }
         let retentionNs = UInt64(configuration.resultRetentionMs) * 1_000_000
-        if state.queries.count > state.active.count + 64 {
-            state.queries = state.queries.filter { _, record in
-                guard let finished = record.finishedNs, state.active.contains(record.id) == false else { return true }
-                return nowNs < finished || nowNs - finished < retentionNs
+        let keep = configuration.maxRetainedQueries
+        // Amortized: sweep when the table has grown past the allowance, else at most once a second.
+        let overAllowance = state.queries.count > state.active.count + keep + 64
+        if overAllowance || nowNs - min(nowNs, state.lastSweepNs) >= 1_000_000_000 {
+            state.lastSweepNs = nowNs
+            var finished = state.queries.values.compactMap { record -> (String, UInt64)? in
+                guard !state.active.contains(record.id), let done = record.finishedNs else { return nil }
+                return (record.id, done)
+            }
+            finished.sort { $0.1 > $1.1 }
+            for (index, (id, done)) in finished.enumerated() {
+                let expired = nowNs > done && nowNs - done >= retentionNs
+                if index >= keep || expired { state.queries.removeValue(forKey: id) }
             }
         }
     }

@@ -245,3 +245,35 @@ import Testing
         #expect(a.contains(200) && a.contains(400) && a.contains { $0 >= 500 })
     }
 }
+
+@Suite struct QueryRetentionTests {
+    @Test func finishedQueriesBeyondTheAllowanceAreForgotten() async throws {
+        var c = SimulatorConfiguration()
+        c.latencyMs = 0...0
+        c.queryBaseMs = 0
+        c.queryMsPerMiB = 0
+        c.startQueryRate = 0
+        c.getResultsRate = 0
+        c.maxRetainedQueries = 3
+        let source = EventFileSource(events: [LogEvent(timestampMs: 1_770_213_600_000, message: "m", ptr: "p")])
+        let logGroup = c.logGroupName
+        try await InsightsSimulatorServer.withRunningServer(configuration: c, source: source) { port, _ in
+            var ids: [String] = []
+            for _ in 0..<80 {
+                let r = try await TestHTTPClient.post(port: port, operation: "StartQuery",
+                    #"{"logGroupName":"\#(logGroup)","startTime":1770213600,"endTime":1770213601,"queryString":"fields @message"}"#)
+                ids.append(try #require(r.json?["queryId"]?.stringValue))
+                // Wait (bounded) until this query is finished so the next sweep may drop it.
+                for _ in 0..<500 {
+                    let g = try await TestHTTPClient.post(port: port, operation: "GetQueryResults", #"{"queryId":"\#(ids.last!)"}"#)
+                    if g.json?["status"]?.stringValue == "Complete" { break }
+                    try await Task.sleep(nanoseconds: 2_000_000)
+                }
+            }
+            let oldest = try await TestHTTPClient.post(port: port, operation: "GetQueryResults", #"{"queryId":"\#(ids[0])"}"#)
+            #expect(oldest.errorType == "ResourceNotFoundException")
+            let newest = try await TestHTTPClient.post(port: port, operation: "GetQueryResults", #"{"queryId":"\#(ids.last!)"}"#)
+            #expect(newest.json?["status"]?.stringValue == "Complete")
+        }
+    }
+}

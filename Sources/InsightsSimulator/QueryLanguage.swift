@@ -248,7 +248,7 @@ public enum QueryParser {
 
         mutating func parseOr() throws(QuerySyntaxError) -> FilterExpression {
             var left = try parseAnd()
-            while isKeyword("or") || isSymbol("||") { position += 1; left = .or(left, try parseAnd()) }
+            while isKeyword("or") { position += 1; left = .or(left, try parseAnd()) }
             return left
         }
 

@@ -139,8 +139,12 @@ public final class SimulatorService: Sendable {
         let known = ["StartQuery", "GetQueryResults", "StopQuery", "DescribeLogGroups"].contains(operation)
         let api = known ? operation : "Unknown"
         let config = configuration
+        // Parsing and result serialization happen outside the lock; only bookkeeping is inside.
+        let parsedBody: Result<JSONValue, JSONParseError> = Result { () throws(JSONParseError) -> JSONValue in
+            try JSONParser.parse(bytes: body.isEmpty ? Array("{}".utf8) : body)
+        }
 
-        return state.withLock { state -> APIResponse in
+        let (status, content, delay, reset) = state.withLock { state -> (Int, ResponseBody, Int, Bool) in
             // Fault and latency draws happen in request order from one seeded stream.
             let resetDraw = state.faultRandom.unit()
             let serverErrorDraw = state.faultRandom.unit()
@@ -152,22 +156,36 @@ public final class SimulatorService: Sendable {
             let reset = resetDraw < config.faultReset
             if reset { state.statistics.faults["reset", default: 0] += 1 }
 
-            let outcome = respond(operation: operation, known: known, target: target, body: body, authorization: authorization,
+            let outcome = respond(operation: operation, known: known, target: target, body: parsedBody, authorization: authorization,
                                   serverErrorDraw: serverErrorDraw, throttleDraw: throttleDraw, nowNs: now, state: &state)
             switch outcome {
-            case let .success(bytes):
+            case let .success(content):
                 state.statistics.count(api: api, outcome: "ok")
-                return APIResponse(status: 200, body: bytes, delayMs: delay, resetMidResponse: reset)
+                return (200, content, delay, reset)
             case let .failure(error):
                 state.statistics.count(api: api, outcome: error.type)
-                return APIResponse(status: error.httpStatus, body: Array(error.body.serialized.utf8), delayMs: delay, resetMidResponse: reset)
+                return (error.httpStatus, .bytes(Array(error.body.serialized.utf8)), delay, reset)
+            }
+        }
+        return APIResponse(status: status, body: content.serialized(), delayMs: delay, resetMidResponse: reset)
+    }
+
+    /// A response body, or the parts of a GetQueryResults body to serialize after the lock is released.
+    enum ResponseBody {
+        case bytes([UInt8])
+        case queryResults(status: String, result: QueryResult?)
+
+        func serialized() -> [UInt8] {
+            switch self {
+            case let .bytes(b): return b
+            case let .queryResults(status, result): return SimulatorService.queryResultsBody(status: status, result: result)
             }
         }
     }
 
     /// Checks in the order AWS applies them: operation, injected faults, rate quota, body, parameters.
-    private func respond(operation: String, known: Bool, target: String?, body: [UInt8], authorization: String?,
-                         serverErrorDraw: Double, throttleDraw: Double, nowNs now: UInt64, state: inout State) -> Result<[UInt8], AWSError> {
+    private func respond(operation: String, known: Bool, target: String?, body: Result<JSONValue, JSONParseError>, authorization: String?,
+                         serverErrorDraw: Double, throttleDraw: Double, nowNs now: UInt64, state: inout State) -> Result<ResponseBody, AWSError> {
         let config = configuration
         guard known else { return .failure(.unknownOperation(target ?? "(no X-Amz-Target)")) }
         if serverErrorDraw < config.fault5xx {
@@ -184,11 +202,12 @@ public final class SimulatorService: Sendable {
             return .failure(.throttling())
         }
         let request: JSONValue
-        do { request = try JSONParser.parse(bytes: body.isEmpty ? Array("{}".utf8) : body) } catch {
-            return .failure(.serialization("Request body is not valid JSON: \(error)"))
+        switch body {
+        case let .success(value): request = value
+        case let .failure(error): return .failure(.serialization("Request body is not valid JSON: \(error)"))
         }
         guard case .object = request else { return .failure(.serialization("Request body must be a JSON object")) }
-        func encoded(_ r: Result<JSONValue, AWSError>) -> Result<[UInt8], AWSError> { r.map { Array($0.serialized.utf8) } }
+        func encoded(_ r: Result<JSONValue, AWSError>) -> Result<ResponseBody, AWSError> { r.map { .bytes(Array($0.serialized.utf8)) } }
         switch operation {
         case "StartQuery": return encoded(startQuery(request, nowNs: now, state: &state))
         case "GetQueryResults": return getQueryResults(request, nowNs: now, state: &state)
@@ -323,14 +342,19 @@ public final class SimulatorService: Sendable {
         return .success(.object([("queryId", .string(id))]))
     }
 
-    /// The body is built as bytes directly: results can be 10,000 rows of escaped JSON.
-    private func getQueryResults(_ request: JSONValue, nowNs: UInt64, state: inout State) -> Result<[UInt8], AWSError> {
+    private func getQueryResults(_ request: JSONValue, nowNs: UInt64, state: inout State) -> Result<ResponseBody, AWSError> {
         guard let id = request["queryId"]?.stringValue, !id.isEmpty else { return .failure(.invalidParameter("queryId is required")) }
         prune(&state, nowNs: nowNs)
         guard let record = state.queries[id] else { return .failure(.resourceNotFound("Query does not exist: \(id)")) }
         let status = record.status(nowNs: nowNs)
-        var out: [UInt8] = []
         let result = status == "Complete" ? record.result : nil
+        if let rows = result?.rows.count { state.statistics.rowsReturned += rows }
+        return .success(.queryResults(status: status, result: result))
+    }
+
+    /// The body is built as bytes directly: results can be 10,000 rows of escaped JSON.
+    static func queryResultsBody(status: String, result: QueryResult?) -> [UInt8] {
+        var out: [UInt8] = []
         out.reserveCapacity(256 + (result?.rows.count ?? 0) * 900)
         out.append(contentsOf: #"{"results":["#.utf8)
         for (i, row) in (result?.rows ?? []).enumerated() {
@@ -348,8 +372,7 @@ public final class SimulatorService: Sendable {
         }
         let matched = result?.recordsMatched ?? 0, scanned = result?.recordsScanned ?? 0, bytes = result?.bytesScanned ?? 0
         out.append(contentsOf: #"],"statistics":{"recordsMatched":\#(matched).0,"recordsScanned":\#(scanned).0,"bytesScanned":\#(bytes).0},"status":"\#(status)"}"#.utf8)
-        if let rows = result?.rows.count { state.statistics.rowsReturned += rows }
-        return .success(out)
+        return out
     }
 
     private func stopQuery(_ request: JSONValue, nowNs: UInt64, state: inout State) -> Result<JSONValue, AWSError> {

@@ -66,11 +66,6 @@ public struct PulpCorpusGenerator: EventSource {
         return out
     }
 
-    /// Counts events of a range without building them (fast path for statistics and benchmarks).
-    public func countEvents(from startMs: Int64, to endMs: Int64) -> Int {
-        events(from: startMs, to: endMs).count
-    }
-
     /// All events of one second, in order.
     func generateSecond(_ second: Int64, builder: inout AccessLineBuilder, _ emit: (LogEvent) -> Void) {
         var rng = SeededRandom(seed: configuration.seed, UInt64(bitPattern: second))

@@ -75,7 +75,7 @@ import Testing
         var c = fastConfiguration()
         c.maxConcurrentQueries = 1
         c.queryBaseMs = 60_000
-        c.getResultsRate = 1
+        c.getResultsRate = 0.1  // one token, refilled only after 10 s
         try await InsightsSimulatorServer.withRunningServer(configuration: c, source: Self.corpus) { port, _ in
             func check(_ op: String, _ body: String, _ type: String, _ status: Int = 400) async throws {
                 let r = try await TestHTTPClient.post(port: port, operation: op, body)

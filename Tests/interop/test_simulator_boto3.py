@@ -149,8 +149,8 @@ def test_client_errors(sim):
 
 
 def test_quota_errors():
-    s = Simulator("--latency-ms", "0-0", "--query-base-ms", "5000", "--max-concurrent-queries", "2",
-                  "--start-query-rate", "100", "--get-results-rate", "1")
+    s = Simulator("--latency-ms", "0-0", "--query-base-ms", "600000", "--max-concurrent-queries", "2",
+                  "--start-query-rate", "100", "--get-results-rate", "0.1")
     try:
         c = s.client()
         for _ in range(2):

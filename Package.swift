@@ -7,11 +7,14 @@ let package = Package(
     name: "pulp-backfill",
     products: [
         .executable(name: "pulp-backfill", targets: ["pulp-backfill"]),
+        .executable(name: "insights-sim", targets: ["insights-sim"]),
+        .library(name: "InsightsSimulator", targets: ["InsightsSimulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
@@ -55,11 +58,38 @@ let package = Package(
         .executableTarget(name: "accesslog-bench", dependencies: ["AccessLog"], path: "Benchmarks/bench_accesslog"),
         // `make bench`: times our Parquet encoder alone (Benchmarks/bench_parquet.py drives it).
         .executableTarget(name: "pulp-backfill-bench", dependencies: ["BackfillCore"], path: "Benchmarks/EncoderBench"),
+        // Stand-in CloudWatch Logs Insights server and seeded Pulp corpus (issue 4).
+        .target(
+            name: "InsightsSimulator",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "insights-sim",
+            dependencies: [
+                "InsightsSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
 
         .testTarget(name: "AccessLogTests", dependencies: ["AccessLog"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "catalog-probe"]),
         .testTarget(name: "AWSTests", dependencies: ["AWS"], exclude: ["botocore_sign.py"]),
         .testTarget(name: "BackfillCoreTests", dependencies: ["BackfillCore"]),
+        .testTarget(
+            name: "InsightsSimulatorTests",
+            dependencies: [
+                "InsightsSimulator",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
     ]
 )

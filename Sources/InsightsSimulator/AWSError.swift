@@ -1,0 +1,47 @@
+// Error responses as CloudWatch Logs sends them over JSON 1.1: HTTP 400 for client errors,
+// 500 for service faults (ServiceUnavailableException is a fault in the service model),
+// body {"__type": "<Name>", "message": "..."}.
+
+public struct AWSError: Error, Sendable, Equatable {
+    public let type: String
+    public let message: String
+    public let httpStatus: Int
+    /// Extra members (MalformedQueryException carries queryCompileError).
+    public var extra: [(String, JSONValue)] = []
+
+    public static func == (a: AWSError, b: AWSError) -> Bool {
+        a.type == b.type && a.message == b.message && a.httpStatus == b.httpStatus
+    }
+
+    public init(type: String, message: String, httpStatus: Int? = nil, extra: [(String, JSONValue)] = []) {
+        self.type = type
+        self.message = message
+        // AWS answers a request without any credentials with 403, every other client error with 400.
+        self.httpStatus = httpStatus ?? (type == "MissingAuthenticationTokenException" ? 403 : 400)
+        self.extra = extra
+    }
+
+    public var body: JSONValue { .object([("__type", .string(type)), ("message", .string(message))] + extra) }
+
+    public static func throttling() -> AWSError { AWSError(type: "ThrottlingException", message: "Rate exceeded") }
+    public static func limitExceeded(_ max: Int) -> AWSError {
+        AWSError(type: "LimitExceededException", message: "Account maximum query concurrency limit of [\(max)] reached.")
+    }
+    public static func resourceNotFound(_ message: String) -> AWSError { AWSError(type: "ResourceNotFoundException", message: message) }
+    public static func invalidParameter(_ message: String) -> AWSError { AWSError(type: "InvalidParameterException", message: message) }
+    public static func serviceUnavailable(status: Int = 500) -> AWSError {
+        AWSError(type: "ServiceUnavailableException", message: "The service cannot complete the request.", httpStatus: status)
+    }
+    public static func malformedQuery(_ e: QuerySyntaxError) -> AWSError {
+        AWSError(type: "MalformedQueryException", message: e.message, extra: [
+            ("queryCompileError", .object([
+                ("location", .object([("startCharOffset", .number(Double(e.start))), ("endCharOffset", .number(Double(e.end)))])),
+                ("message", .string(e.message)),
+            ])),
+        ])
+    }
+    public static func unknownOperation(_ target: String) -> AWSError {
+        AWSError(type: "UnknownOperationException", message: "Unknown operation \(target)")
+    }
+    public static func serialization(_ message: String) -> AWSError { AWSError(type: "SerializationException", message: message) }
+}

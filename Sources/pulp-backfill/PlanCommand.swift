@@ -14,38 +14,16 @@ struct PlanCommand: AsyncParsableCommand {
             and output paths always extend the same backfill; chunks already planned are never added twice.
             """)
 
-    @Option(help: "CloudWatch Logs log group.")
-    var cloudwatchGroup: String
-    @Option(help: "CloudWatch Logs stream name (optional).")
-    var cloudwatchStream: String?
+    @OptionGroup var planOptions: PlanOptions
     @Option(help: "AWS region of the log group.")
     var awsRegion: String = "us-east-1"
-    @Option(help: "Start of the range (inclusive).")
-    var startTime: String
-    @Option(help: "End of the range (exclusive); a future end is clamped to now.")
-    var endTime: String
-    @Option(help: "Destination: a local directory or s3://bucket/prefix. Repeat for several.")
-    var outputPath: [String] = []
-    @Option(help: "Keep only rows whose path starts with one of these (comma list).")
-    var filterPaths: String = "/api/pypi/"
-    @Option(help: "Skip rows whose path starts with one of these (comma list).")
-    var excludePaths: String = "/livez,/status"
     @Flag(help: "Print chunks, hours, estimated API calls and minimum duration; change nothing.")
     var dryRun = false
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var quotas: InsightsQuotaOptions
 
     func run() async throws {
-        let request = PlanRequest(logGroup: cloudwatchGroup, awsRegion: awsRegion, logStream: cloudwatchStream,
-                                  startTime: startTime, endTime: endTime, outputPaths: outputPath,
-                                  filterPaths: [filterPaths], excludePaths: [excludePaths])
-        let plan: ResolvedPlan
-        do {
-            plan = try BackfillPlanning.resolve(request, now: Date())
-        } catch let error as PlanUsageError {
-            throw CommandFailure.usage(error.description)
-        }
-        if let notice = plan.notice { CommandFailure.notice(notice) }
+        let plan = try planOptions.resolve(awsRegion: awsRegion)
         let path = catalogOptions.path
         do {
             if dryRun {

@@ -10,8 +10,8 @@ struct PulpBackfill: AsyncParsableCommand {
         abstract: "Backfill Pulp PyPI access logs from CloudWatch Logs Insights into hourly Parquet files.",
         version: ToolVersion.version,
         subcommands: [
-            ConvertCommand.self, PlanCommand.self, StatusCommand.self, CatalogCommand.self,
-            UploadCommand.self, DoctorCommand.self,
+            BackfillCommand.self, PlanCommand.self, RunCommand.self, StatusCommand.self, CatalogCommand.self,
+            ConvertCommand.self, UploadCommand.self, DoctorCommand.self,
         ]
     )
 

@@ -1,0 +1,70 @@
+import AWS
+import ArgumentParser
+import BackfillCore
+import Catalog
+import Foundation
+
+/// The part of `run`, `backfill` and `export` that executes chunks: AWS session, executor,
+/// live progress, and a clean end on SIGINT/SIGTERM (stop, release leases, say what remains,
+/// exit 130/143).
+enum BackfillRun {
+    struct Outcome {
+        var snapshot: RunProgress.Snapshot
+    }
+
+    static func execute(catalog: Catalog, catalogPath: String, backfillID: Int64?, options: RunOptions,
+                        aws: AWSOptions, s3: S3Options, compactHours: Bool = true) async throws -> Outcome {
+        var settings = ExecutorSettings()
+        settings.concurrency = options.concurrency
+        settings.maxAttempts = options.maxAttempts
+        settings.compactHours = compactHours
+        let progress = RunProgress()
+        let pacing = InsightsPacing(startQueryRate: options.startRate, getQueryResultsRate: options.pollRate)
+        await progress.setThrottleSource { await pacing.throttles() }
+        let backfills = try catalog.listBackfills().filter { backfillID == nil || $0.id == backfillID }
+        var serviceOptions = AWSBackfillServices.Options(aws: aws.settings, s3: s3.settings,
+                                                         workDirectory: AtomicFile.split(catalogPath).directory)
+        serviceOptions.startQueryRate = options.startRate
+        serviceOptions.getQueryResultsRate = options.pollRate
+        serviceOptions.writeEmpty = options.writeEmpty
+        let reporter = ProgressReporter(progress: progress, json: options.logFormat == "json")
+
+        let (result, signal): (Result<Void, Error>, Int32?) = try await AWSHTTPClient.withClient { http in
+            let services: BackfillServices
+            do {
+                services = try await AWSBackfillServices.make(for: backfills, catalog: catalog, http: http,
+                                                              options: serviceOptions, pacing: pacing)
+            } catch {
+                throw CommandFailure.exit(for: error)
+            }
+            let executor = BackfillExecutor(catalog: catalog, settings: settings, services: services, progress: progress)
+            let work = Task {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await executor.run(backfillID: backfillID) }
+                    group.addTask { await reporter.run() }
+                    defer { group.cancelAll() }
+                    try await group.next()  // the executor; the reporter only ends when cancelled
+                }
+            }
+            let signals = SignalInterruption { _ in work.cancel() }
+            let result = await work.result
+            signals.finish()
+            return (result, signals.signal)
+        }
+
+        let snapshot = await progress.snapshot()
+        reporter.emit(snapshot, final: true)
+        if let signal {
+            let released = (try? catalog.releaseLeases(owner: settings.owner)) ?? 0
+            let remaining = (try? catalog.listBackfills().reduce(0) { $0 + (try catalog.chunks(backfillID: $1.id).filter { $0.state != .done }.count) }) ?? -1
+            CommandFailure.notice("stopped: \(remaining) chunk(s) remain (\(released) released); run `pulp-backfill run --catalog \(catalogPath)` to continue")
+            throw ExitCode(128 + signal)
+        }
+        if case .failure(let error) = result {
+            _ = try? catalog.releaseLeases(owner: settings.owner)
+            if let exit = error as? ExitCode { throw exit }
+            throw CommandFailure.exit(for: error)
+        }
+        return Outcome(snapshot: snapshot)
+    }
+}

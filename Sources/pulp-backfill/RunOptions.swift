@@ -1,0 +1,26 @@
+import ArgumentParser
+
+/// Flags of `run` that shape how chunks are executed (shared by `run`, `backfill`, `export`).
+struct RunOptions: ParsableArguments {
+    @Option(help: "Insights queries in flight at once (the account quota is 30 concurrent queries per region).")
+    var concurrency: Int = 8
+    @Option(help: "StartQuery requests per second (lowered automatically when throttled).")
+    var startRate: Double = 5
+    @Option(help: "GetQueryResults requests per second (lowered automatically when throttled).")
+    var pollRate: Double = 5
+    @Option(help: "Tries per chunk within one run before it is marked failed (a later run retries it).")
+    var maxAttempts: Int = 5
+    @Flag(help: "Write a zero-row file for hours without rows (default: register them without a file).")
+    var writeEmpty = false
+    @Option(help: "Progress and log lines: text or json.")
+    var logFormat: String = "text"
+    @Flag(name: .shortAndLong, help: "Print a line per finished chunk.")
+    var verbose = false
+
+    func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard startRate > 0, pollRate > 0 else { throw ValidationError("--start-rate and --poll-rate must be positive") }
+        guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
+        guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json") }
+    }
+}

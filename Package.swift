@@ -27,6 +27,9 @@ let package = Package(
             ]
         ),
 
+        // Encoder benchmark driven by Benchmarks/bench_parquet_encoder.py (compares with pyarrow).
+        .executableTarget(name: "bench-parquet-encoder", dependencies: ["Parquet"], path: "Benchmarks/bench_parquet_encoder"),
+
         .testTarget(name: "AccessLogTests", dependencies: ["AccessLog"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet"]),
         .testTarget(name: "BackfillCoreTests", dependencies: ["BackfillCore"]),

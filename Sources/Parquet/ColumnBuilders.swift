@@ -92,6 +92,13 @@ public struct StringColumnBuilder: Sendable {
     }
 
     /// Appends raw bytes (expected to be UTF-8 for STRING columns).
+    public mutating func append(utf8 value: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: value)
+        offsets.append(bytes.count)
+        definitionLevels.append(1)
+    }
+
+    /// Appends raw bytes (expected to be UTF-8 for STRING columns).
     public mutating func append(utf8 value: some Collection<UInt8>) {
         bytes.append(contentsOf: value)
         offsets.append(bytes.count)

@@ -74,6 +74,35 @@ enum ColumnStatistics {
         }
         let minimum = Array(column.bytes[column.offsets[minRow]..<column.offsets[minRow + 1]])
         let maximum = Array(column.bytes[column.offsets[maxRow]..<column.offsets[maxRow + 1]])
+        return stringStatistics(nullCount: nullCount, minimum: minimum, maximum: maximum)
+    }
+
+    /// The same statistics from a PLAIN-encoded dictionary page: every entry is used by some
+    /// value, so the entries' min/max are the chunk's (and there are far fewer to compare).
+    static func strings(dictionaryPage page: [UInt8], entryCount: Int, nullCount: Int) -> ParquetStatistics {
+        guard entryCount > 0 else { return ParquetStatistics(nullCount: Int64(nullCount)) }
+        var minRange = 0..<0
+        var maxRange = 0..<0
+        page.withUnsafeBytes { raw in
+            let base = raw.baseAddress!
+            var at = 0
+            for entry in 0..<entryCount {
+                let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+                let range = (at + 4)..<(at + 4 + length)
+                at = range.upperBound
+                if entry == 0 { minRange = range; maxRange = range; continue }
+                if lessThan(base + range.lowerBound, length, base + minRange.lowerBound, minRange.count) {
+                    minRange = range
+                } else if lessThan(base + maxRange.lowerBound, maxRange.count, base + range.lowerBound, length) {
+                    maxRange = range
+                }
+            }
+        }
+        return stringStatistics(nullCount: Int64(nullCount), minimum: Array(page[minRange]), maximum: Array(page[maxRange]))
+    }
+
+    /// Min/max as stored: long values truncated (and marked inexact) so the footer stays small.
+    static func stringStatistics(nullCount: Int64, minimum: [UInt8], maximum: [UInt8]) -> ParquetStatistics {
         var statistics = ParquetStatistics(nullCount: nullCount)
         if minimum.count > maxStatisticsValueLength {
             statistics.minValue = truncatedLowerBound(minimum, maxLength: maxStatisticsValueLength)

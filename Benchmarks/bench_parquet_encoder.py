@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import json
+import resource
 
 import numpy as np
 import pyarrow as pa
@@ -117,6 +118,11 @@ def dump_table(table, path):
                 out.write(values.astype(np.int64).tobytes())
 
 
+def cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def bin_dir():
     if os.environ.get("PULP_BACKFILL_BIN_DIR"):
         return os.environ["PULP_BACKFILL_BIN_DIR"]
@@ -138,34 +144,41 @@ def main():
     raw_bytes = sum(c.nbytes for c in table.columns)
     with tempfile.TemporaryDirectory(prefix="bench-parquet-") as tmp:
         dump = os.path.join(tmp, "rows.bin")
-        ours = os.path.join(tmp, "ours.parquet")
+        ours_path = os.path.join(tmp, "ours.parquet")
         theirs = os.path.join(tmp, "pyarrow.parquet")
         dump_table(table, dump)
 
+        # Interleave the two writers so that load from other processes on this shared machine hits
+        # both alike; keep the best wall time and the best CPU time of each.
         codec = {"none": "NONE"}.get(args.compression, args.compression)
-        best = float("inf")
+        pyarrow_seconds = pyarrow_cpu = float("inf")
+        ours = {"encode_seconds": float("inf"), "encode_cpu_seconds": float("inf"), "fill_seconds": float("inf")}
         for _ in range(args.repeat):
-            t0 = time.perf_counter()
+            cpu0, t0 = cpu_seconds(), time.perf_counter()
             pq.write_table(table, theirs, compression=codec)
-            best = min(best, time.perf_counter() - t0)
-        pyarrow_seconds, pyarrow_bytes = best, os.path.getsize(theirs)
-
-        result = json.loads(subprocess.check_output([exe, dump, ours, str(args.repeat), args.compression], text=True))
-        back = pq.read_table(ours)
+            pyarrow_seconds = min(pyarrow_seconds, time.perf_counter() - t0)
+            pyarrow_cpu = min(pyarrow_cpu, cpu_seconds() - cpu0)
+            run = json.loads(subprocess.check_output([exe, dump, ours_path, "1", args.compression], text=True))
+            for key in ("encode_seconds", "encode_cpu_seconds", "fill_seconds"):
+                ours[key] = min(ours[key], run[key])
+            ours["bytes"], ours["row_groups"] = run["bytes"], run["row_groups"]
+        pyarrow_bytes = os.path.getsize(theirs)
+        back = pq.read_table(ours_path)
         if not back.equals(table):
             sys.exit("FAIL: pyarrow does not read our file back to the original table")
 
     mb = raw_bytes / 1e6
-    enc, fill = result["encode_seconds"], result["fill_seconds"]
+    enc, fill, enc_cpu = ours["encode_seconds"], ours["fill_seconds"], ours["encode_cpu_seconds"]
     print("\nParquet encoder, %d rows, %.0f MB of Arrow data, %s, best of %d" % (args.rows, mb, args.compression, args.repeat))
-    print("%-34s %10s %12s %14s" % ("", "seconds", "MB/s", "file bytes"))
-    print("%-34s %10.3f %12.1f %14d" % ("pyarrow.parquet.write_table", pyarrow_seconds, mb / pyarrow_seconds, pyarrow_bytes))
-    print("%-34s %10.3f %12.1f %14d" % ("pulp-backfill encode (batch->file)", enc, mb / enc, result["bytes"]))
+    print("%-34s %10s %12s %10s %14s" % ("", "seconds", "MB/s", "CPU s", "file bytes"))
+    print("%-34s %10.3f %12.1f %10.3f %14d" % ("pyarrow.parquet.write_table", pyarrow_seconds, mb / pyarrow_seconds, pyarrow_cpu, pyarrow_bytes))
+    print("%-34s %10.3f %12.1f %10.3f %14d" % ("pulp-backfill encode (batch->file)", enc, mb / enc, enc_cpu, ours["bytes"]))
     print("%-34s %10.3f %12.1f" % ("pulp-backfill fill+encode", fill + enc, mb / (fill + enc)))
     print("\nthroughput ratio (ours/pyarrow, >= 1.0 is faster): encode %.2fx, fill+encode %.2fx"
           % (pyarrow_seconds / enc, pyarrow_seconds / (fill + enc)))
-    print("file size ratio (ours/pyarrow, <= 1.05 required): %.3f" % (result["bytes"] / pyarrow_bytes))
-    print("our file: %d row groups; read back by pyarrow: identical table" % result["row_groups"])
+    print("CPU time ratio (pyarrow/ours, load-independent; we use 2 threads): %.2fx" % (pyarrow_cpu / enc_cpu))
+    print("file size ratio (ours/pyarrow, <= 1.05 required): %.3f" % (ours["bytes"] / pyarrow_bytes))
+    print("our file: %d row groups; read back by pyarrow: identical table" % ours["row_groups"])
 
 
 if __name__ == "__main__":

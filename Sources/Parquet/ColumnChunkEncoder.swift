@@ -35,7 +35,8 @@ struct ColumnChunkPlan: Sendable {
     var column: ColumnData
     var rows: Range<Int>
     var nonNullCount: Int
-    var statistics: ParquetStatistics
+    /// nil for PLAIN string chunks: their min/max are found per page (in parallel) and merged.
+    var statistics: ParquetStatistics?
     /// Set when the chunk is dictionary-encoded.
     var dictionary: DictionaryEncoded?
     var pages: [PageSlice]
@@ -50,6 +51,8 @@ struct EncodedPage: Sendable {
     var body: [UInt8]
     var uncompressedBodySize: Int
     var isDictionaryPage: Bool
+    /// For PLAIN string pages: the rows of the page's smallest and largest value.
+    var extremes: ColumnStatistics.MinMaxRows? = nil
 }
 
 enum ColumnChunkEncoder {
@@ -58,7 +61,7 @@ enum ColumnChunkEncoder {
     static func plan(column: ColumnData, kind: ParquetColumnKind, rows: Range<Int>, policy: DictionaryPolicy, options: ParquetWriterOptions) -> ColumnChunkPlan {
         let levels = column.definitionLevels
         let nonNullCount = levels.withUnsafeBufferPointer { countPresent($0, rows) }
-        let statistics: ParquetStatistics
+        var statistics: ParquetStatistics?
         let plainSize: Int
         var dictionary: DictionaryEncoded?
         let dictionaryWanted = policy != .never && nonNullCount > 0
@@ -90,12 +93,13 @@ enum ColumnChunkEncoder {
             if let d = dictionary {
                 statistics = ColumnStatistics.strings(dictionaryPage: d.pageBody, entryCount: d.entryCount, nullCount: rows.count - nonNullCount)
             } else {
-                statistics = ColumnStatistics.strings(c, rows: rows, nonNullCount: nonNullCount)
+                statistics = nil  // computed per page
             }
         }
         // Keep the dictionary only if it pays off: dictionary page + packed indices < PLAIN values.
         if policy == .automatic, let d = dictionary, d.pageBody.count + (nonNullCount * d.bitWidth + 7) / 8 >= plainSize {
             dictionary = nil
+            if case .string = column { statistics = nil }  // PLAIN after all: per-page statistics
         }
         let pages = cutPages(column: column, rows: rows, dictionaryBitWidth: dictionary?.bitWidth, pageByteLimit: options.dataPageByteLimit)
         return ColumnChunkPlan(kind: kind, column: column, rows: rows, nonNullCount: nonNullCount,
@@ -219,7 +223,11 @@ enum ColumnChunkEncoder {
             } else {
                 writePlainValues(plan.column, page, to: valuesStart)
             }
-            return try finish(body: UnsafeRawBufferPointer(start: base, count: bodySize), header: .data(header), options: options)
+            var encoded = try finish(body: UnsafeRawBufferPointer(start: base, count: bodySize), header: .data(header), options: options)
+            if plan.statistics == nil, case .string(let c) = plan.column {
+                encoded.extremes = ColumnStatistics.minMaxRows(c, rows: page.rows)
+            }
+            return encoded
         }
     }
 

@@ -51,8 +51,25 @@ enum ColumnStatistics {
     }
 
     static func strings(_ column: StringColumnBuilder, rows: Range<Int>, nonNullCount: Int) -> ParquetStatistics {
-        let nullCount = Int64(rows.count - nonNullCount)
-        guard nonNullCount > 0 else { return ParquetStatistics(nullCount: nullCount) }
+        strings(column, nullCount: rows.count - nonNullCount, extremes: minMaxRows(column, rows: rows))
+    }
+
+    /// Statistics from the rows holding the smallest and largest value (nil: all null).
+    static func strings(_ column: StringColumnBuilder, nullCount: Int, extremes: MinMaxRows?) -> ParquetStatistics {
+        guard let extremes else { return ParquetStatistics(nullCount: Int64(nullCount)) }
+        let minimum = Array(column.bytes[column.offsets[extremes.min]..<column.offsets[extremes.min + 1]])
+        let maximum = Array(column.bytes[column.offsets[extremes.max]..<column.offsets[extremes.max + 1]])
+        return stringStatistics(nullCount: Int64(nullCount), minimum: minimum, maximum: maximum)
+    }
+
+    /// Rows of the smallest and the largest string.
+    struct MinMaxRows: Sendable, Equatable {
+        var min: Int
+        var max: Int
+    }
+
+    /// The rows (among `rows`) holding the smallest and the largest string; nil if all are null.
+    static func minMaxRows(_ column: StringColumnBuilder, rows: Range<Int>) -> MinMaxRows? {
         var minRow = -1
         var maxRow = -1
         column.bytes.withUnsafeBytes { bytes in
@@ -72,9 +89,26 @@ enum ColumnStatistics {
                 }
             }
         }
-        let minimum = Array(column.bytes[column.offsets[minRow]..<column.offsets[minRow + 1]])
-        let maximum = Array(column.bytes[column.offsets[maxRow]..<column.offsets[maxRow + 1]])
-        return stringStatistics(nullCount: nullCount, minimum: minimum, maximum: maximum)
+        return minRow < 0 ? nil : MinMaxRows(min: minRow, max: maxRow)
+    }
+
+    /// Combines per-page extremes into the chunk's.
+    static func merge(_ parts: [MinMaxRows?], in column: StringColumnBuilder) -> MinMaxRows? {
+        var result: MinMaxRows?
+        column.bytes.withUnsafeBytes { bytes in
+            let base = bytes.baseAddress
+            func less(_ a: Int, _ b: Int) -> Bool {
+                lessThan(base.map { $0 + column.offsets[a] }, column.offsets[a + 1] - column.offsets[a],
+                         base.map { $0 + column.offsets[b] }, column.offsets[b + 1] - column.offsets[b])
+            }
+            for case let part? in parts {
+                guard var current = result else { result = part; continue }
+                if less(part.min, current.min) { current.min = part.min }
+                if less(current.max, part.max) { current.max = part.max }
+                result = current
+            }
+        }
+        return result
     }
 
     /// The same statistics from a PLAIN-encoded dictionary page: every entry is used by some

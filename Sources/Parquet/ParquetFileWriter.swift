@@ -239,8 +239,10 @@ public final class ParquetFileWriter {
             var dictionaryOffset: Int64?
             var dataOffset: Int64?
             var dataPages: Int32 = 0
+            var pageExtremes: [ColumnStatistics.MinMaxRows?] = []
             for _ in 0..<plan.pageTaskCount {
                 let page = pages[pageIndex]
+                pageExtremes.append(page.extremes)
                 pageIndex += 1
                 if page.isDictionaryPage { dictionaryOffset = position } else {
                     if dataOffset == nil { dataOffset = position }
@@ -260,12 +262,17 @@ public final class ParquetFileWriter {
                 encodings = [.plain, .rle]
                 encodingStats = dataPages > 0 ? [PageEncodingStats(pageType: .dataPage, encoding: .plain, count: dataPages)] : []
             }
+            var statistics = plan.statistics
+            if statistics == nil, case .string(let c) = plan.column {
+                let extremes = ColumnStatistics.merge(pageExtremes, in: c)
+                statistics = ColumnStatistics.strings(c, nullCount: rows.count - plan.nonNullCount, extremes: extremes)
+            }
             let metaData = ColumnMetaData(
                 type: plan.kind.physicalType, encodings: encodings, pathInSchema: [schema.columns[column].name],
                 codec: options.compression.codec, numValues: Int64(rows.count),
                 totalUncompressedSize: uncompressed, totalCompressedSize: position - chunkStart,
                 dataPageOffset: dataOffset ?? chunkStart, dictionaryPageOffset: dictionaryOffset,
-                statistics: plan.statistics, encodingStats: encodingStats)
+                statistics: statistics, encodingStats: encodingStats)
             chunks.append(ColumnChunk(fileOffset: chunkStart, metaData: metaData))
             totalUncompressed += uncompressed
         }

@@ -278,7 +278,7 @@ public final class ParquetFileWriter {
         }
         rowGroups.append(RowGroup(
             columns: chunks, totalByteSize: totalUncompressed, numRows: Int64(rows.count),
-            fileOffset: groupStart, totalCompressedSize: position - groupStart, ordinal: Int16(truncatingIfNeeded: rowGroups.count)))
+            fileOffset: groupStart, totalCompressedSize: position - groupStart, ordinal: Int16(exactly: rowGroups.count)))
         totalRows += Int64(rows.count)
     }
 

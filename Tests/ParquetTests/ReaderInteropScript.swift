@@ -32,7 +32,7 @@ def read_duckdb(path):
     con = duckdb.connect()
     rel = con.sql("SELECT * FROM read_parquet('%s')" % path.replace("'", "''"))
     types = {name: str(t) for name, t in zip(rel.columns, rel.types)}
-    table = rel.fetch_arrow_table()
+    table = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.fetch_arrow_table()
     con.close()
     return arrow_columns(table), types
 

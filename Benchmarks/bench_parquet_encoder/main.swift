@@ -1,7 +1,7 @@
 // Encoder benchmark: loads a column dump made by bench_parquet_encoder.py, then times
 //   fill:   copying the rows one by one into the column builders (what the tool does per row),
 //   encode: ParquetFileWriter.append + close into a file (what pyarrow.parquet.write_table does).
-// Usage: bench-parquet-encoder DUMP OUTPUT.parquet [repetitions] [snappy|zstd|none]
+// Usage: bench-parquet-encoder DUMP OUTPUT.parquet [repetitions] [snappy|zstd|none] [parallel|serial]
 // Prints one JSON object with the best times of the repetitions.
 import Foundation
 import Parquet
@@ -104,7 +104,8 @@ let compression = arguments.count > 4 ? ParquetCompression(rawValue: arguments[4
 do {
     let columns = try loadDump(arguments[1])
     let schema = ParquetSchema(columns.map { ParquetColumn($0.name, $0.kind) })
-    let options = ParquetWriterOptions(createdBy: "pulp-backfill version 2026.11.29.0", compression: compression)
+    let parallel = arguments.count > 5 ? arguments[5] != "serial" : true
+    let options = ParquetWriterOptions(createdBy: "pulp-backfill version 2026.11.29.0", compression: compression, parallelEncoding: parallel)
     var bestFill = Double.infinity
     var bestEncode = Double.infinity
     var bestEncodeCPU = Double.infinity

@@ -21,6 +21,9 @@ public struct ParquetWriterOptions: Sendable {
     public var createdBy: String
     /// Extra `FileMetaData.key_value_metadata` entries.
     public var keyValueMetadata: [ParquetKeyValue]
+    /// Encode and compress the pages of a row group on all cores (default). Turn off when the
+    /// caller already keeps every core busy, e.g. several files written at once.
+    public var parallelEncoding: Bool
 
     public init(
         createdBy: String,
@@ -30,7 +33,8 @@ public struct ParquetWriterOptions: Sendable {
         rowGroupByteLimit: Int = 64 << 20,
         dataPageByteLimit: Int = 1 << 20,
         dictionaryByteLimit: Int = 1 << 20,
-        keyValueMetadata: [ParquetKeyValue] = []
+        keyValueMetadata: [ParquetKeyValue] = [],
+        parallelEncoding: Bool = true
     ) {
         self.createdBy = createdBy
         self.compression = compression
@@ -40,6 +44,7 @@ public struct ParquetWriterOptions: Sendable {
         self.dataPageByteLimit = max(1, dataPageByteLimit)
         self.dictionaryByteLimit = max(0, dictionaryByteLimit)
         self.keyValueMetadata = keyValueMetadata
+        self.parallelEncoding = parallelEncoding
     }
 }
 
@@ -228,7 +233,7 @@ public final class ParquetFileWriter {
         }
         let policyList = policies
         let firstTaskList = firstTasks
-        let firstResults = try ConcurrentMap.map(firstTaskList.count) { (index) throws(ParquetError) -> StepResult in
+        let firstResults = try ConcurrentMap.map(firstTaskList.count, parallel: options.parallelEncoding) { (index) throws(ParquetError) -> StepResult in
             switch firstTaskList[index] {
             case .plan(let column):
                 return .plan(ColumnChunkEncoder.plan(column: columns[column], kind: kinds[column], rows: rows, policy: policyList[column], options: options))
@@ -254,7 +259,7 @@ public final class ParquetFileWriter {
             secondTasks += (0..<plan.pageTaskCount).map { .page(column: column, page: $0) }
         }
         let secondTaskList = secondTasks
-        let secondPages = try ConcurrentMap.map(secondTaskList.count) { (index) throws(ParquetError) -> EncodedPage in
+        let secondPages = try ConcurrentMap.map(secondTaskList.count, parallel: options.parallelEncoding) { (index) throws(ParquetError) -> EncodedPage in
             guard case .page(let column, let page) = secondTaskList[index] else { preconditionFailure("only page tasks") }
             return try ColumnChunkEncoder.encodePage(allPlans[column], task: page, options: options)
         }

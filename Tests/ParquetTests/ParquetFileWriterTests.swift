@@ -164,3 +164,19 @@ private final class FailingOutput: ParquetOutput {
         #expect(previous.nonNullCount * 100 <= 1_000)
     }
 }
+
+@Test func parallelAndSerialEncodingWriteTheSameBytes() throws {
+    func write(parallel: Bool) throws -> [UInt8] {
+        let output = ParquetMemoryOutput()
+        var options = ParquetWriterOptions(createdBy: "test", parallelEncoding: parallel)
+        options.rowGroupRowLimit = 700
+        options.dataPageByteLimit = 2_000
+        let writer = try ParquetFileWriter(output: output, schema: schema, options: options)
+        try writer.append(batch(0..<3_000))
+        try writer.close()
+        return output.bytes
+    }
+    let parallel = try write(parallel: true)
+    #expect(parallel == (try write(parallel: false)))
+    #expect(parallel.count > 1_000)
+}

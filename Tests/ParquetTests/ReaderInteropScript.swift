@@ -202,6 +202,7 @@ def metadata(path):
         groups.append({"num_rows": rg.num_rows, "columns": cols})
     return {
         "created_by": md.created_by,
+        "key_value": {k.decode(): v.decode() for k, v in (md.metadata or {}).items()},
         "num_rows": md.num_rows,
         "schema": [str(t) for t in f.schema_arrow.types],
         "names": f.schema_arrow.names,

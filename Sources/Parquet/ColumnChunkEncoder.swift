@@ -5,7 +5,11 @@
 //  1. `plan` (one task per column): null count, statistics, the dictionary-or-PLAIN decision and
 //     the page boundaries;
 //  2. `encodePage` (one task per page, across all columns): definition levels + values, compression
-//     and the page header.
+//     and the page header. For PLAIN string chunks it also finds the page's min/max rows, which
+//     the file writer merges into the chunk statistics (so the big column's comparisons run in
+//     parallel too).
+// The file writer runs the pages of columns already known to be PLAIN in the same parallel step
+// as the other columns' plans (see `ParquetFileWriter.writeRowGroup`).
 //
 // A chunk is either entirely dictionary-encoded or entirely PLAIN, never a mix: the row group is
 // already buffered, so the choice is made up front. fastparquet (with pyarrow strings) even

@@ -180,3 +180,25 @@ private final class FailingOutput: ParquetOutput {
     #expect(parallel == (try write(parallel: false)))
     #expect(parallel.count > 1_000)
 }
+
+@Test func buildersCanBeReusedAcrossBatches() throws {
+    let output = ParquetMemoryOutput()
+    let writer = try ParquetFileWriter(output: output, schema: schema, options: ParquetWriterOptions(createdBy: "test"))
+    var t = Int64ColumnBuilder(), s = StringColumnBuilder(), n = Int32ColumnBuilder()
+    for round in 0..<3 {
+        for i in 0..<100 {
+            t.append(Int64(round * 100 + i))
+            s.append("round \(round) row \(i)")
+            n.append(nil)
+        }
+        try writer.append(ColumnBatch([.int64(t), .string(s), .int32(n)]))
+        let capacity = s.bytes.capacity
+        t.removeAll()
+        s.removeAll()
+        n.removeAll()
+        #expect(t.count == 0 && s.count == 0 && n.count == 0)
+        #expect(s.offsets == [0])
+        #expect(s.bytes.capacity >= capacity)
+    }
+    #expect(try writer.close().rows == 300)
+}

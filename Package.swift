@@ -77,6 +77,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Encoder benchmark driven by Benchmarks/bench_parquet_encoder.py (compares with pyarrow).
+        .executableTarget(name: "bench-parquet-encoder", dependencies: ["Parquet"], path: "Benchmarks/bench_parquet_encoder"),
 
         .testTarget(name: "AccessLogTests", dependencies: ["AccessLog"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet"]),

@@ -29,7 +29,9 @@ public struct Int64ColumnBuilder: Sendable {
         definitionLevels.append(contentsOf: other.definitionLevels[rows])
     }
 
-    mutating func removeAll() {
+    /// Empties the builder but keeps its memory, so the next batch reuses it (drop the previous
+    /// `ColumnBatch` first, or the arrays are still shared and get copied).
+    public mutating func removeAll() {
         values.removeAll(keepingCapacity: true)
         definitionLevels.removeAll(keepingCapacity: true)
     }
@@ -59,7 +61,9 @@ public struct Int32ColumnBuilder: Sendable {
         definitionLevels.append(contentsOf: other.definitionLevels[rows])
     }
 
-    mutating func removeAll() {
+    /// Empties the builder but keeps its memory, so the next batch reuses it (drop the previous
+    /// `ColumnBatch` first, or the arrays are still shared and get copied).
+    public mutating func removeAll() {
         values.removeAll(keepingCapacity: true)
         definitionLevels.removeAll(keepingCapacity: true)
     }
@@ -92,6 +96,13 @@ public struct StringColumnBuilder: Sendable {
     }
 
     /// Appends raw bytes (expected to be UTF-8 for STRING columns).
+    public mutating func append(utf8 value: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: value)
+        offsets.append(bytes.count)
+        definitionLevels.append(1)
+    }
+
+    /// Appends raw bytes (expected to be UTF-8 for STRING columns).
     public mutating func append(utf8 value: some Collection<UInt8>) {
         bytes.append(contentsOf: value)
         offsets.append(bytes.count)
@@ -112,7 +123,8 @@ public struct StringColumnBuilder: Sendable {
         definitionLevels.append(contentsOf: other.definitionLevels[rows])
     }
 
-    mutating func removeAll() {
+    /// Empties the builder but keeps its memory (see `Int64ColumnBuilder.removeAll`).
+    public mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
         offsets.removeAll(keepingCapacity: true)
         offsets.append(0)

@@ -5,7 +5,11 @@
 //  1. `plan` (one task per column): null count, statistics, the dictionary-or-PLAIN decision and
 //     the page boundaries;
 //  2. `encodePage` (one task per page, across all columns): definition levels + values, compression
-//     and the page header.
+//     and the page header. For PLAIN string chunks it also finds the page's min/max rows, which
+//     the file writer merges into the chunk statistics (so the big column's comparisons run in
+//     parallel too).
+// The file writer runs the pages of columns already known to be PLAIN in the same parallel step
+// as the other columns' plans (see `ParquetFileWriter.writeRowGroup`).
 //
 // A chunk is either entirely dictionary-encoded or entirely PLAIN, never a mix: the row group is
 // already buffered, so the choice is made up front. fastparquet (with pyarrow strings) even
@@ -35,7 +39,8 @@ struct ColumnChunkPlan: Sendable {
     var column: ColumnData
     var rows: Range<Int>
     var nonNullCount: Int
-    var statistics: ParquetStatistics
+    /// nil for PLAIN string chunks: their min/max are found per page (in parallel) and merged.
+    var statistics: ParquetStatistics?
     /// Set when the chunk is dictionary-encoded.
     var dictionary: DictionaryEncoded?
     var pages: [PageSlice]
@@ -50,6 +55,8 @@ struct EncodedPage: Sendable {
     var body: [UInt8]
     var uncompressedBodySize: Int
     var isDictionaryPage: Bool
+    /// For PLAIN string pages: the rows of the page's smallest and largest value.
+    var extremes: ColumnStatistics.MinMaxRows? = nil
 }
 
 enum ColumnChunkEncoder {
@@ -58,7 +65,7 @@ enum ColumnChunkEncoder {
     static func plan(column: ColumnData, kind: ParquetColumnKind, rows: Range<Int>, policy: DictionaryPolicy, options: ParquetWriterOptions) -> ColumnChunkPlan {
         let levels = column.definitionLevels
         let nonNullCount = levels.withUnsafeBufferPointer { countPresent($0, rows) }
-        let statistics: ParquetStatistics
+        var statistics: ParquetStatistics?
         let plainSize: Int
         var dictionary: DictionaryEncoded?
         let dictionaryWanted = policy != .never && nonNullCount > 0
@@ -81,17 +88,22 @@ enum ColumnChunkEncoder {
                 dictionary = DictionaryBuilder.encodeFixedWidth(c.values, levels: levels, rows: rows, nonNullCount: nonNullCount, byteLimit: dictionaryLimit)
             }
         case .string(let c):
-            statistics = ColumnStatistics.strings(c, rows: rows, nonNullCount: nonNullCount)
             plainSize = c.offsets.withUnsafeBufferPointer { offsets in
                 levels.withUnsafeBufferPointer { PlainEncoding.byteArraysSize(offsets: offsets, levels: $0, rows: rows, nonNullCount: nonNullCount) }
             }
             if dictionaryWanted {
                 dictionary = DictionaryBuilder.encodeStrings(c, rows: rows, nonNullCount: nonNullCount, byteLimit: dictionaryLimit)
             }
+            if let d = dictionary {
+                statistics = ColumnStatistics.strings(dictionaryPage: d.pageBody, entryCount: d.entryCount, nullCount: rows.count - nonNullCount)
+            } else {
+                statistics = nil  // computed per page
+            }
         }
         // Keep the dictionary only if it pays off: dictionary page + packed indices < PLAIN values.
         if policy == .automatic, let d = dictionary, d.pageBody.count + (nonNullCount * d.bitWidth + 7) / 8 >= plainSize {
             dictionary = nil
+            if case .string = column { statistics = nil }  // PLAIN after all: per-page statistics
         }
         let pages = cutPages(column: column, rows: rows, dictionaryBitWidth: dictionary?.bitWidth, pageByteLimit: options.dataPageByteLimit)
         return ColumnChunkPlan(kind: kind, column: column, rows: rows, nonNullCount: nonNullCount,
@@ -108,32 +120,42 @@ enum ColumnChunkEncoder {
     /// larger than the limit gets a page of its own). Zero rows give no pages.
     static func cutPages(column: ColumnData, rows: Range<Int>, dictionaryBitWidth: Int?, pageByteLimit: Int) -> [PageSlice] {
         let limitBits = max(pageByteLimit, 1) * 8
+        return column.definitionLevels.withUnsafeBufferPointer { levels in
+            switch (column, dictionaryBitWidth) {
+            case (.string(let c), nil):
+                return c.offsets.withUnsafeBufferPointer { offsets in
+                    cutPages(rows: rows, levels: levels, limitBits: limitBits) { row in (4 + offsets[row + 1] - offsets[row]) * 8 }
+                }
+            case (.int64, nil):
+                return cutPages(rows: rows, levels: levels, limitBits: limitBits) { _ in 64 }
+            case (.int32, nil):
+                return cutPages(rows: rows, levels: levels, limitBits: limitBits) { _ in 32 }
+            case (_, let width?):
+                return cutPages(rows: rows, levels: levels, limitBits: limitBits) { _ in width }
+            }
+        }
+    }
+
+    /// `valueBits(row)`: encoded size in bits of the (non-null) value of `row`.
+    @inline(__always)
+    private static func cutPages(rows: Range<Int>, levels: UnsafeBufferPointer<UInt8>, limitBits: Int, valueBits: (Int) -> Int) -> [PageSlice] {
         var pages: [PageSlice] = []
         var start = rows.lowerBound
         var firstValue = 0
         var nonNull = 0
         var bits = 0
-        column.definitionLevels.withUnsafeBufferPointer { levels in
-            func valueBits(_ row: Int) -> Int {
-                if let dictionaryBitWidth { return dictionaryBitWidth }
-                switch column {
-                case .int64: return 64
-                case .int32: return 32
-                case .string(let c): return (4 + c.offsets[row + 1] - c.offsets[row]) * 8
-                }
+        for row in rows {
+            let present = levels[row] != 0
+            let cost = present ? valueBits(row) : 0
+            if bits + cost > limitBits && row > start {
+                pages.append(PageSlice(rows: start..<row, firstValueIndex: firstValue, nonNullCount: nonNull))
+                start = row
+                firstValue += nonNull
+                nonNull = 0
+                bits = 0
             }
-            for row in rows {
-                let cost = levels[row] != 0 ? valueBits(row) : 0
-                if bits + cost > limitBits && row > start {
-                    pages.append(PageSlice(rows: start..<row, firstValueIndex: firstValue, nonNullCount: nonNull))
-                    start = row
-                    firstValue += nonNull
-                    nonNull = 0
-                    bits = 0
-                }
-                bits += cost + 1  // + the definition level bit
-                nonNull += Int(levels[row])
-            }
+            bits += cost + 1  // + the definition level bit
+            if present { nonNull += 1 }
         }
         if start < rows.upperBound {
             pages.append(PageSlice(rows: start..<rows.upperBound, firstValueIndex: firstValue, nonNullCount: nonNull))
@@ -147,7 +169,11 @@ enum ColumnChunkEncoder {
     static func encodePage(_ plan: ColumnChunkPlan, task: Int, options: ParquetWriterOptions) throws(ParquetError) -> EncodedPage {
         if let dictionary = plan.dictionary {
             if task == 0 {
-                return try finish(body: dictionary.pageBody, header: .dictionary(DictionaryPageHeader(numValues: Int32(dictionary.entryCount))), options: options)
+                let header = PageHeader.Body.dictionary(DictionaryPageHeader(numValues: Int32(dictionary.entryCount)))
+                let result: Result<EncodedPage, ParquetError> = dictionary.pageBody.withUnsafeBytes { body in
+                    do throws(ParquetError) { return .success(try finish(body: body, header: header, options: options)) } catch { return .failure(error) }
+                }
+                return try result.get()
             }
             return try encodeDataPage(plan, plan.pages[task - 1], options: options)
         }
@@ -189,8 +215,10 @@ enum ColumnChunkEncoder {
         let bodySize = 4 + levelBytes.count + valuesSize
         guard bodySize <= Int(Int32.max) else { throw .valueTooLarge("a data page of \(bodySize) bytes") }
 
-        let body = [UInt8](unsafeUninitializedCapacity: bodySize) { buffer, count in
-            let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+        // Built in a reused scratch buffer: only the compressed bytes get a fresh allocation.
+        let header = DataPageHeader(numValues: Int32(page.rows.count), encoding: encoding)
+        return try ScratchBuffers.shared.withBuffer(capacity: bodySize) { (scratch) throws(ParquetError) in
+            let base = scratch.baseAddress!
             base.storeBytes(of: UInt32(levelBytes.count).littleEndian, as: UInt32.self)
             levelBytes.withUnsafeBytes { (base + 4).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
             let valuesStart = base + 4 + levelBytes.count
@@ -199,10 +227,12 @@ enum ColumnChunkEncoder {
             } else {
                 writePlainValues(plan.column, page, to: valuesStart)
             }
-            count = bodySize
+            var encoded = try finish(body: UnsafeRawBufferPointer(start: base, count: bodySize), header: .data(header), options: options)
+            if plan.statistics == nil, case .string(let c) = plan.column {
+                encoded.extremes = ColumnStatistics.minMaxRows(c, rows: page.rows)
+            }
+            return encoded
         }
-        let header = DataPageHeader(numValues: Int32(page.rows.count), encoding: encoding)
-        return try finish(body: body, header: .data(header), options: options)
     }
 
     private static func writePlainValues(_ column: ColumnData, _ page: PageSlice, to dst: UnsafeMutableRawPointer) {
@@ -226,7 +256,7 @@ enum ColumnChunkEncoder {
         }
     }
 
-    private static func finish(body: [UInt8], header: PageHeader.Body, options: ParquetWriterOptions) throws(ParquetError) -> EncodedPage {
+    private static func finish(body: UnsafeRawBufferPointer, header: PageHeader.Body, options: ParquetWriterOptions) throws(ParquetError) -> EncodedPage {
         let compressed = try PageCompressor.compress(body, options.compression, zstdLevel: options.zstdLevel)
         guard compressed.count <= Int(Int32.max) else { throw .valueTooLarge("a page of \(compressed.count) bytes") }
         let pageHeader = PageHeader(uncompressedSize: Int32(body.count), compressedSize: Int32(compressed.count), body: header)

@@ -51,8 +51,25 @@ enum ColumnStatistics {
     }
 
     static func strings(_ column: StringColumnBuilder, rows: Range<Int>, nonNullCount: Int) -> ParquetStatistics {
-        let nullCount = Int64(rows.count - nonNullCount)
-        guard nonNullCount > 0 else { return ParquetStatistics(nullCount: nullCount) }
+        strings(column, nullCount: rows.count - nonNullCount, extremes: minMaxRows(column, rows: rows))
+    }
+
+    /// Statistics from the rows holding the smallest and largest value (nil: all null).
+    static func strings(_ column: StringColumnBuilder, nullCount: Int, extremes: MinMaxRows?) -> ParquetStatistics {
+        guard let extremes else { return ParquetStatistics(nullCount: Int64(nullCount)) }
+        let minimum = Array(column.bytes[column.offsets[extremes.min]..<column.offsets[extremes.min + 1]])
+        let maximum = Array(column.bytes[column.offsets[extremes.max]..<column.offsets[extremes.max + 1]])
+        return stringStatistics(nullCount: Int64(nullCount), minimum: minimum, maximum: maximum)
+    }
+
+    /// Rows of the smallest and the largest string.
+    struct MinMaxRows: Sendable, Equatable {
+        var min: Int
+        var max: Int
+    }
+
+    /// The rows (among `rows`) holding the smallest and the largest string; nil if all are null.
+    static func minMaxRows(_ column: StringColumnBuilder, rows: Range<Int>) -> MinMaxRows? {
         var minRow = -1
         var maxRow = -1
         column.bytes.withUnsafeBytes { bytes in
@@ -72,8 +89,54 @@ enum ColumnStatistics {
                 }
             }
         }
-        let minimum = Array(column.bytes[column.offsets[minRow]..<column.offsets[minRow + 1]])
-        let maximum = Array(column.bytes[column.offsets[maxRow]..<column.offsets[maxRow + 1]])
+        return minRow < 0 ? nil : MinMaxRows(min: minRow, max: maxRow)
+    }
+
+    /// Combines per-page extremes into the chunk's.
+    static func merge(_ parts: [MinMaxRows?], in column: StringColumnBuilder) -> MinMaxRows? {
+        var result: MinMaxRows?
+        column.bytes.withUnsafeBytes { bytes in
+            let base = bytes.baseAddress
+            func less(_ a: Int, _ b: Int) -> Bool {
+                lessThan(base.map { $0 + column.offsets[a] }, column.offsets[a + 1] - column.offsets[a],
+                         base.map { $0 + column.offsets[b] }, column.offsets[b + 1] - column.offsets[b])
+            }
+            for case let part? in parts {
+                guard var current = result else { result = part; continue }
+                if less(part.min, current.min) { current.min = part.min }
+                if less(current.max, part.max) { current.max = part.max }
+                result = current
+            }
+        }
+        return result
+    }
+
+    /// The same statistics from a PLAIN-encoded dictionary page: every entry is used by some
+    /// value, so the entries' min/max are the chunk's (and there are far fewer to compare).
+    static func strings(dictionaryPage page: [UInt8], entryCount: Int, nullCount: Int) -> ParquetStatistics {
+        guard entryCount > 0 else { return ParquetStatistics(nullCount: Int64(nullCount)) }
+        var minRange = 0..<0
+        var maxRange = 0..<0
+        page.withUnsafeBytes { raw in
+            let base = raw.baseAddress!
+            var at = 0
+            for entry in 0..<entryCount {
+                let length = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+                let range = (at + 4)..<(at + 4 + length)
+                at = range.upperBound
+                if entry == 0 { minRange = range; maxRange = range; continue }
+                if lessThan(base + range.lowerBound, length, base + minRange.lowerBound, minRange.count) {
+                    minRange = range
+                } else if lessThan(base + maxRange.lowerBound, maxRange.count, base + range.lowerBound, length) {
+                    maxRange = range
+                }
+            }
+        }
+        return stringStatistics(nullCount: Int64(nullCount), minimum: Array(page[minRange]), maximum: Array(page[maxRange]))
+    }
+
+    /// Min/max as stored: long values truncated (and marked inexact) so the footer stays small.
+    static func stringStatistics(nullCount: Int64, minimum: [UInt8], maximum: [UInt8]) -> ParquetStatistics {
         var statistics = ParquetStatistics(nullCount: nullCount)
         if minimum.count > maxStatisticsValueLength {
             statistics.minValue = truncatedLowerBound(minimum, maxLength: maxStatisticsValueLength)

@@ -5,9 +5,15 @@ import Synchronization
 enum ConcurrentMap {
     /// `body(0..<count)` on Dispatch's worker threads (the caller's thread takes part), results in
     /// index order. The first error (by index) is rethrown after every task finished.
-    static func map<T: Sendable>(_ count: Int, _ body: @Sendable (Int) throws(ParquetError) -> T) throws(ParquetError) -> [T] {
+    /// With `parallel` false the tasks run one after the other on the caller's thread.
+    static func map<T: Sendable>(_ count: Int, parallel: Bool = true, _ body: @Sendable (Int) throws(ParquetError) -> T) throws(ParquetError) -> [T] {
         if count == 0 { return [] }
-        if count == 1 { return [try body(0)] }
+        if count == 1 || !parallel {
+            var values: [T] = []
+            values.reserveCapacity(count)
+            for index in 0..<count { values.append(try body(index)) }
+            return values
+        }
         let results = ResultSlots<T>(count)
         DispatchQueue.concurrentPerform(iterations: count) { index in
             let result: Result<T, ParquetError>

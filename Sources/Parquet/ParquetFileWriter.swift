@@ -21,6 +21,9 @@ public struct ParquetWriterOptions: Sendable {
     public var createdBy: String
     /// Extra `FileMetaData.key_value_metadata` entries.
     public var keyValueMetadata: [ParquetKeyValue]
+    /// Encode and compress the pages of a row group on all cores (default). Turn off when the
+    /// caller already keeps every core busy, e.g. several files written at once.
+    public var parallelEncoding: Bool
 
     public init(
         createdBy: String,
@@ -30,7 +33,8 @@ public struct ParquetWriterOptions: Sendable {
         rowGroupByteLimit: Int = 64 << 20,
         dataPageByteLimit: Int = 1 << 20,
         dictionaryByteLimit: Int = 1 << 20,
-        keyValueMetadata: [ParquetKeyValue] = []
+        keyValueMetadata: [ParquetKeyValue] = [],
+        parallelEncoding: Bool = true
     ) {
         self.createdBy = createdBy
         self.compression = compression
@@ -40,6 +44,7 @@ public struct ParquetWriterOptions: Sendable {
         self.dataPageByteLimit = max(1, dataPageByteLimit)
         self.dictionaryByteLimit = max(0, dictionaryByteLimit)
         self.keyValueMetadata = keyValueMetadata
+        self.parallelEncoding = parallelEncoding
     }
 }
 
@@ -213,35 +218,67 @@ public final class ParquetFileWriter {
             case false?: .never
             }
         }
-        let plans = try ConcurrentMap.map(columns.count) { (index) throws(ParquetError) in
-            ColumnChunkEncoder.plan(column: columns[index], kind: kinds[index], rows: rows, policy: policies[index], options: options)
+        // Columns already known to be PLAIN plan in microseconds (no dictionary to try), so they
+        // are planned right here and their pages — the bulk of the work, e.g. the log message —
+        // are encoded in the same parallel step as the other columns' dictionary building.
+        var plans = [ColumnChunkPlan?](repeating: nil, count: columns.count)
+        for index in columns.indices where policies[index] == .never {
+            plans[index] = ColumnChunkEncoder.plan(column: columns[index], kind: kinds[index], rows: rows, policy: .never, options: options)
         }
-        for (index, plan) in plans.enumerated() where usesDictionary[index] == nil && plan.nonNullCount > 0 {
+        let early = plans
+        var firstTasks: [StepTask] = columns.indices.filter { early[$0] == nil }.map { .plan(column: $0) }
+        for (column, plan) in early.enumerated() {
+            guard let plan else { continue }
+            firstTasks += (0..<plan.pageTaskCount).map { .page(column: column, page: $0) }
+        }
+        let policyList = policies
+        let firstTaskList = firstTasks
+        let firstResults = try ConcurrentMap.map(firstTaskList.count, parallel: options.parallelEncoding) { (index) throws(ParquetError) -> StepResult in
+            switch firstTaskList[index] {
+            case .plan(let column):
+                return .plan(ColumnChunkEncoder.plan(column: columns[column], kind: kinds[column], rows: rows, policy: policyList[column], options: options))
+            case .page(let column, let page):
+                return .page(try ColumnChunkEncoder.encodePage(early[column]!, task: page, options: options))
+            }
+        }
+        var pagesByColumn = [[EncodedPage]](repeating: [], count: columns.count)
+        for (task, result) in zip(firstTaskList, firstResults) {
+            switch (task, result) {
+            case (.plan(let column), .plan(let plan)): plans[column] = plan
+            case (.page(let column, _), .page(let page)): pagesByColumn[column].append(page)
+            default: preconditionFailure("task and result kinds always match")
+            }
+        }
+        let allPlans = plans.map { $0! }
+        for (index, plan) in allPlans.enumerated() where usesDictionary[index] == nil && plan.nonNullCount > 0 {
             usesDictionary[index] = plan.dictionary != nil
         }
-        // One task per page of every column, so a dominant column still spreads over all cores.
-        var tasks: [(column: Int, page: Int)] = []
-        for (column, plan) in plans.enumerated() {
-            for page in 0..<plan.pageTaskCount { tasks.append((column, page)) }
+        // Then the pages of the columns planned in the parallel step (one task per page).
+        var secondTasks: [StepTask] = []
+        for (column, plan) in allPlans.enumerated() where early[column] == nil {
+            secondTasks += (0..<plan.pageTaskCount).map { .page(column: column, page: $0) }
         }
-        let taskList = tasks.map { [$0.column, $0.page] }
-        let pages = try ConcurrentMap.map(taskList.count) { (index) throws(ParquetError) in
-            try ColumnChunkEncoder.encodePage(plans[taskList[index][0]], task: taskList[index][1], options: options)
+        let secondTaskList = secondTasks
+        let secondPages = try ConcurrentMap.map(secondTaskList.count, parallel: options.parallelEncoding) { (index) throws(ParquetError) -> EncodedPage in
+            guard case .page(let column, let page) = secondTaskList[index] else { preconditionFailure("only page tasks") }
+            return try ColumnChunkEncoder.encodePage(allPlans[column], task: page, options: options)
+        }
+        for (task, page) in zip(secondTaskList, secondPages) {
+            if case .page(let column, _) = task { pagesByColumn[column].append(page) }
         }
 
         let groupStart = position
         var chunks: [ColumnChunk] = []
         var totalUncompressed: Int64 = 0
-        var pageIndex = 0
-        for (column, plan) in plans.enumerated() {
+        for (column, plan) in allPlans.enumerated() {
             let chunkStart = position
             var uncompressed: Int64 = 0
             var dictionaryOffset: Int64?
             var dataOffset: Int64?
             var dataPages: Int32 = 0
-            for _ in 0..<plan.pageTaskCount {
-                let page = pages[pageIndex]
-                pageIndex += 1
+            var pageExtremes: [ColumnStatistics.MinMaxRows?] = []
+            for page in pagesByColumn[column] {
+                pageExtremes.append(page.extremes)
                 if page.isDictionaryPage { dictionaryOffset = position } else {
                     if dataOffset == nil { dataOffset = position }
                     dataPages += 1
@@ -260,18 +297,23 @@ public final class ParquetFileWriter {
                 encodings = [.plain, .rle]
                 encodingStats = dataPages > 0 ? [PageEncodingStats(pageType: .dataPage, encoding: .plain, count: dataPages)] : []
             }
+            var statistics = plan.statistics
+            if statistics == nil, case .string(let c) = plan.column {
+                let extremes = ColumnStatistics.merge(pageExtremes, in: c)
+                statistics = ColumnStatistics.strings(c, nullCount: rows.count - plan.nonNullCount, extremes: extremes)
+            }
             let metaData = ColumnMetaData(
                 type: plan.kind.physicalType, encodings: encodings, pathInSchema: [schema.columns[column].name],
                 codec: options.compression.codec, numValues: Int64(rows.count),
                 totalUncompressedSize: uncompressed, totalCompressedSize: position - chunkStart,
                 dataPageOffset: dataOffset ?? chunkStart, dictionaryPageOffset: dictionaryOffset,
-                statistics: plan.statistics, encodingStats: encodingStats)
+                statistics: statistics, encodingStats: encodingStats)
             chunks.append(ColumnChunk(fileOffset: chunkStart, metaData: metaData))
             totalUncompressed += uncompressed
         }
         rowGroups.append(RowGroup(
             columns: chunks, totalByteSize: totalUncompressed, numRows: Int64(rows.count),
-            fileOffset: groupStart, totalCompressedSize: position - groupStart, ordinal: Int16(truncatingIfNeeded: rowGroups.count)))
+            fileOffset: groupStart, totalCompressedSize: position - groupStart, ordinal: Int16(exactly: rowGroups.count)))
         totalRows += Int64(rows.count)
     }
 
@@ -279,4 +321,15 @@ public final class ParquetFileWriter {
         try output.write(bytes)
         position += Int64(bytes.count)
     }
+}
+
+/// One unit of parallel work while encoding a row group.
+private enum StepTask: Sendable {
+    case plan(column: Int)
+    case page(column: Int, page: Int)
+}
+
+private enum StepResult: Sendable {
+    case plan(ColumnChunkPlan)
+    case page(EncodedPage)
 }

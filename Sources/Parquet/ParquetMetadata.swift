@@ -200,7 +200,8 @@ struct RowGroup: Sendable, ThriftCompactStruct {
     var numRows: Int64
     var fileOffset: Int64
     var totalCompressedSize: Int64
-    var ordinal: Int16
+    /// Position of the row group in the file; omitted past Int16.max (the field is an i16).
+    var ordinal: Int16?
 
     func writeFields(to writer: inout ThriftCompactWriter) {
         writer.writeField(1, structs: columns)
@@ -208,7 +209,7 @@ struct RowGroup: Sendable, ThriftCompactStruct {
         writer.writeField(3, i64: numRows)
         writer.writeField(5, i64: fileOffset)
         writer.writeField(6, i64: totalCompressedSize)
-        writer.writeFieldI16(7, ordinal)
+        if let ordinal { writer.writeFieldI16(7, ordinal) }
     }
 }
 

@@ -32,7 +32,7 @@ def read_duckdb(path):
     con = duckdb.connect()
     rel = con.sql("SELECT * FROM read_parquet('%s')" % path.replace("'", "''"))
     types = {name: str(t) for name, t in zip(rel.columns, rel.types)}
-    table = rel.fetch_arrow_table()
+    table = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.fetch_arrow_table()
     con.close()
     return arrow_columns(table), types
 
@@ -202,6 +202,7 @@ def metadata(path):
         groups.append({"num_rows": rg.num_rows, "columns": cols})
     return {
         "created_by": md.created_by,
+        "key_value": {k.decode(): v.decode() for k, v in (md.metadata or {}).items()},
         "num_rows": md.num_rows,
         "schema": [str(t) for t in f.schema_arrow.types],
         "names": f.schema_arrow.names,

@@ -68,7 +68,10 @@ private func interopCases() -> [InteropCase] {
         expectDictionary: ["message": false, "user": true, "package": true, "status_code": true],
         expectMultiplePages: true))
     // Each codec.
-    cases.append(InteropCase(name: "zstd", table: accessLogTable(rows: 1_500, seed: 2), options: options(.zstd), expectRowGroups: 1))
+    cases.append(InteropCase(
+        name: "zstd", table: accessLogTable(rows: 1_500, seed: 2),
+        options: options(.zstd) { $0.keyValueMetadata = [ParquetKeyValue(key: "source", value: "pulp-backfill test")] },
+        expectRowGroups: 1))
     cases.append(InteropCase(name: "uncompressed", table: accessLogTable(rows: 1_500, seed: 3), options: options(.none), expectRowGroups: 1))
     // Dictionary fallback forced by a tiny dictionary limit: every chunk PLAIN, none mixed.
     cases.append(InteropCase(
@@ -157,6 +160,8 @@ private func utf8Less(_ a: String, _ b: String) -> Bool { Array(a.utf8).lexicogr
 private func checkMetadata(_ metadata: [String: Any], _ item: InteropCase, summary: ParquetFileSummary) {
     let name = item.name
     #expect(metadata["created_by"] as? String == createdBy, "\(name)")
+    let keyValues = Dictionary(uniqueKeysWithValues: item.options.keyValueMetadata.map { ($0.key, $0.value ?? "") })
+    #expect(metadata["key_value"] as? [String: String] == keyValues, "\(name)")
     #expect(metadata["num_rows"] as? Int == item.table.rowCount, "\(name)")
     #expect(metadata["names"] as? [String] == item.table.names, "\(name)")
     let expectedTypes = item.table.columns.map { column -> String in

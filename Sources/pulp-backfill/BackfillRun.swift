@@ -18,6 +18,7 @@ enum BackfillRun {
         settings.concurrency = options.concurrency
         settings.maxAttempts = options.maxAttempts
         settings.compactHours = compactHours
+        settings.leaseMillis = Int64(options.leaseSeconds) * 1000
         let progress = RunProgress()
         let pacing = InsightsPacing(startQueryRate: options.startRate, getQueryResultsRate: options.pollRate)
         await progress.setThrottleSource { await pacing.throttles() }

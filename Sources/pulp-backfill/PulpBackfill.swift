@@ -10,7 +10,7 @@ struct PulpBackfill: AsyncParsableCommand {
         abstract: "Backfill Pulp PyPI access logs from CloudWatch Logs Insights into hourly Parquet files.",
         version: ToolVersion.version,
         subcommands: [
-            BackfillCommand.self, PlanCommand.self, RunCommand.self, StatusCommand.self, CatalogCommand.self,
+            BackfillCommand.self, PlanCommand.self, RunCommand.self, ExportCommand.self, StatusCommand.self, CatalogCommand.self,
             ConvertCommand.self, UploadCommand.self, DoctorCommand.self,
         ]
     )

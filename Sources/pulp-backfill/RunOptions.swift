@@ -10,6 +10,8 @@ struct RunOptions: ParsableArguments {
     var pollRate: Double = 5
     @Option(help: "Tries per chunk within one run before it is marked failed (a later run retries it).")
     var maxAttempts: Int = 5
+    @Option(help: "Seconds a claimed chunk stays leased without renewal; a killed run's chunks are taken over after this.")
+    var leaseSeconds: Int = 300
     @Flag(help: "Write a zero-row file for hours without rows (default: register them without a file).")
     var writeEmpty = false
     @Option(help: "Progress and log lines: text or json.")
@@ -20,6 +22,7 @@ struct RunOptions: ParsableArguments {
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         guard startRate > 0, pollRate > 0 else { throw ValidationError("--start-rate and --poll-rate must be positive") }
+        guard leaseSeconds >= 2 else { throw ValidationError("--lease-seconds must be at least 2") }
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json") }
     }

@@ -158,7 +158,7 @@ public struct BackfillExecutor: Sendable {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await body() }
             group.addTask {
-                let period = Duration.milliseconds(max(1000, settings.leaseMillis / 3))
+                let period = Duration.milliseconds(max(500, settings.leaseMillis / 3))
                 // Bounded: the body's own limits end it long before (a lease renewed 10,000 times).
                 for _ in 0..<10_000 {
                     try await Task.sleep(for: period)

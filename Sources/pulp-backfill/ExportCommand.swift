@@ -1,0 +1,116 @@
+import AWS
+import ArgumentParser
+import BackfillCore
+import Catalog
+import Foundation
+import Parquet
+
+/// `pulp-backfill export`: the seed exporter's `export-access-logs`, same flags, same result —
+/// one Parquet file for the whole range at `--output-path` (a local file or s3://bucket/key),
+/// nothing written when there are no rows — on the backfill engine (5-minute chunks,
+/// concurrent queries, no truncation at 10,000 rows). Its catalog is a temporary file.
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export a time range into ONE Parquet file (the seed exporter's export-access-logs).")
+
+    @Option(help: "CloudWatch Logs log group.")
+    var cloudwatchGroup: String
+    @Option(help: "CloudWatch Logs stream name (optional).")
+    var cloudwatchStream: String?
+    @Option(help: "Start timestamp: ISO format or relative (e.g. \"1 hour ago\").")
+    var startTime: String
+    @Option(help: "End timestamp: ISO format or relative (e.g. \"now\").")
+    var endTime: String
+    @Option(help: "Local file path or S3 URI (s3://bucket/key).")
+    var outputPath: String
+    @Option(help: "Include only these path prefixes (comma list).")
+    var filterPaths: String = "/api/pypi/"
+    @Option(help: "Exclude these paths (comma list).")
+    var excludePaths: String = "/livez,/status"
+    @Option(help: "Codec: snappy, zstd or none.")
+    var compression: String = "snappy"
+    @OptionGroup var runOptions: RunOptions
+    @OptionGroup var aws: AWSOptions
+    @OptionGroup var s3: S3Options
+
+    func run() async throws {
+        guard let codec = ParquetCompression(rawValue: compression.lowercased()) else {
+            throw CommandFailure.usage("--compression \(compression): unknown codec (expected snappy, zstd or none)")
+        }
+        let s3Target: S3Location?
+        if outputPath.hasPrefix("s3://") {
+            do { s3Target = try S3Location(uri: outputPath) } catch { throw CommandFailure.exit(for: error) }
+            if s3Target?.key.isEmpty ?? true { throw CommandFailure.usage("--output-path \(outputPath): an S3 output needs a key (s3://bucket/key)") }
+        } else {
+            s3Target = nil
+            if FileContents.kind(of: outputPath) == .directory {
+                throw CommandFailure.usage("--output-path \(outputPath) is a directory; export writes one file (use `backfill` for hourly files)")
+            }
+            let parent = AtomicFile.split(outputPath).directory
+            guard FileContents.kind(of: parent) == .directory else {
+                throw CommandFailure.usage("--output-path \(outputPath): directory \(parent) does not exist")
+            }
+        }
+
+        let work = try Self.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let catalogPath = work + "/export.sqlite"
+        var request = PlanRequest(logGroup: cloudwatchGroup, awsRegion: aws.region ?? BackfillCommand.environmentRegion(),
+                                  logStream: cloudwatchStream, startTime: startTime, endTime: endTime,
+                                  outputPaths: [work], filterPaths: [filterPaths], excludePaths: [excludePaths])
+        request.compression = codec.rawValue
+        let plan: ResolvedPlan
+        do { plan = try BackfillPlanning.resolve(request, now: Date()) } catch let error as PlanUsageError {
+            throw CommandFailure.usage(error.description)
+        }
+        if let notice = plan.notice { CommandFailure.notice(notice) }
+
+        let catalog: Catalog
+        let backfillID: Int64
+        do {
+            backfillID = try BackfillPlanning.apply(plan, catalogPath: catalogPath).backfill.id
+            catalog = try Catalog(path: catalogPath, mode: .mustExist)
+        } catch let error as CatalogError {
+            throw CommandFailure.runtime(error.description)
+        }
+        defer { try? catalog.close() }
+        let outcome = try await BackfillRun.execute(catalog: catalog, catalogPath: catalogPath, backfillID: backfillID,
+                                                    options: runOptions, aws: aws, s3: s3, compactHours: false)
+        guard outcome.snapshot.chunksFailed == 0 else {
+            throw CommandFailure.runtime("\(outcome.snapshot.chunksFailed) chunk(s) failed after \(runOptions.maxAttempts) attempts; nothing was written (run again)")
+        }
+
+        let localPath = s3Target == nil ? outputPath : work + "/export.parquet"
+        let written: (rows: Int64, bytes: Int64)
+        do {
+            written = try RangeFileExport.write(catalog: catalog, backfillID: backfillID, compression: codec, to: localPath)
+        } catch {
+            throw CommandFailure.runtime("cannot write \(outputPath): \(error)")
+        }
+        guard written.rows > 0 else {
+            print("no rows in range; nothing written to \(outputPath)")
+            return
+        }
+        if let s3Target {
+            do {
+                try await AWSHTTPClient.withClient { http in
+                    let session = try await AWSSession.make(settings: aws.settings, s3: s3.settings, http: http, s3Only: true)
+                    try await session.s3().uploadFile(path: localPath, to: s3Target, contentType: "application/vnd.apache.parquet")
+                }
+            } catch {
+                throw CommandFailure.exit(for: error)
+            }
+        }
+        print("exported \(written.rows) rows (\(written.bytes) bytes) to \(outputPath)")
+    }
+
+    static func makeTemporaryDirectory() throws -> String {
+        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array("\(base)/pulp-backfill-export-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw CommandFailure.runtime("cannot create a temporary directory in \(base): \(String(cString: strerror(errno)))")
+        }
+        return String(cString: made)
+    }
+}

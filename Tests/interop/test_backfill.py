@@ -1,0 +1,222 @@
+"""The backfill executor end to end against insights-sim (SigV4 checked) and S3 on moto:
+every row of the range exactly once, across bursts above 10,000 events per 5 minutes,
+faults, interrupts and SIGKILL at random moments."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from access_rows import COLUMNS, SEED_SCHEMA
+from conftest import bin_dir
+from servers import InsightsSim, Moto
+
+GROUP = "/aws/containerinsights/pulp-prod/application"
+# ~2,000 events an hour (diurnal), one 5-minute window in 48 above 10,000 events.
+SHAPE = ["--seed", "7", "--events-per-hour", "2000", "--burst-every", "48"]
+# The served window; `insights-sim expected` takes its own --start/--end (the range asked for).
+CORPUS = [*SHAPE, "--start", "2026-02-04T00:00:00Z", "--end", "2026-02-05T00:00:00Z"]
+FAST = ["--latency-ms", "0-2", "--query-base-ms", "40", "--query-ms-per-mib", "2",
+        "--start-query-rate", "200", "--get-results-rate", "400", "--require-sigv4"]
+
+
+def env_for(sim: InsightsSim, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "PULP_BACKFILL_CATALOG"}
+    env.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=sim.endpoint,
+               AWS_EC2_METADATA_DISABLED="true")
+    env.update(extra)
+    return env
+
+
+def pulp(*args: str, env: dict, timeout=600) -> subprocess.CompletedProcess:
+    return subprocess.run([str(bin_dir() / "pulp-backfill"), *args], env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def backfill_args(start: str, end: str, out: Path, catalog: Path, *extra: str) -> list[str]:
+    return ["backfill", "--cloudwatch-group", GROUP, "--start-time", start, "--end-time", end,
+            "--output-path", str(out), "--catalog", str(catalog), "--concurrency", "16",
+            "--start-rate", "100", "--poll-rate", "200", *extra]
+
+
+def expected_table(sim: InsightsSim, start: str, end: str, tmp: Path) -> pa.Table:
+    """Ground truth: the simulator's events for the range, through our own row parser."""
+    src = tmp / "expected.ndjson"
+    src.write_text(sim.expected(start, end, *SHAPE))
+    out = tmp / "expected.parquet"
+    p = subprocess.run([str(bin_dir() / "pulp-backfill"), "convert", "--input", str(src), "--output", str(out)],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    return pq.read_table(out)
+
+
+def exported_table(out: Path) -> pa.Table:
+    files = sorted(out.rglob("*.parquet"))
+    assert files, "no hourly files"
+    for f in files:
+        assert pq.read_schema(f).equals(SEED_SCHEMA, check_metadata=False)
+    return pa.concat_tables([pq.read_table(f) for f in files])
+
+
+def assert_same_rows(got: pa.Table, want: pa.Table):
+    assert got.num_rows == want.num_rows, (got.num_rows, want.num_rows)
+    key = [(c, "ascending") for c in COLUMNS]
+    assert got.sort_by(key).equals(want.sort_by(key)), "exported rows differ from the ground truth"
+
+
+def catalog_json(catalog: Path, env: dict) -> list[dict]:
+    p = pulp("catalog", "--catalog", str(catalog), "--format", "json", env=env)
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout)
+
+
+def assert_partitions_match_files(catalog: Path, env: dict, hours: int):
+    parts = catalog_json(catalog, env)
+    assert len(parts) == hours
+    for part in parts:
+        local = [u for u in part["uris"] if not u.startswith("s3://")]
+        for uri in local:
+            data = Path(uri).read_bytes()
+            assert hashlib.sha256(data).hexdigest() == part["sha256"], uri
+            assert len(data) == part["bytes"]
+            assert pq.read_metadata(uri).num_rows == part["rows"]
+
+
+@pytest.fixture(scope="module")
+def sim():
+    s = InsightsSim(*CORPUS, *FAST)
+    yield s
+    s.stop()
+
+
+def test_a_day_with_bursts_is_exported_exactly(sim, tmp_path):
+    start, end = "2026-02-04T00:00:00Z", "2026-02-05T00:00:00Z"
+    out, catalog = tmp_path / "out", tmp_path / "c.sqlite"
+    env = env_for(sim)
+    p = pulp(*backfill_args(start, end, out, catalog, "--concurrency", "24"), env=env)
+    assert p.returncode == 0, p.stderr
+    assert "done: 288 chunk(s)" in p.stdout, p.stdout
+    want = expected_table(sim, start, end, tmp_path)
+    # Bursts: some 5-minute window holds more than one Insights answer (10,000 rows).
+    ts = want.column("timestamp").cast(pa.int64()).to_pylist()
+    per_window = {}
+    for t in ts:
+        per_window[t // 300_000_000_000] = per_window.get(t // 300_000_000_000, 0) + 1
+    assert max(per_window.values()) > 10_000
+    assert_same_rows(exported_table(out), want)
+    assert_partitions_match_files(catalog, env, hours=24)
+    # Hive layout, one file per hour.
+    assert (out / "date=2026-02-04" / "hour=13" / "pulp_access_logs_20260204T130000Z.parquet").exists()
+    # Re-running changes nothing and queries nothing.
+    before = sim.stats()["requests"]["StartQuery"]
+    p = pulp("run", "--catalog", str(catalog), env=env)
+    assert p.returncode == 0 and "done: 0 chunk(s)" in p.stdout, p.stdout + p.stderr
+    assert sim.stats()["requests"]["StartQuery"] == before
+
+
+def test_faults_do_not_lose_or_duplicate_rows(tmp_path):
+    faulty = InsightsSim(*CORPUS, *FAST, "--fault-throttle", "0.05", "--fault-5xx", "0.05", "--fault-reset", "0.02",
+                         "--fault-query-failed", "0.01", "--fault-seed", "3")
+    try:
+        start, end = "2026-02-04T09:00:00Z", "2026-02-04T12:00:00Z"  # holds two bursts
+        out, catalog = tmp_path / "out", tmp_path / "c.sqlite"
+        env = env_for(faulty)
+        p = pulp(*backfill_args(start, end, out, catalog, "--max-attempts", "8"), env=env)
+        assert p.returncode == 0, p.stderr[-2000:]
+        assert_same_rows(exported_table(out), expected_table(faulty, start, end, tmp_path))
+        assert_partitions_match_files(catalog, env, hours=3)
+        stats = faulty.stats()
+        assert "throttle" in json.dumps(stats).lower()
+    finally:
+        faulty.stop()
+
+
+def test_interrupt_releases_chunks_and_resume_finishes(sim, tmp_path):
+    start, end = "2026-02-04T03:00:00Z", "2026-02-04T07:00:00Z"
+    out, catalog = tmp_path / "out", tmp_path / "c.sqlite"
+    env = env_for(sim)
+    proc = subprocess.Popen([str(bin_dir() / "pulp-backfill"), *backfill_args(start, end, out, catalog, "--concurrency", "2")],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "chunk(s) remain" in err
+    status = json.loads(pulp("status", "--catalog", str(catalog), "--format", "json", env=env).stdout)
+    assert "running" not in json.dumps(status) or '"running": 0' in json.dumps(status) or '"running":0' in json.dumps(status)
+    p = pulp("run", "--catalog", str(catalog), env=env)
+    assert p.returncode == 0, p.stderr
+    assert_same_rows(exported_table(out), expected_table(sim, start, end, tmp_path))
+    assert_partitions_match_files(catalog, env, hours=4)
+
+
+def test_sigkill_at_random_moments_then_resume_is_exact(sim, tmp_path):
+    start, end = "2026-02-04T08:00:00Z", "2026-02-04T11:00:00Z"
+    out, catalog = tmp_path / "out", tmp_path / "c.sqlite"
+    env = env_for(sim)
+    plan = pulp("plan", "--cloudwatch-group", GROUP, "--start-time", start, "--end-time", end,
+                "--output-path", str(out), "--catalog", str(catalog), env=env)
+    assert plan.returncode == 0, plan.stderr
+    rng = random.Random(20)
+    run = [str(bin_dir() / "pulp-backfill"), "run", "--catalog", str(catalog), "--concurrency", "8",
+           "--start-rate", "100", "--poll-rate", "200", "--lease-seconds", "2"]
+    kills = 0
+    for _ in range(20):
+        proc = subprocess.Popen(run, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.05, 1.5))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait(timeout=30)
+    assert kills >= 10
+    time.sleep(2.5)  # the last killed run's leases expire
+    for _ in range(3):  # a run ends when nothing is claimable; chunks of a just-expired lease come next
+        p = pulp(*run[1:], env=env)
+        assert p.returncode == 0, p.stderr
+        time.sleep(0.5)
+    assert_same_rows(exported_table(out), expected_table(sim, start, end, tmp_path))
+    assert_partitions_match_files(catalog, env, hours=3)
+
+
+def test_local_and_s3_destinations_get_identical_files(sim, tmp_path):
+    moto = Moto(tmp_path / "moto.log")
+    try:
+        moto.client("s3").create_bucket(Bucket="pulp-logs")
+        start, end = "2026-02-04T20:00:00Z", "2026-02-04T22:00:00Z"
+        out, catalog = tmp_path / "out", tmp_path / "c.sqlite"
+        env = env_for(sim, AWS_ENDPOINT_URL_S3=moto.url)
+        p = pulp(*backfill_args(start, end, out, catalog, "--output-path", "s3://pulp-logs/access/v1", "--layout", "flat"), env=env)
+        assert p.returncode == 0, p.stderr
+        s3 = moto.client("s3")
+        keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket="pulp-logs")["Contents"])
+        assert keys == ["access/v1/pulp_access_logs_20260204T200000Z.parquet", "access/v1/pulp_access_logs_20260204T210000Z.parquet"]
+        for key in keys:
+            body = s3.get_object(Bucket="pulp-logs", Key=key)["Body"].read()
+            assert body == (out / key.rsplit("/", 1)[1]).read_bytes()
+        parts = catalog_json(catalog, env)
+        assert all(len(p["uris"]) == 2 for p in parts)
+        assert_same_rows(exported_table(out), expected_table(sim, start, end, tmp_path))
+    finally:
+        moto.stop()
+
+
+def test_export_keeps_the_seed_contract(sim, tmp_path):
+    env = env_for(sim)
+    out = tmp_path / "logs.parquet"
+    p = pulp("export", "--cloudwatch-group", GROUP, "--start-time", "2026-02-04T14:00:00Z",
+             "--end-time", "2026-02-04T15:00:00Z", "--output-path", str(out), "--start-rate", "100", "--poll-rate", "200", env=env)
+    assert p.returncode == 0, p.stderr
+    assert_same_rows(pq.read_table(out), expected_table(sim, "2026-02-04T14:00:00Z", "2026-02-04T15:00:00Z", tmp_path))
+    empty = tmp_path / "none.parquet"
+    p = pulp("export", "--cloudwatch-group", GROUP, "--start-time", "2026-03-01T00:00:00Z",
+             "--end-time", "2026-03-01T00:10:00Z", "--output-path", str(empty), env=env)
+    assert p.returncode == 0, p.stderr
+    assert not empty.exists() and "nothing written" in p.stdout

@@ -40,8 +40,14 @@ test-interop:
 demo: deps venv build
 	@./scripts/demo.sh $(BIN_DEBUG) $(PY)
 
+# Each benchmark runs ours and the reference side by side in one run and prints ratios.
 bench: deps venv build-release
 	PULP_BACKFILL_BIN_DIR=$(BIN_RELEASE) $(PY) Benchmarks/bench_parquet.py
+	PULP_BACKFILL_BIN_DIR=$(BIN_RELEASE) $(PY) Benchmarks/bench_parquet_encoder.py
+	PULP_BACKFILL_PYTHON=$(abspath $(PY)) ./Benchmarks/bench_accesslog.sh
+	PULP_BACKFILL_BIN_DIR=$(BIN_RELEASE) $(PY) Benchmarks/bench_catalog.py
+	PULP_BACKFILL_BIN_DIR=$(BIN_RELEASE) $(PY) Benchmarks/bench_simulator.py
+	PULP_BACKFILL_BIN_DIR=$(BIN_RELEASE) $(PY) Benchmarks/bench_backfill.py
 
 clean:
 	rm -rf .build $(VENV) demo-out bench-out

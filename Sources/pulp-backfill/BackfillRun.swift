@@ -19,6 +19,9 @@ enum BackfillRun {
         settings.maxAttempts = options.maxAttempts
         settings.compactHours = compactHours
         settings.leaseMillis = Int64(options.leaseSeconds) * 1000
+        if options.verbose {
+            settings.chunkLog = { line in FileHandle.standardError.write(Data("pulp-backfill: \(line)\n".utf8)) }
+        }
         let progress = RunProgress()
         let pacing = InsightsPacing(startQueryRate: options.startRate, getQueryResultsRate: options.pollRate)
         await progress.setThrottleSource { await pacing.throttles() }

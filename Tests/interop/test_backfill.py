@@ -184,6 +184,8 @@ def test_sigkill_at_random_moments_then_resume_is_exact(sim, tmp_path):
         time.sleep(0.5)
     assert_same_rows(exported_table(out), expected_table(sim, start, end, tmp_path))
     assert_partitions_match_files(catalog, env, hours=3)
+    leftovers = [p for p in tmp_path.rglob("*") if ".tmp-" in p.name]
+    assert not leftovers, f"temporary files of killed runs were not cleaned up: {leftovers}"
 
 
 def test_local_and_s3_destinations_get_identical_files(sim, tmp_path):

@@ -13,6 +13,8 @@ public struct ExecutorSettings: Sendable {
     public var backoff = RetryBackoff()
     /// Compact hours as they complete (off for `export`, which writes one file at the end).
     public var compactHours = true
+    /// Called with one line per finished or failed chunk (`-v`).
+    public var chunkLog: (@Sendable (String) -> Void)?
     /// Identifies this process's leases in the catalog.
     public var owner = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UInt32.random(in: 0...UInt32.max))"
 
@@ -136,6 +138,9 @@ public struct BackfillExecutor: Sendable {
                     bytesScanned: Int64(fetched.bytesScanned),
                     skipped: counts.skipped, malformed: counts.malformed + fetched.unplaceable)
                 let stored = try catalog.completeChunk(id: chunk.id, owner: settings.owner, rows: staged, statistics: statistics)
+                settings.chunkLog?("chunk \(UTCFormat.iso(millis: chunk.range.startMillis)): \(stored) rows, \(counts.skipped) skipped, "
+                    + "\(statistics.malformed) malformed, \(fetched.queries) quer\(fetched.queries == 1 ? "y" : "ies"), "
+                    + "\(fetched.recordsMatched) records matched, attempt \(attempt)")
                 return ChunkOutcome(rows: stored)
             } catch is CancellationError {
                 throw CancellationError()
@@ -143,6 +148,7 @@ public struct BackfillExecutor: Sendable {
                 return ChunkOutcome(failed: true)  // another run took the chunk over; it finishes it
             } catch {
                 let retryable = (error as? RetryClassifying)?.isRetryable ?? true
+                settings.chunkLog?("chunk \(UTCFormat.iso(millis: chunk.range.startMillis)): attempt \(attempt) failed: \(Self.oneLine(error))")
                 if !retryable || attempt >= settings.maxAttempts {
                     try catalog.failChunk(id: chunk.id, owner: settings.owner, error: Self.oneLine(error))
                     return ChunkOutcome(failed: true)

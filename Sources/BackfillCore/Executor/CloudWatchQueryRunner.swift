@@ -8,6 +8,7 @@ extension AWSError: RetryClassifying {}
 public struct InsightsPacing: Sendable {
     public let startQuery: RequestRateLimiter
     public let getQueryResults: RequestRateLimiter
+    public let latency = QueryLatencyModel()
 
     public init(startQueryRate: Double, getQueryResultsRate: Double) {
         startQuery = RequestRateLimiter(rate: startQueryRate)
@@ -32,13 +33,12 @@ public struct InsightsQueryEnded: Error, RetryClassifying, CustomStringConvertib
 /// StartQuery, GetQueryResults until the status is final, StopQuery when abandoned.
 ///
 /// Throttling answers slow the shared pacing down and are retried here, so they never count
-/// as a chunk failure. Polls start after `firstPoll` (most queries of a 5-minute chunk finish
-/// within a second or two) and back off by half each time up to `maxPollInterval`, which
-/// spends the GetQueryResults budget on queries likely to be done.
+/// as a chunk failure. The first poll waits for the time this run's queries usually take
+/// (`QueryLatencyModel`), later ones step on by a fraction of it, growing by half each time up
+/// to `maxPollInterval`: the GetQueryResults budget goes to queries likely to be done.
 public struct CloudWatchQueryRunner: InsightsQueryRunning {
     public let logs: CloudWatchLogsClient
     public let pacing: InsightsPacing
-    public var firstPoll: Duration = .milliseconds(500)
     public var maxPollInterval: Duration = .seconds(5)
     /// Queries running longer are stopped and retried (Insights' own limit is 60 minutes).
     public var queryTimeout: Duration = .seconds(15 * 60)
@@ -55,30 +55,40 @@ public struct CloudWatchQueryRunner: InsightsQueryRunning {
             logGroupNames: query.logGroups, startTime: query.startSecond, endTime: query.endSecond,
             queryString: query.queryString, limit: query.limit)
         let queryID = try await paced(pacing.startQuery) { try await logs.startQuery(request) }
+        let started = ContinuousClock.now
         do {
-            return try await poll(queryID)
+            let (result, polls) = try await poll(queryID)
+            // Done at the first poll: it may have finished well before, so record a little less —
+            // the estimate then drifts down until about a third of the queries need a second poll.
+            let elapsed = started.duration(to: .now).seconds
+            await pacing.latency.record(seconds: polls == 1 ? elapsed * 0.8 : elapsed)
+            return result
         } catch {
             await stopQuietly(queryID)
             throw error
         }
     }
 
-    private func poll(_ queryID: String) async throws -> InsightsQueryResult {
+    private func poll(_ queryID: String) async throws -> (InsightsQueryResult, polls: Int) {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: queryTimeout)
-        var wait = firstPoll
+        var wait = Duration.seconds(await pacing.latency.firstPoll())
+        var step = Duration.seconds(await pacing.latency.nextPollStep())
+        var polls = 0
         while clock.now < deadline {
             try await Task.sleep(for: wait)
+            polls += 1
             let answer = try await paced(pacing.getQueryResults) { try await logs.getQueryResults(queryId: queryID) }
             switch answer.status {
             case .complete:
                 let rows = answer.results.map { row in
                     InsightsRow(fields: row.fields.map { (field: $0.field, value: Optional($0.value)) })
                 }
-                return InsightsQueryResult(rows: rows, recordsMatched: Int(answer.statistics?.recordsMatched ?? 0),
-                                           bytesScanned: answer.statistics?.bytesScanned ?? 0)
+                return (InsightsQueryResult(rows: rows, recordsMatched: Int(answer.statistics?.recordsMatched ?? 0),
+                                            bytesScanned: answer.statistics?.bytesScanned ?? 0), polls)
             case .scheduled, .running:
-                wait = min(wait * 3 / 2, maxPollInterval)
+                wait = min(step, maxPollInterval)
+                step = step * 3 / 2
             case .failed, .cancelled, .timeout, .unknown:
                 throw InsightsQueryEnded(status: answer.status.rawValue, queryID: queryID)
             }

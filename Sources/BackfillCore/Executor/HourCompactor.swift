@@ -43,7 +43,9 @@ public struct HourCompactor: Sendable {
             try catalog.registerPartition(empty)
             return empty
         }
-        let workPath = "\(workDirectory)/.pulp-backfill-\(hour.backfillID)-\(hour.hourStartMillis).parquet.tmp-\(getpid())"
+        let workName = ".pulp-backfill-\(hour.backfillID)-\(hour.hourStartMillis).parquet"
+        StaleTemporaryFiles.remove(in: workDirectory, prefix: workName + ".tmp-")  // left by a killed run
+        let workPath = "\(workDirectory)/\(workName).tmp-\(getpid())"
         defer { unlink(workPath) }
         let file = try writeHourFile(hour, to: workPath)
 

@@ -31,6 +31,8 @@ public struct LocalDirectoryDestination: PartitionDestination {
             throw FileSystemError(path: parent, operation: "create directory", errno: errno == 0 ? EACCES : errno)
         }
         try LocalFileCopy.copy(from: path, to: target)
+        // A run killed while copying this hour left its hidden temporary file here.
+        StaleTemporaryFiles.remove(in: parent, prefix: "." + AtomicFile.split(target).name + ".tmp-")
         return target
     }
 }

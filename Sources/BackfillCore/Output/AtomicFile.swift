@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -63,5 +64,24 @@ public struct FileSystemError: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         "cannot \(operation) \(path): \(String(cString: strerror(code)))"
+    }
+}
+
+/// Temporary files of processes that were killed (`kill -9` cannot run `discard()`): hidden
+/// names ending in `.tmp-<pid>` whose process no longer exists.
+public enum StaleTemporaryFiles {
+    /// Removes `<directory>/<prefix>….tmp-<pid>` files of dead processes; returns how many.
+    @discardableResult
+    public static func remove(in directory: String, prefix: String) -> Int {
+        guard let dir = opendir(directory) else { return 0 }
+        defer { closedir(dir) }
+        var removed = 0
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasPrefix(prefix), let marker = name.range(of: ".tmp-", options: .backwards),
+                  let pid = Int32(name[marker.upperBound...]), pid != getpid() else { continue }
+            if kill(pid, 0) == -1 && errno == ESRCH, unlink("\(directory)/\(name)") == 0 { removed += 1 }
+        }
+        return removed
     }
 }

@@ -1,0 +1,125 @@
+"""`make bench`: the backfill executor against insights-sim with its quotas scaled up.
+
+Reports, in one run:
+  * wall time of a 3-day `pulp-backfill backfill` ÷ the quota-bound minimum (StartQuery calls ÷
+    StartQuery rate) — target ≤ 1.10;
+  * the seed exporter's algorithm (chunks one after another, poll with backoff, boto3) on the
+    same simulator, over the first hours of the range, extrapolated to the 3 days;
+  * peak RSS of `backfill` for 1 day and for 7 days of history — target: flat and < 200 MB.
+Ratios only; nothing here is a pass/fail test.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import boto3
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(os.environ["PULP_BACKFILL_BIN_DIR"])
+GROUP = "/aws/containerinsights/pulp-prod/application"
+START_RATE, POLL_RATE, CONCURRENCY = 50, 100, 30
+SIM_ARGS = ["--events-per-hour", os.environ.get("BENCH_EVENTS_PER_HOUR", "2000"), "--burst-every", "96",
+            "--start", "2026-01-01T00:00:00Z", "--end", "2026-02-01T00:00:00Z",
+            "--max-concurrent-queries", str(CONCURRENCY), "--start-query-rate", str(START_RATE),
+            "--get-results-rate", str(POLL_RATE), "--query-base-ms", "250", "--query-jitter", "0.6",
+            "--query-ms-per-mib", "0", "--latency-ms", "1-5"]
+
+
+class Sim:
+    def __init__(self):
+        self.proc = subprocess.Popen([str(BIN / "insights-sim"), "--port", "0", *SIM_ARGS],
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.endpoint = "http://127.0.0.1:" + self.proc.stdout.readline().strip().rsplit(":", 1)[1]
+
+    def stats(self) -> dict:
+        return json.loads(urllib.request.urlopen(self.endpoint + "/_sim/stats").read())
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+
+
+def env_for(sim: Sim) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_EC2_METADATA_DISABLED="true",
+               AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=sim.endpoint)
+    return env
+
+
+def backfill(sim: Sim, days: int, work: Path) -> dict:
+    """Runs one backfill; returns wall seconds, StartQuery calls and peak RSS (MB)."""
+    before = sim.stats()["requests"].get("StartQuery", {})
+    start = time.perf_counter()
+    proc = subprocess.Popen([str(BIN / "pulp-backfill"), "backfill", "--cloudwatch-group", GROUP,
+                             "--start-time", "2026-01-05T00:00:00Z", "--end-time", f"2026-01-{5 + days:02d}T00:00:00Z",
+                             "--output-path", str(work / f"out-{days}d"), "--catalog", str(work / f"c-{days}d.sqlite"),
+                             "--concurrency", str(CONCURRENCY), "--start-rate", str(START_RATE),
+                             "--poll-rate", str(POLL_RATE), "--log-format", "json"],
+                            env=env_for(sim), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    out, err = proc.stdout.read().decode(), proc.stderr.read().decode()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"backfill failed: {err[-2000:]}")
+    after = sim.stats()["requests"].get("StartQuery", {})
+    queries = sum(after.values()) - sum(before.values())
+    return {"wall": wall, "queries": queries, "rss_mb": usage.ru_maxrss / 1024, "summary": out.strip()}
+
+
+def seed_algorithm(sim: Sim, hours: int) -> dict:
+    """The seed exporter's loop: one 5-minute chunk at a time, StartQuery, then poll with a
+    growing sleep until Complete (boto3, default retries)."""
+    logs = boto3.client("logs", endpoint_url=sim.endpoint, region_name="us-east-1",
+                        aws_access_key_id="test", aws_secret_access_key="test")
+    t0 = 1767571200  # 2026-01-05T00:00:00Z
+    start = time.perf_counter()
+    rows = 0
+    for chunk in range(hours * 12):
+        s = t0 + chunk * 300
+        q = logs.start_query(logGroupName=GROUP, startTime=s, endTime=s + 299,
+                             queryString="fields @timestamp, @message | sort @timestamp asc | limit 10000", limit=10000)
+        delay = 0.5
+        for _ in range(1000):
+            time.sleep(delay)
+            r = logs.get_query_results(queryId=q["queryId"])
+            if r["status"] not in ("Scheduled", "Running"):
+                break
+            delay = min(delay * 2, 5)
+        rows += len(r["results"])
+    return {"wall": time.perf_counter() - start, "chunks": hours * 12, "rows": rows}
+
+
+def main():
+    work = Path(tempfile.mkdtemp(prefix="pulp-bench-"))
+    sim = Sim()
+    try:
+        three = backfill(sim, 3, work)
+        minimum = three["queries"] / START_RATE
+        seed = seed_algorithm(sim, hours=int(os.environ.get("BENCH_SEED_HOURS", "3")))
+        seed_3d = seed["wall"] / seed["chunks"] * 3 * 288
+        one = backfill(sim, 1, work)
+        seven = backfill(sim, 7, work)
+        print(f"backfill vs Insights quotas (simulator: {CONCURRENCY} concurrent, {START_RATE} StartQuery/s, "
+              f"{POLL_RATE} GetQueryResults/s, 100–400 ms queries)")
+        print(f"  3 days: {three['queries']} queries in {three['wall']:.1f} s; quota-bound minimum {minimum:.1f} s; "
+              f"ratio {three['wall'] / minimum:.2f} (target <= 1.10)")
+        print(f"  seed algorithm (sequential, poll with backoff): {seed['chunks']} chunks in {seed['wall']:.1f} s "
+              f"→ {seed_3d / 60:.0f} min for 3 days; ratio to the minimum {seed_3d / minimum:.1f}; "
+              f"pulp-backfill is {seed_3d / three['wall']:.1f}x faster")
+        print(f"  peak RSS: 1 day {one['rss_mb']:.0f} MB, 7 days {seven['rss_mb']:.0f} MB (target: flat, < 200 MB); "
+              f"7 days took {seven['wall']:.1f} s for {seven['queries']} queries")
+    finally:
+        sim.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

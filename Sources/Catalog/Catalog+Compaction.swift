@@ -32,7 +32,11 @@ extension Catalog {
     /// One page of an hour's staged rows in (timestamp, @ptr) order, starting after `cursor`.
     /// Pages are read by key, not by OFFSET, so each costs the same however deep it is.
     public func stagedRows(hour: HourKey, after cursor: StagedRowCursor?, limit: Int) throws -> [StagedRow] {
-        try read { db in
+        try read { db in try Self.stagedRows(db, hour: hour, after: cursor, limit: limit) }
+    }
+
+    static func stagedRows(_ db: Database, hour: HourKey, after cursor: StagedRowCursor?, limit: Int) throws -> [StagedRow] {
+        do {
             var sql = "SELECT * FROM staged_row WHERE backfill_id = ? AND hour_ms = ?"
             var arguments: StatementArguments = [hour.backfillID, hour.hourStartMillis]
             if let cursor {
@@ -46,17 +50,21 @@ extension Catalog {
     }
 
     /// Calls `body` with consecutive pages of at most `batchSize` rows until the hour is read.
-    /// Memory stays bounded by one page whatever the hour's size.
+    /// Memory stays bounded by one page whatever the hour's size. All pages come from ONE read
+    /// transaction (a snapshot): if another process exports the hour and deletes its rows
+    /// meanwhile, this reader still sees the whole hour, never a part of it.
     public func forEachStagedRowBatch(hour: HourKey, batchSize: Int = 10_000,
                                       _ body: ([StagedRow]) throws -> Void) throws {
         precondition(batchSize > 0)
-        var cursor: StagedRowCursor?
-        while true {
-            let page = try stagedRows(hour: hour, after: cursor, limit: batchSize)
-            if page.isEmpty { return }
-            try body(page)
-            cursor = StagedRowCursor(after: page[page.count - 1])
-            if page.count < batchSize { return }
+        try read { db in
+            var cursor: StagedRowCursor?
+            while true {
+                let page = try Self.stagedRows(db, hour: hour, after: cursor, limit: batchSize)
+                if page.isEmpty { return }
+                try body(page)
+                cursor = StagedRowCursor(after: page[page.count - 1])
+                if page.count < batchSize { return }
+            }
         }
     }
 
@@ -79,6 +87,14 @@ extension Catalog {
                 """, arguments: [hour.backfillID, hour.hourStartMillis]) ?? 0
             guard notDone == 0 else {
                 throw CatalogError.hourNotComplete(backfillID: hour.backfillID, hourStartMillis: hour.hourStartMillis)
+            }
+            // Two exporters of one hour (workers, or processes sharing the catalog): the first
+            // registration wins; a later one must not replace it (it may have read no rows).
+            let open = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM chunk WHERE backfill_id = ? AND hour_ms = ? AND compacted = 0
+                """, arguments: [hour.backfillID, hour.hourStartMillis]) ?? 0
+            guard open > 0 else {
+                throw CatalogError.hourAlreadyExported(backfillID: hour.backfillID, hourStartMillis: hour.hourStartMillis)
             }
             try db.execute(sql: """
                 INSERT INTO partition (backfill_id, hour_ms, rows, bytes, sha256, min_timestamp_ns, max_timestamp_ns,

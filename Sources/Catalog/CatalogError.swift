@@ -17,6 +17,8 @@ public enum CatalogError: Error, Equatable, CustomStringConvertible, Sendable {
     case rowOutsideChunk(chunkID: Int64, timestampNanos: Int64)
     /// An hour cannot be registered as a partition before all its chunks are done.
     case hourNotComplete(backfillID: Int64, hourStartMillis: Int64)
+    /// The hour was exported (by another worker or process) since the caller looked: nothing to do.
+    case hourAlreadyExported(backfillID: Int64, hourStartMillis: Int64)
     /// A planner returned chunks that overlap existing ones or cross an hour boundary.
     case invalidPlan(String)
     /// No backfill with this id.
@@ -36,6 +38,8 @@ public enum CatalogError: Error, Equatable, CustomStringConvertible, Sendable {
             return "catalog \(path): \(message)"
         case .leaseLost(let chunkID, let owner):
             return "chunk \(chunkID) is no longer leased by \(owner)"
+        case .hourAlreadyExported(let backfillID, let hour):
+            return "hour \(hour) of backfill \(backfillID) was already exported"
         case .rowOutsideChunk(let chunkID, let ts):
             return "row with timestamp \(ts) ns does not belong to chunk \(chunkID)"
         case .hourNotComplete(let backfillID, let hour):

@@ -80,10 +80,14 @@ import Testing
         #expect(listed.count == 1)
         #expect(listed[0].uris.count == 2 && listed[0].uris[1].hasPrefix("s3://b/p/"))
         #expect(listed[0].rows == 480 && listed[0].logGroup == "/aws/pulp" && listed[0].writerVersion == "2026.11.29.0")
-        // Re-export replaces, never duplicates.
-        try catalog.registerPartition(Self.registration(hour, rows: 481, sha: String(repeating: "b", count: 64)))
+        // A second exporter of the same hour (it saw the hour ready before the first finished)
+        // is refused: the first registration stays, nothing is duplicated. Re-exports happen
+        // through re-planning, which reopens the hour.
+        #expect(throws: CatalogError.hourAlreadyExported(backfillID: backfill.id, hourStartMillis: t0)) {
+            try catalog.registerPartition(Self.registration(hour, rows: 0, sha: String(repeating: "b", count: 64)))
+        }
         let again = try catalog.partitions()
-        #expect(again.count == 1 && again[0].rows == 481 && again[0].sha256.hasPrefix("bbb"))
+        #expect(again.count == 1 && again[0].rows == 480)
         #expect(try catalog.progress(now: t0).first?.partitionsDone == 1)
     }
 

@@ -191,7 +191,7 @@ public struct BackfillExecutor: Sendable {
             do {
                 let partition = try await compactor.compact(hour)
                 await compactions.end(hour)
-                await progress.hourCompacted(rows: Int(partition.rows))
+                if let partition { await progress.hourCompacted(rows: Int(partition.rows)) }
             } catch {
                 await compactions.end(hour)
                 throw error

@@ -33,34 +33,38 @@ public struct HourCompactor: Sendable {
         self.workDirectory = workDirectory
     }
 
+    /// Exports the hour; nil when it turned out to be exported already (by another worker or
+    /// another process on the same catalog), which is not an error.
     @discardableResult
-    public func compact(_ hour: HourKey) async throws -> PartitionRegistration {
+    public func compact(_ hour: HourKey) async throws -> PartitionRegistration? {
+        guard try catalog.isReadyForCompaction(hour) else { return nil }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        if try catalog.stagedRowCount(hour: hour) == 0 && !writeEmpty {
-            let empty = PartitionRegistration(hour: hour, rows: 0, bytes: 0, sha256: "", minTimestampNanos: nil,
-                                              maxTimestampNanos: nil, exportedAtMillis: now,
-                                              writerVersion: ToolVersion.version, files: [])
-            try catalog.registerPartition(empty)
-            return empty
-        }
         let workName = ".pulp-backfill-\(hour.backfillID)-\(hour.hourStartMillis).parquet"
         StaleTemporaryFiles.remove(in: workDirectory, prefix: workName + ".tmp-")  // left by a killed run
         let workPath = "\(workDirectory)/\(workName).tmp-\(getpid())"
         defer { unlink(workPath) }
+        // Rows are read from one snapshot: a concurrent exporter deleting them cannot make this
+        // file partial — it holds the whole hour, or (rows == 0) this exporter came too late.
         let file = try writeHourFile(hour, to: workPath)
 
-        let key = layout.key(hourStartMillis: hour.hourStartMillis)
         var files: [PartitionRegistration.File] = []
-        for destination in destinations {
-            try Task.checkCancellation()
-            let uri = try await destination.store(file: workPath, key: key)
-            files.append(PartitionRegistration.File(destination: destination.uri, uri: uri))
+        if file.rows > 0 || writeEmpty {
+            let key = layout.key(hourStartMillis: hour.hourStartMillis)
+            for destination in destinations {
+                try Task.checkCancellation()
+                let uri = try await destination.store(file: workPath, key: key)
+                files.append(PartitionRegistration.File(destination: destination.uri, uri: uri))
+            }
         }
         let registration = PartitionRegistration(
-            hour: hour, rows: file.rows, bytes: file.bytes, sha256: file.sha256,
+            hour: hour, rows: file.rows, bytes: files.isEmpty ? 0 : file.bytes, sha256: files.isEmpty ? "" : file.sha256,
             minTimestampNanos: file.minTimestampNanos, maxTimestampNanos: file.maxTimestampNanos,
             exportedAtMillis: now, writerVersion: ToolVersion.version, files: files)
-        try catalog.registerPartition(registration)
+        do {
+            try catalog.registerPartition(registration)
+        } catch CatalogError.hourAlreadyExported {
+            return nil
+        }
         return registration
     }
 

@@ -30,6 +30,16 @@ class InsightsSim:
         self.port = int(first.rsplit(":", 1)[1])
         self.endpoint = f"http://127.0.0.1:{self.port}"
 
+    def client(self, retries: int = 0):
+        """boto3's logs client, unchanged, pointed at the simulator."""
+        import boto3
+        import botocore.config
+        return boto3.client(
+            "logs", endpoint_url=self.endpoint, region_name="eu-west-1",
+            aws_access_key_id="test", aws_secret_access_key="test",
+            config=botocore.config.Config(retries={"total_max_attempts": retries + 1, "mode": "standard"}),
+        )
+
     def expected(self, start: str, end: str, *corpus_args: str) -> str:
         return subprocess.run([str(bin_dir() / "insights-sim"), "expected", "--start", start, "--end", end, *corpus_args],
                               check=True, capture_output=True, text=True).stdout
@@ -45,7 +55,7 @@ class InsightsSim:
 
 
 class Moto:
-    """moto's server without auth checking (S3 destinations of the backfill tests)."""
+    """moto's server; it accepts anything until `enforce_auth()` turns signature checking on."""
 
     def __init__(self, log_path: Path):
         self.port = free_port()
@@ -66,10 +76,15 @@ class Moto:
         self.stop()
         raise RuntimeError(f"moto did not start; see {log_path}")
 
-    def client(self, service: str, region: str = "us-east-1"):
+    def client(self, service: str, key="testing", secret="testing", token=None, region="us-east-1"):
         import boto3
-        return boto3.client(service, region_name=region, endpoint_url=self.url,
-                            aws_access_key_id="test", aws_secret_access_key="test")
+        return boto3.client(service, region_name=region, endpoint_url=self.url, aws_access_key_id=key,
+                            aws_secret_access_key=secret, aws_session_token=token)
+
+    def enforce_auth(self):
+        """From now on moto verifies every signature (the runtime INITIAL_NO_AUTH_ACTION_COUNT)."""
+        urllib.request.urlopen(urllib.request.Request(self.url + "/moto-api/reset-auth", data=b"0", method="POST",
+                                                      headers={"Content-Type": "text/plain"})).read()
 
     def stop(self):
         self.process.terminate()

@@ -26,6 +26,9 @@ from pathlib import Path
 import boto3
 import pytest
 
+from conftest import bin_dir
+from servers import Moto, free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
 GROUP = "/aws/containerinsights/pulp-prod/application"
@@ -41,62 +44,9 @@ OUTPUTS: list[str] = []
 SECRETS: set[str] = {WEB_IDENTITY_TOKEN, CONTAINER_TOKEN}
 
 
-def bin_dir() -> Path:
-    env = os.environ.get("PULP_BACKFILL_BIN_DIR")
-    if env:
-        return Path(env)
-    out = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, capture_output=True, text=True, check=True)
-    return Path(out.stdout.strip())
-
-
 BIN = bin_dir()
 TOOL = str(BIN / "pulp-backfill")
 PROBE = str(BIN / "aws-probe")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Moto:
-    def __init__(self, log_path: Path):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = open(log_path, "wb")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        env.pop("INITIAL_NO_AUTH_ACTION_COUNT", None)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
-            stdout=self.log, stderr=subprocess.STDOUT, env=env)
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(self.url + "/moto-api/", timeout=1).read()
-                return
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"moto did not start; see {log_path}")
-
-    def client(self, service, key="testing", secret="testing", token=None):
-        return boto3.client(service, region_name=REGION, endpoint_url=self.url, aws_access_key_id=key,
-                            aws_secret_access_key=secret, aws_session_token=token)
-
-    def enforce_auth(self):
-        urllib.request.urlopen(urllib.request.Request(self.url + "/moto-api/reset-auth", data=b"0", method="POST",
-                                                      headers={"Content-Type": "text/plain"})).read()
-
-    def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
 
 
 ADMIN_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})

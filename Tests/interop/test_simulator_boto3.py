@@ -11,41 +11,16 @@ import botocore.config
 import pytest
 from botocore.exceptions import ClientError
 
+from conftest import bin_dir
+from servers import InsightsSim
+
 ROOT = Path(__file__).resolve().parents[2]
 LOG_GROUP = "/aws/containerinsights/pulp-prod/application"
 T0 = 1770213600  # 2026-02-04 14:00:00 UTC
 
 
-def bin_dir() -> Path:
-    env = os.environ.get("PULP_BACKFILL_BIN_DIR")
-    if env:
-        return Path(env)
-    out = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True, capture_output=True, text=True)
-    return Path(out.stdout.strip())
-
-
 SIM = bin_dir() / "insights-sim"
-
-
-class Simulator:
-    def __init__(self, *args: str):
-        self.proc = subprocess.Popen([str(SIM), "--port", "0", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        first = self.proc.stdout.readline().strip()
-        assert first.startswith("listening on 127.0.0.1:"), (first, self.proc.stderr.read() if self.proc.poll() is not None else "")
-        self.port = int(first.rsplit(":", 1)[1])
-        self.endpoint = f"http://127.0.0.1:{self.port}"
-
-    def client(self, retries: int = 0):
-        return boto3.client(
-            "logs", endpoint_url=self.endpoint, region_name="eu-west-1",
-            aws_access_key_id="test", aws_secret_access_key="test",
-            config=botocore.config.Config(retries={"total_max_attempts": retries + 1, "mode": "standard"}),
-        )
-
-    def stop(self) -> str:
-        self.proc.terminate()
-        out, _ = self.proc.communicate(timeout=20)
-        return out
+Simulator = InsightsSim
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ import ArgumentParser
 import BackfillCore
 import Catalog
 import Foundation
+import Logging
 
 /// The part of `run`, `backfill` and `export` that executes chunks: AWS session, executor,
 /// live progress, and a clean end on SIGINT/SIGTERM (stop, release leases, say what remains,
@@ -19,9 +20,8 @@ enum BackfillRun {
         settings.maxAttempts = options.maxAttempts
         settings.compactHours = compactHours
         settings.leaseMillis = Int64(options.leaseSeconds) * 1000
-        if options.verbose {
-            settings.chunkLog = { line in FileHandle.standardError.write(Data("pulp-backfill: \(line)\n".utf8)) }
-        }
+        StderrLogHandler.bootstrap(verbose: options.verbose, json: options.logFormat == "json")
+        settings.logger = Logger(label: "pulp-backfill")
         let progress = RunProgress()
         let pacing = InsightsPacing(startQueryRate: options.startRate, getQueryResultsRate: options.pollRate)
         await progress.setThrottleSource { await pacing.throttles() }

@@ -16,7 +16,7 @@ struct RunOptions: ParsableArguments {
     var writeEmpty = false
     @Option(help: "Progress and log lines: text or json.")
     var logFormat: String = "text"
-    @Flag(name: .shortAndLong, help: "Print a line per finished chunk.")
+    @Flag(name: .shortAndLong, help: "Log every chunk and exported hour (swift-log level debug).")
     var verbose = false
 
     func validate() throws {

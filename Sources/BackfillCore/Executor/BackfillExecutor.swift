@@ -1,6 +1,7 @@
 import AccessLog
 import Catalog
 import Foundation
+import Logging
 
 /// How a run behaves; the CLI flags of `run`/`backfill` map onto this.
 public struct ExecutorSettings: Sendable {
@@ -13,8 +14,8 @@ public struct ExecutorSettings: Sendable {
     public var backoff = RetryBackoff()
     /// Compact hours as they complete (off for `export`, which writes one file at the end).
     public var compactHours = true
-    /// Called with one line per finished or failed chunk (`-v`).
-    public var chunkLog: (@Sendable (String) -> Void)?
+    /// Chunk results at `.debug` (`-v`), retries at `.warning`, failures at `.error`, exported hours at `.info`.
+    public var logger = Logger(label: "pulp-backfill.executor")
     /// Identifies this process's leases in the catalog.
     public var owner = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UInt32.random(in: 0...UInt32.max))"
 
@@ -138,9 +139,12 @@ public struct BackfillExecutor: Sendable {
                     bytesScanned: Int64(fetched.bytesScanned),
                     skipped: counts.skipped, malformed: counts.malformed + fetched.unplaceable)
                 let stored = try catalog.completeChunk(id: chunk.id, owner: settings.owner, rows: staged, statistics: statistics)
-                settings.chunkLog?("chunk \(UTCFormat.iso(millis: chunk.range.startMillis)): \(stored) rows, \(counts.skipped) skipped, "
-                    + "\(statistics.malformed) malformed, \(fetched.queries) quer\(fetched.queries == 1 ? "y" : "ies"), "
-                    + "\(fetched.recordsMatched) records matched, attempt \(attempt)")
+                settings.logger.debug("chunk done", metadata: [
+                    "chunk": "\(UTCFormat.iso(millis: chunk.range.startMillis))", "rows": "\(stored)",
+                    "skipped": "\(counts.skipped)", "malformed": "\(statistics.malformed)", "queries": "\(fetched.queries)",
+                    "records_matched": "\(fetched.recordsMatched)", "bytes_scanned": "\(Int64(fetched.bytesScanned))",
+                    "attempt": "\(attempt)",
+                ])
                 return ChunkOutcome(rows: stored)
             } catch is CancellationError {
                 throw CancellationError()
@@ -148,11 +152,15 @@ public struct BackfillExecutor: Sendable {
                 return ChunkOutcome(failed: true)  // another run took the chunk over; it finishes it
             } catch {
                 let retryable = (error as? RetryClassifying)?.isRetryable ?? true
-                settings.chunkLog?("chunk \(UTCFormat.iso(millis: chunk.range.startMillis)): attempt \(attempt) failed: \(Self.oneLine(error))")
+                let metadata: Logger.Metadata = [
+                    "chunk": "\(UTCFormat.iso(millis: chunk.range.startMillis))", "attempt": "\(attempt)", "error": "\(Self.oneLine(error))",
+                ]
                 if !retryable || attempt >= settings.maxAttempts {
+                    settings.logger.error("chunk failed", metadata: metadata)
                     try catalog.failChunk(id: chunk.id, owner: settings.owner, error: Self.oneLine(error))
                     return ChunkOutcome(failed: true)
                 }
+                settings.logger.warning("chunk attempt failed; retrying", metadata: metadata)
                 var rng = SystemRandomNumberGenerator()
                 try await Task.sleep(for: .seconds(settings.backoff.delay(attempt: attempt, using: &rng)))
             }
@@ -191,7 +199,13 @@ public struct BackfillExecutor: Sendable {
             do {
                 let partition = try await compactor.compact(hour)
                 await compactions.end(hour)
-                if let partition { await progress.hourCompacted(rows: Int(partition.rows)) }
+                if let partition {
+                    await progress.hourCompacted(rows: Int(partition.rows))
+                    settings.logger.info("hour exported", metadata: [
+                        "hour": "\(UTCFormat.iso(millis: hour.hourStartMillis))", "rows": "\(partition.rows)",
+                        "bytes": "\(partition.bytes)", "sha256": "\(partition.sha256)",
+                    ])
+                }
             } catch {
                 await compactions.end(hour)
                 throw error

@@ -1,0 +1,68 @@
+import Foundation
+import BackfillCore
+import Logging
+
+/// swift-log handler of the CLI: one line per event on stderr, as text
+/// (`pulp-backfill: warning: chunk attempt failed; retrying chunk=… error=…`) or, with
+/// `--log-format json`, as a JSON object for log collectors. On a terminal a text line first
+/// clears the live progress line it would otherwise run into.
+struct StderrLogHandler: LogHandler {
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata = [:]
+    let json: Bool
+    private let interactive = isatty(STDERR_FILENO) == 1
+
+    init(level: Logger.Level, json: Bool) {
+        self.logLevel = level
+        self.json = json
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let all = metadata.merging(event.metadata ?? [:]) { $1 }
+        let line: String
+        if json {
+            var fields = ["\"time\":\(Self.quote(UTCTimestamp.now()))", "\"level\":\(Self.quote(event.level.rawValue))",
+                          "\"message\":\(Self.quote(event.message.description))"]
+            for (key, value) in all.sorted(by: { $0.key < $1.key }) {
+                fields.append("\(Self.quote(key)):\(Self.quote(value.description))")
+            }
+            line = "{" + fields.joined(separator: ",") + "}\n"
+        } else {
+            let details = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            line = (interactive ? "\r\u{1B}[K" : "") + "pulp-backfill: \(event.level): \(event.message)\(details.isEmpty ? "" : " " + details)\n"
+        }
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    /// Installs the handler for the whole process (swift-log allows this once).
+    static func bootstrap(verbose: Bool, json: Bool) {
+        LoggingSystem.bootstrap { _ in StderrLogHandler(level: verbose ? .debug : .notice, json: json) }
+    }
+}
+
+enum UTCTimestamp {
+    static func now() -> String {
+        UTCFormat.iso(millis: Int64(Date().timeIntervalSince1970 * 1000))
+    }
+}

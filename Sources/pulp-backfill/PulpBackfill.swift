@@ -31,8 +31,6 @@ struct PulpBackfill: AsyncParsableCommand {
                 let text = message(for: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? "invalid arguments"
                 let trimmed = text.hasPrefix("Error: ") ? String(text.dropFirst("Error: ".count)) : text
                 CommandFailure.printError(trimmed)
-
-                FileHandle.standardError.write(Data("pulp-backfill: error: \(trimmed)\n".utf8))
                 Foundation.exit(2)
             }
             exit(withError: error)

@@ -22,6 +22,8 @@ let package = Package(
         // System libraries (Debian: libsnappy-dev, libzstd-dev), installed by `make deps`.
         .systemLibrary(name: "CSnappy", path: "Sources/CSnappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", providers: [.apt(["libzstd-dev"])]),
+        // glibc's <malloc.h> (mallopt, malloc_trim), which the Glibc module leaves out.
+        .systemLibrary(name: "CGlibcMalloc", path: "Sources/CGlibcMalloc"),
 
         .target(name: "AccessLog"),
         .target(name: "Parquet", dependencies: ["CSnappy", "CZstd"]),
@@ -38,7 +40,7 @@ let package = Package(
         .target(
             name: "BackfillCore",
             dependencies: [
-                "AccessLog", "Parquet", "Catalog", "AWS",
+                "AccessLog", "Parquet", "Catalog", "AWS", "CGlibcMalloc",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -48,6 +50,7 @@ let package = Package(
             dependencies: [
                 "BackfillCore",
                 "AWS",
+                "CGlibcMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

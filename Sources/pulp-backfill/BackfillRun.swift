@@ -16,14 +16,17 @@ enum BackfillRun {
     static func execute(catalog: Catalog, catalogPath: String, backfillID: Int64?, options: RunOptions,
                         aws: AWSOptions, s3: S3Options, compactHours: Bool = true) async throws -> Outcome {
         var settings = ExecutorSettings()
-        settings.concurrency = options.concurrency
+        // Queries in flight are capped by the pacing's slots; more workers keep the slots busy
+        // while others stage rows and compact hours.
+        settings.concurrency = options.concurrency + max(2, options.concurrency / 2)
         settings.maxAttempts = options.maxAttempts
         settings.compactHours = compactHours
         settings.leaseMillis = Int64(options.leaseSeconds) * 1000
         StderrLogHandler.bootstrap(verbose: options.verbose, json: options.logFormat == "json")
         settings.logger = Logger(label: "pulp-backfill")
         let progress = RunProgress()
-        let pacing = InsightsPacing(startQueryRate: options.startRate, getQueryResultsRate: options.pollRate)
+        let pacing = InsightsPacing(startQueryRate: options.startRate, getQueryResultsRate: options.pollRate,
+                                    concurrentQueries: options.concurrency)
         await progress.setThrottleSource { await pacing.throttles() }
         let backfills = try catalog.listBackfills().filter { backfillID == nil || $0.id == backfillID }
         var serviceOptions = AWSBackfillServices.Options(aws: aws.settings, s3: s3.settings,

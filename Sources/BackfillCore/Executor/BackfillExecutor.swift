@@ -1,11 +1,12 @@
 import AccessLog
+import CGlibcMalloc
 import Catalog
 import Foundation
 import Logging
 
 /// How a run behaves; the CLI flags of `run`/`backfill` map onto this.
 public struct ExecutorSettings: Sendable {
-    /// Chunks (queries) in flight at once: `--concurrency`.
+    /// Chunk workers. The queries they run are capped separately (`QuerySlots`, `--concurrency`).
     public var concurrency = 8
     /// Tries of one chunk within a run before it is marked failed: `--max-attempts`.
     public var maxAttempts = 5
@@ -200,6 +201,8 @@ public struct BackfillExecutor: Sendable {
                 let partition = try await compactor.compact(hour)
                 await compactions.end(hour)
                 if let partition {
+                    // The hour's pages were large, short-lived allocations: give them back to the system.
+                    _ = malloc_trim(0)
                     await progress.hourCompacted(rows: Int(partition.rows))
                     settings.logger.info("hour exported", metadata: [
                         "hour": "\(UTCFormat.iso(millis: hour.hourStartMillis))", "rows": "\(partition.rows)",

@@ -9,8 +9,10 @@ public struct InsightsPacing: Sendable {
     public let startQuery: RequestRateLimiter
     public let getQueryResults: RequestRateLimiter
     public let latency = QueryLatencyModel()
+    public let slots: QuerySlots
 
-    public init(startQueryRate: Double, getQueryResultsRate: Double) {
+    public init(startQueryRate: Double, getQueryResultsRate: Double, concurrentQueries: Int) {
+        slots = QuerySlots(limit: concurrentQueries)
         startQuery = RequestRateLimiter(rate: startQueryRate)
         getQueryResults = RequestRateLimiter(rate: getQueryResultsRate)
     }
@@ -51,6 +53,10 @@ public struct CloudWatchQueryRunner: InsightsQueryRunning {
     }
 
     public func run(_ query: InsightsQuery) async throws -> InsightsQueryResult {
+        try await pacing.slots.withSlot { try await runHoldingSlot(query) }
+    }
+
+    private func runHoldingSlot(_ query: InsightsQuery) async throws -> InsightsQueryResult {
         let request = CloudWatchLogsClient.StartQueryRequest(
             logGroupNames: query.logGroups, startTime: query.startSecond, endTime: query.endSecond,
             queryString: query.queryString, limit: query.limit)
@@ -58,10 +64,10 @@ public struct CloudWatchQueryRunner: InsightsQueryRunning {
         let started = ContinuousClock.now
         do {
             let (result, polls) = try await poll(queryID)
-            // Done at the first poll: it may have finished well before, so record a little less —
-            // the estimate then drifts down until about a third of the queries need a second poll.
+            // Done at the first poll: it may have finished well before, so record half — the
+            // estimate then falls quickly until about a third of the queries need a second poll.
             let elapsed = started.duration(to: .now).seconds
-            await pacing.latency.record(seconds: polls == 1 ? elapsed * 0.8 : elapsed)
+            await pacing.latency.record(seconds: polls == 1 ? elapsed * 0.5 : elapsed)
             return result
         } catch {
             await stopQuietly(queryID)

@@ -3,7 +3,7 @@
 /// spends the GetQueryResults quota on "Running" answers, polling too late wastes a query slot.
 public actor QueryLatencyModel {
     private var recent: [Double] = []   // seconds from StartQuery to Complete, newest last
-    private let capacity = 200
+    private let capacity = 50  // recent enough to follow a change of pace within a minute
     /// Before any query finished: Insights' typical time for a small 5-minute query.
     private let initialGuess: Double
 

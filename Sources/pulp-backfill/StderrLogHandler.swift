@@ -26,10 +26,10 @@ struct StderrLogHandler: LogHandler {
         let all = metadata.merging(event.metadata ?? [:]) { $1 }
         let line: String
         if json {
-            var fields = ["\"time\":\(Self.quote(UTCTimestamp.now()))", "\"level\":\(Self.quote(event.level.rawValue))",
-                          "\"message\":\(Self.quote(event.message.description))"]
+            var fields = ["\"time\":\(JSONText.string(UTCFormat.iso(millis: Int64(Date().timeIntervalSince1970 * 1000))))", "\"level\":\(JSONText.string(event.level.rawValue))",
+                          "\"message\":\(JSONText.string(event.message.description))"]
             for (key, value) in all.sorted(by: { $0.key < $1.key }) {
-                fields.append("\(Self.quote(key)):\(Self.quote(value.description))")
+                fields.append("\(JSONText.string(key)):\(JSONText.string(value.description))")
             }
             line = "{" + fields.joined(separator: ",") + "}\n"
         } else {
@@ -39,30 +39,8 @@ struct StderrLogHandler: LogHandler {
         FileHandle.standardError.write(Data(line.utf8))
     }
 
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-
     /// Installs the handler for the whole process (swift-log allows this once).
     static func bootstrap(verbose: Bool, json: Bool) {
         LoggingSystem.bootstrap { _ in StderrLogHandler(level: verbose ? .debug : .notice, json: json) }
-    }
-}
-
-enum UTCTimestamp {
-    static func now() -> String {
-        UTCFormat.iso(millis: Int64(Date().timeIntervalSince1970 * 1000))
     }
 }

@@ -57,6 +57,8 @@ public struct BackfillExecutor: Sendable {
     public let services: BackfillServices
     public let progress: RunProgress
     private let compactions = CompactionGate()
+    /// Catalog transactions run here, one at a time (the catalog has one writer anyway).
+    private let catalogWork = BlockingWork(label: "pulp-backfill.catalog")
 
     public init(catalog: Catalog, settings: ExecutorSettings, services: BackfillServices, progress: RunProgress = RunProgress()) {
         self.catalog = catalog
@@ -100,8 +102,11 @@ public struct BackfillExecutor: Sendable {
             try Task.checkCancellation()
             // maxAttempts 0: failed chunks were requeued at the start of the run; one that fails
             // again in this run is not claimed again until the next run.
-            guard let chunk = try catalog.claimChunks(owner: settings.owner, limit: 1, leaseMillis: settings.leaseMillis,
-                                                      maxAttempts: 0, backfillID: backfillID).first else { return }
+            let (catalog, settings) = (self.catalog, self.settings)
+            guard let chunk = try await catalogWork.run({
+                try catalog.claimChunks(owner: settings.owner, limit: 1, leaseMillis: settings.leaseMillis,
+                                        maxAttempts: 0, backfillID: backfillID).first
+            }) else { return }
             guard let context = contexts[chunk.backfillID] else {
                 // Planned after this run started: leave it for the next run.
                 try catalog.releaseChunk(id: chunk.id, owner: settings.owner)
@@ -139,7 +144,10 @@ public struct BackfillExecutor: Sendable {
                     queries: fetched.queries, recordsMatched: Int64(fetched.recordsMatched),
                     bytesScanned: Int64(fetched.bytesScanned),
                     skipped: counts.skipped, malformed: counts.malformed + fetched.unplaceable)
-                let stored = try catalog.completeChunk(id: chunk.id, owner: settings.owner, rows: staged, statistics: statistics)
+                let (catalog, owner, rows) = (self.catalog, settings.owner, staged)
+                let stored = try await catalogWork.run {
+                    try catalog.completeChunk(id: chunk.id, owner: owner, rows: rows, statistics: statistics)
+                }
                 settings.logger.debug("chunk done", metadata: [
                     "chunk": "\(UTCFormat.iso(millis: chunk.range.startMillis))", "rows": "\(stored)",
                     "skipped": "\(counts.skipped)", "malformed": "\(statistics.malformed)", "queries": "\(fetched.queries)",
@@ -177,7 +185,10 @@ public struct BackfillExecutor: Sendable {
                 // Bounded: the body's own limits end it long before (a lease renewed 10,000 times).
                 for _ in 0..<10_000 {
                     try await Task.sleep(for: period)
-                    let held = try catalog.renewLeases(chunkIDs: [chunk.id], owner: settings.owner, leaseMillis: settings.leaseMillis)
+                    let (catalog, settings) = (self.catalog, self.settings)
+                    let held = try await catalogWork.run {
+                        try catalog.renewLeases(chunkIDs: [chunk.id], owner: settings.owner, leaseMillis: settings.leaseMillis)
+                    }
                     if held.isEmpty { throw CatalogError.leaseLost(chunkID: chunk.id, owner: settings.owner) }
                 }
                 return nil

@@ -22,6 +22,8 @@ public struct HourCompactor: Sendable {
     /// Directory for the work file (the catalog's directory: local and writable).
     public let workDirectory: String
     public var pageRows = 10_000
+    /// Reading the hour and encoding it block; they run off the concurrency pool.
+    private let encoding = BlockingWork(label: "pulp-backfill.compaction")
 
     public init(catalog: Catalog, destinations: [any PartitionDestination], layout: HourFileLayout,
                 compression: ParquetCompression, writeEmpty: Bool, workDirectory: String) {
@@ -45,7 +47,7 @@ public struct HourCompactor: Sendable {
         defer { unlink(workPath) }
         // Rows are read from one snapshot: a concurrent exporter deleting them cannot make this
         // file partial — it holds the whole hour, or (rows == 0) this exporter came too late.
-        let file = try writeHourFile(hour, to: workPath)
+        let file = try await encoding.run { [self] in try writeHourFile(hour, to: workPath) }
 
         var files: [PartitionRegistration.File] = []
         if file.rows > 0 || writeEmpty {

@@ -81,18 +81,31 @@ public struct CloudWatchLogsClient: Sendable {
     }
 
     public func getQueryResults(queryId: String) async throws -> QueryResults {
-        let answer = try await call("GetQueryResults", ["queryId": queryId])
-        let status = QueryStatus(rawValue: answer["status"] as? String ?? "") ?? .unknown
-        let rows = (answer["results"] as? [[[String: Any]]] ?? []).map { row in
-            ResultRow(fields: row.map { .init(field: $0["field"] as? String ?? "", value: $0["value"] as? String ?? "") })
+        // Decoded into structs, not [String: Any]: a full answer holds 10,000 rows, and a
+        // dictionary per field multiplied the client's transient memory several times over.
+        let body = try await send("GetQueryResults", ["queryId": queryId])
+        let answer: GetQueryResultsBody
+        do {
+            answer = try JSONDecoder().decode(GetQueryResultsBody.self, from: Data(body))
+        } catch {
+            throw AWSError.invalidResponse("CloudWatch Logs GetQueryResults answered with an unreadable body")
         }
-        var statistics: QueryStatistics?
-        if let s = answer["statistics"] as? [String: Any] {
-            statistics = QueryStatistics(recordsMatched: Self.number(s["recordsMatched"]),
-                                         recordsScanned: Self.number(s["recordsScanned"]),
-                                         bytesScanned: Self.number(s["bytesScanned"]))
+        let rows = (answer.results ?? []).map { row in
+            ResultRow(fields: row.map { .init(field: $0.field ?? "", value: $0.value ?? "") })
         }
-        return QueryResults(status: status, results: rows, statistics: statistics)
+        let statistics = answer.statistics.map {
+            QueryStatistics(recordsMatched: $0.recordsMatched ?? 0, recordsScanned: $0.recordsScanned ?? 0,
+                            bytesScanned: $0.bytesScanned ?? 0)
+        }
+        return QueryResults(status: QueryStatus(rawValue: answer.status ?? "") ?? .unknown, results: rows, statistics: statistics)
+    }
+
+    private struct GetQueryResultsBody: Decodable {
+        struct Field: Decodable { let field: String?; let value: String? }
+        struct Statistics: Decodable { let recordsMatched: Double?; let recordsScanned: Double?; let bytesScanned: Double? }
+        let status: String?
+        let results: [[Field]]?
+        let statistics: Statistics?
     }
 
     /// Stops a running query; returns whether the service reports it stopped.
@@ -116,22 +129,21 @@ public struct CloudWatchLogsClient: Sendable {
     // MARK: - Protocol
 
     private func call(_ action: String, _ body: [String: Any]) async throws -> [String: Any] {
-        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
-        let request = AWSHTTPRequest(method: "POST", endpoint: service.endpoint, path: "/", headers: [
-            ("Content-Type", "application/x-amz-json-1.1"),
-            ("X-Amz-Target", "Logs_20140328.\(action)"),
-        ], body: Array(data))
-        let response = try await service.send(request, operation: "CloudWatch Logs \(action)")
-        if response.body.isEmpty { return [:] }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] else {
+        let responseBody = try await send(action, body)
+        if responseBody.isEmpty { return [:] }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(responseBody)) as? [String: Any] else {
             throw AWSError.invalidResponse("CloudWatch Logs \(action) answered with a body that is not a JSON object")
         }
         return object
     }
 
-    private static func number(_ value: Any?) -> Double {
-        if let n = value as? NSNumber { return n.doubleValue }
-        if let s = value as? String { return Double(s) ?? 0 }
-        return 0
+    /// One JSON 1.1 request; returns the raw response body.
+    private func send(_ action: String, _ body: [String: Any]) async throws -> [UInt8] {
+        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        let request = AWSHTTPRequest(method: "POST", endpoint: service.endpoint, path: "/", headers: [
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("X-Amz-Target", "Logs_20140328.\(action)"),
+        ], body: Array(data))
+        return try await service.send(request, operation: "CloudWatch Logs \(action)").body
     }
 }

@@ -35,3 +35,13 @@ extension CatalogError {
         return false
     }
 }
+
+extension Catalog {
+    /// Chunks not yet `done`, of one backfill or of all (one indexed count, not a chunk list).
+    public func unfinishedChunkCount(backfillID: Int64? = nil) throws -> Int {
+        try read { db in
+            let filter = backfillID == nil ? "" : "AND backfill_id = \(backfillID!)"
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk WHERE state <> 'done' \(filter)") ?? 0
+        }
+    }
+}

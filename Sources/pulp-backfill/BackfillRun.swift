@@ -63,7 +63,7 @@ enum BackfillRun {
         reporter.emit(snapshot, final: true)
         if let signal {
             let released = (try? catalog.releaseLeases(owner: settings.owner)) ?? 0
-            let remaining = (try? catalog.listBackfills().reduce(0) { $0 + (try catalog.chunks(backfillID: $1.id).filter { $0.state != .done }.count) }) ?? -1
+            let remaining = (try? catalog.unfinishedChunkCount()) ?? -1
             CommandFailure.notice("stopped: \(remaining) chunk(s) remain (\(released) released); run `pulp-backfill run --catalog \(catalogPath)` to continue")
             throw ExitCode(128 + signal)
         }

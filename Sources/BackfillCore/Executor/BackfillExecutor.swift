@@ -76,7 +76,7 @@ public struct BackfillExecutor: Sendable {
             contexts[backfill.id] = try BackfillContext(backfill: backfill, services: services)
         }
         let known = contexts
-        await progress.start(totalChunks: try remainingChunks(backfillID: backfillID))
+        await progress.start(totalChunks: try catalog.unfinishedChunkCount(backfillID: backfillID))
 
         // Hours finished by an earlier run that died before compacting them.
         try await compactReadyHours(backfillID: backfillID, contexts: known)
@@ -87,12 +87,6 @@ public struct BackfillExecutor: Sendable {
             try await group.waitForAll()
         }
         try await compactReadyHours(backfillID: backfillID, contexts: known)
-    }
-
-    func remainingChunks(backfillID: Int64?) throws -> Int {
-        try catalog.listBackfills().filter { backfillID == nil || $0.id == backfillID }.reduce(0) { total, backfill in
-            total + (try catalog.chunks(backfillID: backfill.id).filter { $0.state != .done }.count)
-        }
     }
 
     // MARK: Workers

@@ -38,8 +38,8 @@ public struct ChunkFetcher: Sendable {
 
     public func fetch(startMillis: Int64, endMillis: Int64) async throws -> Fetched {
         precondition(startMillis < endMillis, "empty chunk")
-        let lastSecond = Self.floorDiv(endMillis, 1000)
-        var fromSecond = Self.floorDiv(startMillis, 1000)
+        let lastSecond = UTCFormat.floorDivide(endMillis, 1000).0
+        var fromSecond = UTCFormat.floorDivide(startMillis, 1000).0
         var fetched = Fetched()
         var seen = Set<String>()
 
@@ -58,7 +58,7 @@ public struct ChunkFetcher: Sendable {
                     if seen.insert("unplaceable:" + (row.ptr ?? "")).inserted { fetched.unplaceable += 1 }
                     continue
                 }
-                let millis = Self.floorDiv(nanos, 1_000_000)
+                let millis = UTCFormat.floorDivide(nanos, 1_000_000).0
                 newestMillis = max(newestMillis, millis)
                 guard millis >= startMillis && millis < endMillis else { continue }
                 // Rows without @ptr cannot be de-duplicated; Insights always sends one.
@@ -70,7 +70,7 @@ public struct ChunkFetcher: Sendable {
             // Sorted oldest first: a cut-off answer still holds every row older than its newest
             // one, so once that passes the chunk's end, nothing of the chunk is missing.
             guard truncated, newestMillis < endMillis else { return fetched }
-            let next = Self.floorDiv(newestMillis, 1000)
+            let next = UTCFormat.floorDivide(newestMillis, 1000).0
             guard next > fromSecond else {
                 throw ChunkFetchError.secondTooDense(second: fromSecond, rowsPerAnswer: limit)
             }
@@ -78,7 +78,6 @@ public struct ChunkFetcher: Sendable {
         }
     }
 
-    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { UTCFormat.floorDivide(a, b).0 }
 }
 
 public enum ChunkFetchError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -12,8 +12,6 @@ public enum RangeFileExport {
     public static func write(catalog: Catalog, backfillID: Int64, compression: ParquetCompression,
                              to path: String) throws -> (rows: Int64, bytes: Int64) {
         let hours = Set(try catalog.chunks(backfillID: backfillID).map(\.hourStartMillis)).sorted()
-        let total = try hours.reduce(0) { $0 + (try catalog.stagedRowCount(hour: HourKey(backfillID: backfillID, hourStartMillis: $1))) }
-        guard total > 0 else { return (0, 0) }
         let file = AtomicFile(finalPath: path)
         defer { file.discard() }
         let output = try ParquetFileOutput(path: file.temporaryPath)
@@ -25,6 +23,8 @@ public enum RangeFileExport {
             }
         }
         let summary = try writer.close()
+        // The seed wrote nothing for an empty range: the temporary file is discarded by `defer`.
+        guard summary.rows > 0 else { try output.close(); return (0, 0) }
         try output.sync()
         try output.close()
         try file.commit()

@@ -9,7 +9,6 @@ public actor QuerySlots {
     private var waiters: [(id: UInt64, continuation: CheckedContinuation<Void, Error>)] = []
     private var cancelledBeforeWaiting: Set<UInt64> = []
     private var nextID: UInt64 = 0
-    public private(set) var peakInUse = 0
     private let limit: Int
 
     public init(limit: Int) {
@@ -21,7 +20,6 @@ public actor QuerySlots {
         try Task.checkCancellation()
         if available > 0 {
             available -= 1
-            peakInUse = max(peakInUse, limit - available)
             return
         }
         let id = nextID

@@ -1,5 +1,6 @@
 /// Field extraction from one gunicorn access line (design.md §2 rules 2–7), working on the
-/// line's UTF-8 bytes without building intermediate strings.
+/// line's UTF-8 bytes without building strings: fields are byte ranges of the line, or of
+/// scratch memory that lives as long as the closure they are handed to.
 ///
 ///     pulp [id]: 10.1.2.3 - user:alice org_id:42 [04/Feb/2026:14:30:00 +0000]
 ///       "GET /api/pypi/d/dist/simple/pkg/ HTTP/1.1" 200 456 "-" "pip/24.0" 550 x_forwarded_for:"1.2.3.4"
@@ -80,10 +81,6 @@ struct AccessLine {
         }
     }
 
-    func string(of value: Quoted) -> String {
-        withText(of: value) { String(decoding: $0, as: UTF8.self) }
-    }
-
     // MARK: - Rule 3: request
 
     /// Finds the first quoted value shaped `METHOD TARGET [PROTOCOL]` and calls `body` with it;
@@ -129,10 +126,11 @@ struct AccessLine {
 
     // MARK: - Rules 4 and 5: status code and user agent
 
-    /// Status (rule 4) and user agent (rule 5), read after the request's closing quote.
-    func statusAndUserAgent(after requestEnd: Int) -> (status: Int16?, userAgent: String?) {
+    /// Status (rule 4), read after the request's closing quote, and the index after its digits
+    /// (nil when no digits follow the request: then status and user agent are both null).
+    func status(after requestEnd: Int) -> (status: Int16?, end: Int)? {
         var index = requestEnd
-        guard skipSpaces(&index) else { return (nil, nil) }
+        guard skipSpaces(&index) else { return nil }
         let digitsStart = index
         var value = 0
         while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 {
@@ -140,32 +138,32 @@ struct AccessLine {
             value = min(value * 10 + Int(bytes[index] &- UInt8(ascii: "0")), 1_000)
             index += 1
         }
-        guard index > digitsStart else { return (nil, nil) }
+        guard index > digitsStart else { return nil }
         // The digits' value decides ("0200" is 200); whatever follows them is rule 5's business.
-        let status: Int16? = (100...599).contains(value) ? Int16(value) : nil
-        return (status, userAgent(afterStatus: index))
+        return ((100...599).contains(value) ? Int16(value) : nil, index)
     }
 
-    /// `spaces bytes spaces "referer" spaces "user agent"`; nil when the shape does not match.
-    private func userAgent(afterStatus start: Int) -> String? {
+    /// Rule 5: `spaces bytes spaces "referer" spaces "user agent"` after the status digits; calls
+    /// `body` with the user agent's text, or nil when the shape does not match.
+    func withUserAgent<R>(afterStatus start: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
         var index = start
-        guard skipSpaces(&index) else { return nil }
+        guard skipSpaces(&index) else { return body(nil) }
         // bytes token: digits, or a single "-"
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") {
             index += 1
         } else {
             let digitsStart = index
             while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
-            guard index > digitsStart else { return nil }
+            guard index > digitsStart else { return body(nil) }
         }
         guard skipSpaces(&index), index < bytes.count, bytes[index] == UInt8(ascii: "\""),
             let referer = quoted(openingAt: index)
-        else { return nil }
+        else { return body(nil) }
         index = referer.next
         guard skipSpaces(&index), index < bytes.count, bytes[index] == UInt8(ascii: "\""),
             let agent = quoted(openingAt: index)
-        else { return nil }
-        return string(of: agent)
+        else { return body(nil) }
+        return withText(of: agent) { body($0) }
     }
 
     /// Skips one or more spaces; false when there was none.
@@ -179,7 +177,7 @@ struct AccessLine {
 
     /// The token after `label` where the label starts the line or follows a space, up to the
     /// next space; nil when missing, empty or `-`.
-    func labeledToken(_ label: StaticString) -> String? {
+    func labeledToken(_ label: StaticString) -> UnsafeBufferPointer<UInt8>? {
         var searchFrom = 0
         while let labelStart = firstIndex(of: label, from: searchFrom) {
             searchFrom = labelStart + 1
@@ -196,12 +194,12 @@ struct AccessLine {
 
     /// First comma-separated element of the quoted value right after `x_forwarded_for:`,
     /// trimmed of spaces; nil when missing, not quoted, empty or `-`.
-    func forwardedFor() -> String? {
+    func withForwardedFor<R>(_ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
         let label: StaticString = "x_forwarded_for:"
-        guard let labelStart = firstIndex(of: label, from: 0) else { return nil }
+        guard let labelStart = firstIndex(of: label, from: 0) else { return body(nil) }
         let open = labelStart + label.utf8CodeUnitCount
         guard open < bytes.count, bytes[open] == UInt8(ascii: "\""), let value = quoted(openingAt: open) else {
-            return nil
+            return body(nil)
         }
         return withText(of: value) { text in
             var start = 0
@@ -209,7 +207,7 @@ struct AccessLine {
             while end < text.count, text[end] != UInt8(ascii: ",") { end += 1 }
             while start < end, text[start] == UInt8(ascii: " ") { start += 1 }
             while end > start, text[end - 1] == UInt8(ascii: " ") { end -= 1 }
-            return AccessLine.nonPlaceholder(UnsafeBufferPointer(rebasing: text[start..<end]))
+            return body(AccessLine.nonPlaceholder(UnsafeBufferPointer(rebasing: text[start..<end])))
         }
     }
 
@@ -220,29 +218,38 @@ struct AccessLine {
     // MARK: - Helpers
 
     /// `-` and empty mean "no value" in gunicorn's format.
-    static func nonPlaceholder(_ token: UnsafeBufferPointer<UInt8>) -> String? {
+    static func nonPlaceholder(_ token: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
         if token.isEmpty || (token.count == 1 && token[0] == UInt8(ascii: "-")) { return nil }
-        return String(decoding: token, as: UTF8.self)
+        return token
     }
 
-    /// Index of the first occurrence of `needle` at or after `from`.
+    /// Index of the first occurrence of `needle` at or after `from`. Candidates are found with
+    /// memchr on the needle's rarest byte in a log line (an upper-case letter, else `_`, else
+    /// `x`, else its first byte): "django.request:WARNING" is looked for in every line and
+    /// almost never there, and a memchr for its "d" would stop at every "domain".
     func firstIndex(of needle: StaticString, from: Int) -> Int? {
         let needleCount = needle.utf8CodeUnitCount
         let needleBytes = needle.utf8Start
-        guard needleCount > 0, bytes.count >= needleCount else { return nil }
-        guard let base = bytes.baseAddress else { return nil }
-        let first = needleBytes[0]
+        guard needleCount > 0, bytes.count >= needleCount, let base = bytes.baseAddress else { return nil }
+        let anchor = AccessLine.anchorIndex(UnsafeBufferPointer(start: needleBytes, count: needleCount))
+        let last = bytes.count - needleCount  // the last index a match can start at
         var index = from
-        let last = bytes.count - needleCount
-        outer: while index <= last {
-            // memchr finds candidate first bytes; the rest is compared in place.
-            guard let candidate = ByteSearch.index(of: first, in: base, from: index, end: last + 1) else { return nil }
-            for offset in 1..<needleCount where base[candidate + offset] != needleBytes[offset] {
-                index = candidate + 1
-                continue outer
-            }
-            return candidate
+        while index <= last {
+            guard let hit = ByteSearch.index(of: needleBytes[anchor], in: base, from: index + anchor, end: last + anchor + 1)
+            else { return nil }
+            let candidate = hit - anchor
+            var offset = 0
+            while offset < needleCount, base[candidate + offset] == needleBytes[offset] { offset += 1 }
+            if offset == needleCount { return candidate }
+            index = candidate + 1
         }
         return nil
+    }
+
+    private static func anchorIndex(_ needle: UnsafeBufferPointer<UInt8>) -> Int {
+        needle.firstIndex { $0 &- UInt8(ascii: "A") < 26 }
+            ?? needle.firstIndex(of: UInt8(ascii: "_"))
+            ?? needle.firstIndex(of: UInt8(ascii: "x"))
+            ?? 0
     }
 }

@@ -13,59 +13,101 @@
 /// A missing `@ptr` is not an error: the row is kept with `ptr == ""` (it only breaks sort
 /// ties). A missing `@message` behaves as an empty line (hence `.noRequest`).
 public struct AccessLogParser: Sendable {
-    public let filter: PathFilter
     private let prefixes: PathPrefixMatcher
+    public var filter: PathFilter { prefixes.filter }
 
     public init(filter: PathFilter = .seedDefault) {
-        self.filter = filter
         self.prefixes = PathPrefixMatcher(filter)
     }
 
     public func parse(_ row: InsightsRow) -> RowOutcome {
+        var kept: AccessLogRow?
+        switch parse(row, kept: { kept = AccessLogRow($0) }) {
+        case .kept: return .kept(kept!)
+        case .skipped(let reason): return .skipped(reason)
+        case .malformed(let reason): return .malformed(reason)
+        }
+    }
+
+    /// `parse(_:)` handing a kept row over as bytes (see the byte-level form below).
+    public func parse(_ row: InsightsRow, kept: (AccessLogRowBytes) -> Void) -> RowVerdict {
         var message = row.message ?? ""
-        return message.withUTF8 { messageBytes in
-            AccessLogParser.withAccessLine(of: messageBytes) { line in
-                parse(line: AccessLine(bytes: line), row: row)
+        var ptr = row.ptr ?? ""
+        return message.withUTF8 { message in
+            ptr.withUTF8 { ptr in
+                Self.withOptionalUTF8(row.timestamp) { timestamp in
+                    parse(timestamp: timestamp, message: message, ptr: ptr, kept: kept)
+                }
             }
         }
     }
 
-    private func parse(line: AccessLine, row: InsightsRow) -> RowOutcome {
+    /// The byte-level form of `parse(_:)`, for bulk input: `timestamp` (nil when absent),
+    /// `message` and `ptr` (empty when absent) are the unescaped bytes of the result row's
+    /// fields. A kept row is handed to `kept` before this returns `.kept`; its buffers are valid
+    /// only during that call. Bytes that are not valid UTF-8 are read as a `String` would hold
+    /// them (U+FFFD), so both entry points give the same rows.
+    public func parse(
+        timestamp: UnsafeBufferPointer<UInt8>?,
+        message: UnsafeBufferPointer<UInt8>,
+        ptr: UnsafeBufferPointer<UInt8>,
+        kept: (AccessLogRowBytes) -> Void
+    ) -> RowVerdict {
+        UTF8Repair.withValid(message) { message in
+            AccessLogParser.withAccessLine(of: message) { line in
+                parse(line: AccessLine(bytes: line), message: message, timestamp: timestamp, ptr: ptr, kept: kept)
+            }
+        }
+    }
+
+    private func parse(
+        line: AccessLine, message: UnsafeBufferPointer<UInt8>, timestamp: UnsafeBufferPointer<UInt8>?,
+        ptr: UnsafeBufferPointer<UInt8>, kept: (AccessLogRowBytes) -> Void
+    ) -> RowVerdict {
         if line.containsDjangoWarning { return .skipped(.djangoWarning) }
-        let outcome: RowOutcome? = line.withRequest { request in
+        let verdict: RowVerdict? = line.withRequest { request in
             if let reason = prefixes.skipReason(forPath: request.path) { return .skipped(reason) }
             guard let simplePath = PyPISimplePath(request.path) else { return .skipped(.pathNotPyPI) }
-            guard let timestamp = Self.timestampNanos(row.timestamp, line: line) else {
-                return .malformed(Self.timestampProblem(row.timestamp))
+            guard let nanos = Self.timestampNanos(timestamp, line: line) else {
+                return .malformed(Self.timestampProblem(timestamp))
             }
-            let (status, userAgent) = line.statusAndUserAgent(after: request.end)
-            return .kept(
-                AccessLogRow(
-                    timestampNanos: timestamp,
-                    message: row.message ?? "",
-                    user: line.labeledToken("user:"),
-                    orgID: line.labeledToken("org_id:"),
-                    domain: simplePath.domain,
-                    distribution: simplePath.distribution,
-                    package: simplePath.package,
-                    statusCode: status,
-                    userAgent: userAgent,
-                    xForwardedFor: line.forwardedFor(),
-                    ptr: row.ptr ?? ""))
+            let status = line.status(after: request.end)
+            // The user agent and x_forwarded_for may be unescaped into scratch memory that
+            // lives only inside these closures, so the row is handed over from the innermost.
+            func keep(userAgent: UnsafeBufferPointer<UInt8>?) -> RowVerdict {
+                line.withForwardedFor { forwardedFor in
+                    UTF8Repair.withValid(ptr) { ptr in
+                        kept(AccessLogRowBytes(
+                            timestampNanos: nanos, message: message,
+                            user: line.labeledToken("user:"), orgID: line.labeledToken("org_id:"),
+                            domain: simplePath.domain, distribution: simplePath.distribution, package: simplePath.package,
+                            statusCode: status?.status, userAgent: userAgent, xForwardedFor: forwardedFor, ptr: ptr))
+                    }
+                    return .kept
+                }
+            }
+            guard let status else { return keep(userAgent: nil) }
+            return line.withUserAgent(afterStatus: status.end) { keep(userAgent: $0) }
         }
-        return outcome ?? .skipped(.noRequest)
+        return verdict ?? .skipped(.noRequest)
+    }
+
+    private static func withOptionalUTF8<R>(_ text: String?, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+        guard var text else { return body(nil) }
+        return text.withUTF8 { body($0) }
     }
 
     // MARK: - Rule 10: timestamp
 
-    private static func timestampNanos(_ timestamp: String?, line: AccessLine) -> Int64? {
+    private static func timestampNanos(_ timestamp: UnsafeBufferPointer<UInt8>?, line: AccessLine) -> Int64? {
         if let timestamp, let nanos = InsightsTimestamp.parseNanos(timestamp) { return nanos }
         return InsightsTimestamp.parseAccessLineNanos(line.bytes)
     }
 
-    private static func timestampProblem(_ timestamp: String?) -> String {
+    private static func timestampProblem(_ timestamp: UnsafeBufferPointer<UInt8>?) -> String {
         guard let timestamp else { return "no @timestamp and no [dd/Mon/yyyy:HH:MM:SS ±hhmm] in the line" }
-        let shown = timestamp.count > 64 ? String(timestamp.prefix(64)) + "…" : timestamp
+        let text = String(decoding: timestamp, as: UTF8.self)
+        let shown = text.count > 64 ? String(text.prefix(64)) + "…" : text
         return "unreadable @timestamp \"\(shown)\" and no [dd/Mon/yyyy:HH:MM:SS ±hhmm] in the line"
     }
 

@@ -19,6 +19,60 @@ public enum InsightsRowDecoder {
         return row
     }
 
+    /// The byte-level form of `decodeLine`, for bulk input: calls `body` with the unescaped
+    /// bytes of `@timestamp`, `@message` and `@ptr` (nil when absent or not a string), valid
+    /// only during the call. Same rules as `decodeLine`: the whole line must be valid JSON and
+    /// a repeated member's last value wins. Bytes are not UTF-8-repaired here (see
+    /// `AccessLogParser.parse(timestamp:message:ptr:kept:)`, which does it).
+    /// Not generic on purpose: it is called once per line from other modules, where a generic
+    /// would run unspecialized.
+    public static func withLineFields(
+        _ line: UnsafeRawBufferPointer,
+        _ body: (_ timestamp: UnsafeBufferPointer<UInt8>?, _ message: UnsafeBufferPointer<UInt8>?, _ ptr: UnsafeBufferPointer<UInt8>?) -> Void
+    ) throws(InsightsJSONError) {
+        // Unescaped values are written back to back into one scratch buffer the size of the
+        // line: values come from disjoint parts of the line and unescaping never lengthens, and
+        // the word-at-a-time writer's overshoot stays within what is left of the line.
+        let failure: InsightsJSONError? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(line.count, 8)) { scratch in
+            let output = scratch.baseAddress!
+            var reader = JSONReader(line.assumingMemoryBound(to: UInt8.self))
+            var used = 0
+            var timestamp: Range<Int>?, message: Range<Int>?, ptr: Range<Int>?
+            do throws(InsightsJSONError) {
+                func value() throws(InsightsJSONError) -> Range<Int>? {
+                    reader.skipWhitespace()
+                    guard reader.peek() == UInt8(ascii: "\"") else {
+                        try reader.skipValue()
+                        return nil
+                    }
+                    let length = try reader.scanString(unescapingInto: output + used)
+                    defer { used += length }
+                    return used..<(used + length)
+                }
+                try reader.beginObject()
+                var first = true
+                while let key = try reader.nextKey(first: &first) {
+                    if reader.spanEquals(key, "@message") {
+                        message = try value()
+                    } else if reader.spanEquals(key, "@timestamp") {
+                        timestamp = try value()
+                    } else if reader.spanEquals(key, "@ptr") {
+                        ptr = try value()
+                    } else {
+                        try reader.skipValue()
+                    }
+                }
+                try reader.expectEnd()
+            } catch {
+                return error
+            }
+            let view = { (range: Range<Int>?) in range.map { UnsafeBufferPointer(start: output + $0.lowerBound, count: $0.count) } }
+            body(view(timestamp), view(message), view(ptr))
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
     public static func decodeLine(_ line: [UInt8]) throws(InsightsJSONError) -> InsightsRow {
         try withRawBytes(line) { (raw) throws(InsightsJSONError) in try decodeLine(raw) }
     }

@@ -42,12 +42,15 @@ public struct PathFilter: Sendable, Equatable {
 }
 
 /// `PathFilter` with its prefixes turned into UTF-8 bytes once, so the per-row check compares
-/// bytes instead of walking `String.utf8` views.
-struct PathPrefixMatcher: Sendable {
+/// bytes instead of walking `String.utf8` views. A class: the parser is copied into closures
+/// for every row, and one reference is cheaper to retain than four arrays.
+final class PathPrefixMatcher: Sendable {
+    let filter: PathFilter
     private let include: [[UInt8]]
     private let exclude: [[UInt8]]
 
     init(_ filter: PathFilter) {
+        self.filter = filter
         include = filter.includePrefixes.map { Array($0.utf8) }
         exclude = filter.excludePrefixes.map { Array($0.utf8) }
     }

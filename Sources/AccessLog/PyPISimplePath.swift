@@ -7,10 +7,11 @@
 /// lazy `.+?` cannot stop at the first `/simple/` because `b/simple/p/` is not `[^/]+/?`, so the
 /// distribution is `a/simple/b`). As with the regex's `.`, the distribution holds no `\n`.
 /// The package is kept raw (percent-escapes are not decoded).
+/// The parts are byte ranges of the path they were matched in.
 struct PyPISimplePath {
-    var domain: String
-    var distribution: String
-    var package: String
+    var domain: UnsafeBufferPointer<UInt8>
+    var distribution: UnsafeBufferPointer<UInt8>
+    var package: UnsafeBufferPointer<UInt8>
 
     init?(_ path: UnsafeBufferPointer<UInt8>) {
         let prefix: StaticString = "/api/pypi/"
@@ -40,9 +41,9 @@ struct PyPISimplePath {
         let distribution = UnsafeBufferPointer(rebasing: path[distributionStart..<simpleStart])
         guard !distribution.contains(0x0A) else { return nil }
 
-        self.domain = String(decoding: UnsafeBufferPointer(rebasing: path[domainStart..<domainEnd]), as: UTF8.self)
-        self.distribution = String(decoding: distribution, as: UTF8.self)
-        self.package = String(decoding: UnsafeBufferPointer(rebasing: path[packageStart..<packageEnd]), as: UTF8.self)
+        self.domain = UnsafeBufferPointer(rebasing: path[domainStart..<domainEnd])
+        self.distribution = distribution
+        self.package = UnsafeBufferPointer(rebasing: path[packageStart..<packageEnd])
     }
 }
 

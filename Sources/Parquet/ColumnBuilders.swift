@@ -76,6 +76,16 @@ public struct StringColumnBuilder: Sendable {
     public private(set) var offsets: [Int] = [0]
     public private(set) var definitionLevels: [UInt8] = []
 
+    /// A column from its parts: `offsets` has one more element than `definitionLevels`, starts
+    /// at 0, never decreases and ends at `bytes.count`.
+    public init(bytes: [UInt8], offsets: [Int], definitionLevels: [UInt8]) {
+        precondition(offsets.count == definitionLevels.count + 1 && offsets.first == 0 && offsets.last == bytes.count,
+                     "inconsistent string column parts")
+        self.bytes = bytes
+        self.offsets = offsets
+        self.definitionLevels = definitionLevels
+    }
+
     public init(reservingCapacity capacity: Int = 0, bytesCapacity: Int = 0) {
         offsets.reserveCapacity(capacity + 1)
         definitionLevels.reserveCapacity(capacity)
@@ -164,9 +174,25 @@ public enum ColumnData: Sendable {
     /// Bytes the rows occupy in memory, used for the row-group byte limit.
     func bufferedBytes(_ rows: Range<Int>) -> Int {
         switch self {
-        case .int64: rows.count * 9
-        case .int32: rows.count * 5
-        case .string(let c): c.offsets[rows.upperBound] - c.offsets[rows.lowerBound] + rows.count * 9
+        case .int64, .int32: rows.count * Self.bytesPerRow(matching: self)
+        case .string(let c): c.offsets[rows.upperBound] - c.offsets[rows.lowerBound] + rows.count * Self.bytesPerRow(matching: self)
+        }
+    }
+
+    /// Fixed bytes per row: the value (or a string's offset) and its definition level.
+    static func bytesPerRow(_ kind: ParquetColumnKind) -> Int {
+        switch kind {
+        case .timestampNanos: 9
+        case .int16: 5
+        case .string: 9
+        }
+    }
+
+    private static func bytesPerRow(matching column: ColumnData) -> Int {
+        switch column {
+        case .int64: bytesPerRow(.timestampNanos)
+        case .int32: bytesPerRow(.int16)
+        case .string: bytesPerRow(.string)
         }
     }
 }

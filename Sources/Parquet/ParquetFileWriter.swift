@@ -113,6 +113,17 @@ public final class ParquetFileWriter {
         }
     }
 
+    /// Writes `batch` as one row group of its own, in place (no copy), whatever the row-group
+    /// limits: for callers that cut row groups themselves (see `ParquetSchema.bufferedBytes`).
+    /// Rows buffered by `append` are written first, as the row group before it.
+    public func appendRowGroup(_ batch: ColumnBatch) throws(ParquetError) {
+        try guarded { () throws(ParquetError) in
+            try validate(batch)
+            if pendingRows > 0 { try flushPending() }
+            if batch.rowCount > 0 { try writeRowGroup(batch.columns, 0..<batch.rowCount) }
+        }
+    }
+
     /// Writes the last row group and the footer. After an error the writer never writes a footer,
     /// so a failed file can never look valid.
     @discardableResult

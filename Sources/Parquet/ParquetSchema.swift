@@ -51,6 +51,12 @@ public struct ParquetSchema: Sendable, Equatable {
         self.columns = columns
     }
 
+    /// What `rows` rows whose string values total `stringBytes` count against
+    /// `ParquetWriterOptions.rowGroupByteLimit`: the same measure `append` cuts row groups by.
+    public func bufferedBytes(rows: Int, stringBytes: Int) -> Int {
+        stringBytes + rows * columns.reduce(0) { $0 + ColumnData.bytesPerRow($1.kind) }
+    }
+
     /// The flattened schema tree of the footer: a root group, then one leaf per column.
     var schemaElements: [SchemaElement] {
         var elements = [SchemaElement(name: "schema", numChildren: Int32(columns.count))]

@@ -38,14 +38,33 @@ public struct InsightsFileConverter: Sendable {
 
     public func convert(input: String, output: String) throws(Failure) -> Summary {
         try Self.checkPaths(input: input, output: output)
-        let bytes: [UInt8]
-        do { bytes = try FileContents.read(input) } catch { throw .runtime(error.description) }
+        let parsed: ParsedInput
+        do {
+            parsed = try FileContents.withContents(of: input) { bytes in
+                let format: InputFormat = InsightsRowDecoder.looksLikeQueryResults(bytes) ? .queryResults : .ndjson
+                let t0 = ContinuousClock.now
+                let (slices, counts) = try parse(bytes, format: format, inputName: input)
+                let t1 = ContinuousClock.now
+                defer { debugTime("parse \(t1 - t0) sort \(ContinuousClock.now - t1)") }
+                return ParsedInput(rows: ParsedRowSet(slices), counts: counts, format: format)
+            }
+        } catch let failure as Failure {
+            throw failure
+        } catch let error as FileSystemError {
+            throw .runtime(error.description)
+        } catch {
+            throw .runtime("cannot read \(input): \(error)")
+        }
+        let t2 = ContinuousClock.now
+        let written = try write(parsed.rows, to: output)
+        debugTime("write \(ContinuousClock.now - t2)")
+        return Summary(counts: parsed.counts, bytes: written, inputFormat: parsed.format)
+    }
 
-        let format: InputFormat = bytes.withUnsafeBytes { InsightsRowDecoder.looksLikeQueryResults($0) } ? .queryResults : .ndjson
-        var (rows, counts) = try parse(bytes, format: format, inputName: input)
-        rows.sort(by: AccessLogRow.fileOrder)
-        let written = try write(rows, to: output)
-        return Summary(counts: counts, bytes: written, inputFormat: format)
+    private struct ParsedInput {
+        var rows: ParsedRowSet
+        var counts: RowCounts
+        var format: InputFormat
     }
 
     /// Everything that can be checked before any work: a usage error, and nothing is created.
@@ -68,7 +87,7 @@ public struct InsightsFileConverter: Sendable {
 
     // MARK: Parsing
 
-    private func parse(_ bytes: [UInt8], format: InputFormat, inputName: String) throws(Failure) -> ([AccessLogRow], RowCounts) {
+    private func parse(_ bytes: UnsafeRawBufferPointer, format: InputFormat, inputName: String) throws(Failure) -> ([ParsedRowColumns], RowCounts) {
         let parser = AccessLogParser(filter: options.filter)
         switch format {
         case .queryResults:
@@ -79,63 +98,64 @@ public struct InsightsFileConverter: Sendable {
                 throw .runtime("\(inputName): \(error.description)")
             }
             var counts = RowCounts()
-            var rows: [AccessLogRow] = []
-            rows.reserveCapacity(insightsRows.count)
+            var columns = ParsedRowColumns()
             for row in insightsRows {
-                let outcome = parser.parse(row)
-                counts.count(outcome)
-                if case .kept(let kept) = outcome { rows.append(kept) }
+                counts.count(parser.parse(row) { columns.append($0) })
             }
-            return (rows, counts)
+            return ([columns], counts)
         case .ndjson:
             return try parseLinesInParallel(bytes, parser: parser, inputName: inputName)
         }
     }
 
-    /// NDJSON is split into one slice per core at line boundaries; slices are parsed concurrently
-    /// (the bytes are immutable meanwhile) and their rows concatenated in input order.
-    private func parseLinesInParallel(_ bytes: [UInt8], parser: AccessLogParser, inputName: String) throws(Failure) -> ([AccessLogRow], RowCounts) {
-        let slices = Self.lineAlignedSlices(bytes, count: bytes.count < 1 << 20 ? 1 : max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    /// NDJSON is split at line boundaries into a few slices per core; slices are parsed
+    /// concurrently (more slices than cores, so a slow slice does not leave a core idle) into
+    /// one column store each, kept in input order.
+    private func parseLinesInParallel(_ bytes: UnsafeRawBufferPointer, parser: AccessLogParser, inputName: String) throws(Failure) -> ([ParsedRowColumns], RowCounts) {
+        let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let slices = Self.lineAlignedSlices(bytes, count: bytes.count < 1 << 20 ? 1 : 4 * cores)
         let results = ResultSlots<SliceResult>(count: slices.count)
-        bytes.withUnsafeBytes { raw in
-            let buffer = SendableRawBuffer(raw)
-            DispatchQueue.concurrentPerform(iterations: slices.count) { i in
-                results[i] = Self.parseSlice(UnsafeRawBufferPointer(rebasing: buffer.raw[slices[i]]), parser: parser)
-            }
+        let buffer = SendableRawBuffer(bytes)
+        DispatchQueue.concurrentPerform(iterations: slices.count) { i in
+            results[i] = Self.parseSlice(UnsafeRawBufferPointer(rebasing: buffer.raw[slices[i]]), parser: parser)
         }
-        var rows: [AccessLogRow] = []
-        rows.reserveCapacity(results.values.reduce(0) { $0 + ($1?.rows.count ?? 0) })
+        var columns: [ParsedRowColumns] = []
         var counts = RowCounts()
         for (i, result) in results.values.enumerated() {
             guard let result else { continue }
             if let (line, error) = result.error {
-                let linesBefore = bytes[..<slices[i].lowerBound].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                let linesBefore = UnsafeRawBufferPointer(rebasing: bytes[..<slices[i].lowerBound]).reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
                 throw .runtime("\(inputName): line \(linesBefore + line): \(error.description)")
             }
-            rows.append(contentsOf: result.rows)
+            columns.append(result.columns)
             counts.rows += result.counts.rows
             counts.skipped += result.counts.skipped
             counts.malformed += result.counts.malformed
         }
-        return (rows, counts)
+        return (columns, counts)
     }
 
     struct SliceResult: Sendable {
-        var rows: [AccessLogRow] = []
+        var columns = ParsedRowColumns()
         var counts = RowCounts()
         var error: (line: Int, InsightsJSONError)?
     }
 
     static func parseSlice(_ slice: UnsafeRawBufferPointer, parser: AccessLogParser) -> SliceResult {
         var result = SliceResult()
-        result.rows.reserveCapacity(slice.count / 600)
+        result.columns.reserveCapacity(inputBytes: slice.count)
         do throws(LineError) {
             try InsightsRowDecoder.forEachLine(in: slice) { (number, line) throws(LineError) in
-                let row: InsightsRow
-                do throws(InsightsJSONError) { row = try InsightsRowDecoder.decodeLine(line) } catch { throw LineError(line: number, error: error) }
-                let outcome = parser.parse(row)
-                result.counts.count(outcome)
-                if case .kept(let kept) = outcome { result.rows.append(kept) }
+                do throws(InsightsJSONError) {
+                    try InsightsRowDecoder.withLineFields(line) { timestamp, message, ptr in
+                        let verdict = parser.parse(timestamp: timestamp, message: message ?? Self.empty, ptr: ptr ?? Self.empty) {
+                            result.columns.append($0)
+                        }
+                        result.counts.count(verdict)
+                    }
+                } catch {
+                    throw LineError(line: number, error: error)
+                }
             }
         } catch {
             result.error = (error.line, error.error)
@@ -143,10 +163,13 @@ public struct InsightsFileConverter: Sendable {
         return result
     }
 
+    /// An empty field (a missing `@message` or `@ptr`).
+    private static var empty: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: nil, count: 0) }
+
     struct LineError: Error { var line: Int; var error: InsightsJSONError }
 
     /// Up to `count` byte ranges covering `bytes`, each ending just after a newline (or at the end).
-    static func lineAlignedSlices(_ bytes: [UInt8], count: Int) -> [Range<Int>] {
+    static func lineAlignedSlices(_ bytes: UnsafeRawBufferPointer, count: Int) -> [Range<Int>] {
         var slices: [Range<Int>] = []
         var start = 0
         for k in 1...max(1, count) {
@@ -164,7 +187,7 @@ public struct InsightsFileConverter: Sendable {
 
     // MARK: Writing
 
-    private func write(_ rows: [AccessLogRow], to output: String) throws(Failure) -> Int64 {
+    private func write(_ rows: ParsedRowSet, to output: String) throws(Failure) -> Int64 {
         let file = AtomicFile(finalPath: output)
         defer { file.discard() }
         do {
@@ -173,7 +196,7 @@ public struct InsightsFileConverter: Sendable {
                 output: sink, schema: AccessLogParquet.schema,
                 options: AccessLogParquet.writerOptions(
                     compression: options.compression, rowGroupRows: options.rowGroupRows, dataPageBytes: options.dataPageBytes))
-            try AccessLogParquet.append(rows, to: writer)
+            try rows.write(to: writer)
             let summary = try writer.close()
             try sink.sync()
             try sink.close()
@@ -211,3 +234,5 @@ final class ResultSlots<Value: Sendable>: @unchecked Sendable {
     }
     var values: [Value?] { Array(slots) }
 }
+
+func debugTime(_ s: String) { if getenv("PB_TIME") != nil { print(s) } }

@@ -1,0 +1,270 @@
+import AccessLog
+import Dispatch
+import Parquet
+
+/// Kept rows of one slice of an input, column by column, exactly as the byte-level parser hands
+/// them over: each field is copied once, from the parser's buffers into the column, with no
+/// `String` or `AccessLogRow` in between. `convert` fills one per slice of the input, on all
+/// cores at once, then `ParsedRowSet` orders and writes them.
+public struct ParsedRowColumns: Sendable {
+    /// The string columns, in `AccessLogParquet.schema` order, then `ptr` (sort key only).
+    enum Text: Int, CaseIterable {
+        case message, user, orgID, domain, distribution, package, userAgent, xForwardedFor, ptr
+    }
+
+    var timestamps: [Int64] = []
+    var statusCodes = Int32ColumnBuilder()
+    var texts: [StringColumnBuilder] = Array(repeating: StringColumnBuilder(), count: Text.allCases.count)
+
+    public var count: Int { timestamps.count }
+
+    public init() {}
+
+    /// Reserves room for the rows of `inputBytes` bytes of input, so filling never reallocates
+    /// and copies: messages are never longer than the input they come from, and rows take at
+    /// least a few hundred bytes of input. (Large reservations are only address space until
+    /// written.)
+    public mutating func reserveCapacity(inputBytes: Int) {
+        let rows = inputBytes / 256 + 16
+        timestamps.reserveCapacity(rows)
+        statusCodes = Int32ColumnBuilder(reservingCapacity: rows)
+        texts = Text.allCases.map { column in
+            StringColumnBuilder(reservingCapacity: rows, bytesCapacity: column == .message ? inputBytes : rows * 16)
+        }
+    }
+
+    public mutating func append(_ row: AccessLogRowBytes) {
+        timestamps.append(row.timestampNanos)
+        statusCodes.append(row.statusCode)
+        append(row.message, to: .message)
+        append(row.user, to: .user)
+        append(row.orgID, to: .orgID)
+        append(row.domain, to: .domain)
+        append(row.distribution, to: .distribution)
+        append(row.package, to: .package)
+        append(row.userAgent, to: .userAgent)
+        append(row.xForwardedFor, to: .xForwardedFor)
+        append(row.ptr, to: .ptr)
+    }
+
+    @inline(__always)
+    private mutating func append(_ value: UnsafeBufferPointer<UInt8>?, to column: Text) {
+        if let value { texts[column.rawValue].append(utf8: value) } else { texts[column.rawValue].appendNull() }
+    }
+
+}
+
+/// Every kept row of an input, in file order (design §3: timestamp, then `@ptr` bytewise; rows
+/// that tie on both keep their input order), ready to be written as row-group batches.
+public struct ParsedRowSet: Sendable {
+    /// Where one row lives: its slice and index there. The timestamp is copied in so the sort
+    /// touches `@ptr` bytes only on ties.
+    struct RowReference: Sendable {
+        var timestamp: Int64
+        var slice: Int32
+        var row: Int32
+    }
+
+    let slices: [ParsedRowColumns]
+    let order: [RowReference]
+
+    public var count: Int { order.count }
+
+    /// Orders the rows of `slices` (given in input order). Input that is already in file order,
+    /// as Insights results sorted by `@timestamp` usually are, costs one pass and no sort.
+    public init(_ slices: [ParsedRowColumns]) {
+        precondition(slices.allSatisfy { $0.count <= Int(Int32.max) }, "a slice holds at most 2^31 rows")
+        self.slices = slices
+        var order: [RowReference] = []
+        order.reserveCapacity(slices.reduce(0) { $0 + $1.count })
+        for (s, slice) in slices.enumerated() {
+            for (row, timestamp) in slice.timestamps.enumerated() {
+                order.append(RowReference(timestamp: timestamp, slice: Int32(s), row: Int32(row)))
+            }
+        }
+        let ptrs = slices.map { $0.texts[ParsedRowColumns.Text.ptr.rawValue] }
+        let inOrder = { (a: RowReference, b: RowReference) -> Bool in
+            if a.timestamp != b.timestamp { return a.timestamp < b.timestamp }
+            let byPtr = Self.compare(ptrs[Int(a.slice)], Int(a.row), ptrs[Int(b.slice)], Int(b.row))
+            if byPtr != 0 { return byPtr < 0 }
+            return (a.slice, a.row) < (b.slice, b.row)
+        }
+        if !zip(order, order.dropFirst()).allSatisfy({ inOrder($0, $1) }) {
+            order.sort(by: inOrder)
+        }
+        self.order = order
+    }
+
+    /// Bytewise comparison of two string values (-1, 0, 1), shorter first on a common prefix.
+    private static func compare(_ a: StringColumnBuilder, _ i: Int, _ b: StringColumnBuilder, _ j: Int) -> Int {
+        let aStart = a.offsets[i], aCount = a.offsets[i + 1] - aStart
+        let bStart = b.offsets[j], bCount = b.offsets[j + 1] - bStart
+        let common = min(aCount, bCount)
+        for k in 0..<common {
+            let x = a.bytes[aStart + k], y = b.bytes[bStart + k]
+            if x != y { return x < y ? -1 : 1 }
+        }
+        return aCount == bCount ? 0 : (aCount < bCount ? -1 : 1)
+    }
+
+    /// Writes every row, in order, as row groups cut at the writer's row and byte limits.
+    /// Each row group is gathered from the slices into one batch and handed to the writer
+    /// whole, so it is encoded in place; the next one is gathered while it is encoded (the
+    /// gather is mostly one long copy of the message column, the encoding leaves gaps between
+    /// its parallel steps, so together they keep the cores busy).
+    public func write(to writer: ParquetFileWriter) throws(ParquetError) {
+        let groups = rowGroups(schema: writer.schema, rowLimit: writer.options.rowGroupRowLimit,
+                               byteLimit: writer.options.rowGroupByteLimit)
+        guard let first = groups.first else { return }
+        let shared = WriterInUse(writer)
+        var current = try batch(first)
+        for index in groups.indices {
+            let hasNext = index + 1 < groups.count
+            let encode = current
+            let results = ResultSlots<Result<ColumnBatch?, ParquetError>>(count: 2)
+            DispatchQueue.concurrentPerform(iterations: hasNext ? 2 : 1) { task in
+                do throws(ParquetError) {
+                    if task == 0 {
+                        try shared.writer.appendRowGroup(encode)
+                        results[task] = .success(nil)
+                    } else {
+                        results[task] = .success(try batch(groups[index + 1]))
+                    }
+                } catch {
+                    results[task] = .failure(error)
+                }
+            }
+            _ = try results[0]!.get()
+            if hasNext, let next = try results[1]!.get() { current = next }
+        }
+    }
+
+    /// The row ranges of the row groups: cut at `rowLimit` rows, or before the row that would
+    /// take the group past `byteLimit` as the writer measures it (at least one row each).
+    func rowGroups(schema: ParquetSchema, rowLimit: Int, byteLimit: Int) -> [Range<Int>] {
+        let lengths = rowLengths()
+        var groups: [Range<Int>] = []
+        var start = 0
+        while start < lengths.count {
+            var end = start
+            var stringBytes = 0
+            while end < lengths.count, end - start < rowLimit {
+                if end > start, schema.bufferedBytes(rows: end - start + 1, stringBytes: stringBytes + lengths[end]) > byteLimit { break }
+                stringBytes += lengths[end]
+                end += 1
+            }
+            groups.append(start..<end)
+            start = end
+        }
+        return groups
+    }
+
+    /// Per row in order: the bytes of its values in the written string columns (not `ptr`).
+    private func rowLengths() -> [Int] {
+        var lengths = [Int](repeating: 0, count: order.count)
+        for text in ParsedRowColumns.Text.allCases where text != .ptr {
+            withBaseAddresses(slices.map { $0.texts[text.rawValue].offsets }) { offsets in
+                for (index, reference) in order.enumerated() {
+                    let slice = Int(reference.slice), row = Int(reference.row)
+                    lengths[index] += offsets[slice][row + 1] - offsets[slice][row]
+                }
+            }
+        }
+        return lengths
+    }
+
+    /// Rows `range` of the order as one batch in `AccessLogParquet.schema` column order.
+    func batch(_ range: Range<Int>) throws(ParquetError) -> ColumnBatch {
+        // Schema order: timestamp, message, user, org_id, domain, distribution, package,
+        // status_code, user_agent, x_forwarded_for.
+        enum Source { case timestamp, status, text(ParsedRowColumns.Text) }
+        let sources: [Source] = [
+            .timestamp, .text(.message), .text(.user), .text(.orgID), .text(.domain), .text(.distribution),
+            .text(.package), .status, .text(.userAgent), .text(.xForwardedFor),
+        ]
+        let references = order[range]
+        let columns = ResultSlots<ColumnData>(count: sources.count)
+        DispatchQueue.concurrentPerform(iterations: sources.count) { index in
+            switch sources[index] {
+            case .timestamp:
+                var column = Int64ColumnBuilder(reservingCapacity: references.count)
+                for reference in references { column.append(reference.timestamp) }
+                columns[index] = .int64(column)
+            case .status:
+                columns[index] = .int32(Self.gatherStatus(slices.map(\.statusCodes), references))
+            case .text(let text):
+                columns[index] = .string(Self.gather(slices.map { $0.texts[text.rawValue] }, references))
+            }
+        }
+        return try ColumnBatch(columns.values.map { $0! })
+    }
+
+    private static func gatherStatus(_ sources: [Int32ColumnBuilder], _ references: ArraySlice<RowReference>) -> Int32ColumnBuilder {
+        var column = Int32ColumnBuilder(reservingCapacity: references.count)
+        withBaseAddresses(sources.map(\.values)) { values in
+            withBaseAddresses(sources.map(\.definitionLevels)) { levels in
+                for reference in references {
+                    let slice = Int(reference.slice), row = Int(reference.row)
+                    column.append(levels[slice][row] == 0 ? nil : Int16(truncatingIfNeeded: values[slice][row]))
+                }
+            }
+        }
+        return column
+    }
+
+    /// The values of `references` from per-slice `sources`, back to back in one column.
+    private static func gather(_ sources: [StringColumnBuilder], _ references: ArraySlice<RowReference>) -> StringColumnBuilder {
+        withBaseAddresses(sources.map(\.bytes)) { bytes in
+            withBaseAddresses(sources.map(\.offsets)) { offsets in
+                withBaseAddresses(sources.map(\.definitionLevels)) { levels in
+                    var newOffsets: [Int] = [0]
+                    newOffsets.reserveCapacity(references.count + 1)
+                    var newLevels: [UInt8] = []
+                    newLevels.reserveCapacity(references.count)
+                    var total = 0
+                    for reference in references {
+                        let slice = Int(reference.slice), row = Int(reference.row)
+                        total += offsets[slice][row + 1] - offsets[slice][row]
+                        newOffsets.append(total)
+                        newLevels.append(levels[slice][row])
+                    }
+                    let newBytes = [UInt8](unsafeUninitializedCapacity: total) { output, initialized in
+                        guard let output = output.baseAddress else { return }
+                        for reference in references {
+                            let slice = Int(reference.slice), row = Int(reference.row)
+                            let start = offsets[slice][row], count = offsets[slice][row + 1] - start
+                            (output + initialized).update(from: bytes[slice] + start, count: count)
+                            initialized += count
+                        }
+                    }
+                    return StringColumnBuilder(bytes: newBytes, offsets: newOffsets, definitionLevels: newLevels)
+                }
+            }
+        }
+    }
+}
+
+/// The writer, handed to the one task that encodes while another gathers: only one task uses
+/// it at a time, and `concurrentPerform` returns only after both finished.
+private struct WriterInUse: @unchecked Sendable {
+    let writer: ParquetFileWriter
+    init(_ writer: ParquetFileWriter) { self.writer = writer }
+}
+
+/// Calls `body` with the base address of each of `arrays` (kept alive and unmoved meanwhile),
+/// so a loop over many rows of many arrays indexes raw memory instead of retaining arrays.
+/// An empty array may have no storage; its address is then a valid dummy never read.
+private func withBaseAddresses<Element, Result>(
+    _ arrays: [[Element]], _ body: (UnsafeBufferPointer<UnsafePointer<Element>>) -> Result
+) -> Result {
+    var addresses: [UnsafePointer<Element>] = []
+    addresses.reserveCapacity(arrays.count)
+    func pin(_ index: Int) -> Result {
+        guard index < arrays.count else { return addresses.withUnsafeBufferPointer(body) }
+        return arrays[index].withUnsafeBufferPointer { buffer in
+            addresses.append(buffer.baseAddress ?? UnsafePointer(UnsafeMutablePointer<Element>(bitPattern: MemoryLayout<Element>.alignment)!))
+            return pin(index + 1)
+        }
+    }
+    return pin(0)
+}

@@ -177,12 +177,12 @@ struct AccessLine {
 
     /// The token after `label` where the label starts the line or follows a space, up to the
     /// next space; nil when missing, empty or `-`.
-    func labeledToken(_ label: StaticString) -> UnsafeBufferPointer<UInt8>? {
+    func labeledToken(_ label: Label) -> UnsafeBufferPointer<UInt8>? {
         var searchFrom = 0
         while let labelStart = firstIndex(of: label, from: searchFrom) {
             searchFrom = labelStart + 1
             guard labelStart == 0 || bytes[labelStart - 1] == UInt8(ascii: " ") else { continue }
-            let tokenStart = labelStart + label.utf8CodeUnitCount
+            let tokenStart = labelStart + label.text.utf8CodeUnitCount
             var tokenEnd = tokenStart
             while tokenEnd < bytes.count, bytes[tokenEnd] != UInt8(ascii: " ") { tokenEnd += 1 }
             return AccessLine.nonPlaceholder(UnsafeBufferPointer(rebasing: bytes[tokenStart..<tokenEnd]))
@@ -195,9 +195,9 @@ struct AccessLine {
     /// First comma-separated element of the quoted value right after `x_forwarded_for:`,
     /// trimmed of spaces; nil when missing, not quoted, empty or `-`.
     func withForwardedFor<R>(_ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
-        let label: StaticString = "x_forwarded_for:"
+        let label = Label.forwardedFor
         guard let labelStart = firstIndex(of: label, from: 0) else { return body(nil) }
-        let open = labelStart + label.utf8CodeUnitCount
+        let open = labelStart + label.text.utf8CodeUnitCount
         guard open < bytes.count, bytes[open] == UInt8(ascii: "\""), let value = quoted(openingAt: open) else {
             return body(nil)
         }
@@ -213,7 +213,7 @@ struct AccessLine {
 
     // MARK: - Rule 9: django warnings
 
-    var containsDjangoWarning: Bool { firstIndex(of: "django.request:WARNING", from: 0) != nil }
+    var containsDjangoWarning: Bool { firstIndex(of: .djangoWarning, from: 0) != nil }
 
     // MARK: - Helpers
 
@@ -227,11 +227,11 @@ struct AccessLine {
     /// memchr on the needle's rarest byte in a log line (an upper-case letter, else `_`, else
     /// `x`, else its first byte): "django.request:WARNING" is looked for in every line and
     /// almost never there, and a memchr for its "d" would stop at every "domain".
-    func firstIndex(of needle: StaticString, from: Int) -> Int? {
-        let needleCount = needle.utf8CodeUnitCount
-        let needleBytes = needle.utf8Start
+    func firstIndex(of label: Label, from: Int) -> Int? {
+        let needleCount = label.text.utf8CodeUnitCount
+        let needleBytes = label.text.utf8Start
+        let anchor = label.anchor
         guard needleCount > 0, bytes.count >= needleCount, let base = bytes.baseAddress else { return nil }
-        let anchor = AccessLine.anchorIndex(UnsafeBufferPointer(start: needleBytes, count: needleCount))
         let last = bytes.count - needleCount  // the last index a match can start at
         var index = from
         while index <= last {
@@ -246,10 +246,23 @@ struct AccessLine {
         return nil
     }
 
-    private static func anchorIndex(_ needle: UnsafeBufferPointer<UInt8>) -> Int {
-        needle.firstIndex { $0 &- UInt8(ascii: "A") < 26 }
-            ?? needle.firstIndex(of: UInt8(ascii: "_"))
-            ?? needle.firstIndex(of: UInt8(ascii: "x"))
-            ?? 0
+    /// A text the rules look for, with its anchor byte worked out once.
+    struct Label: Sendable {
+        let text: StaticString
+        let anchor: Int
+
+        init(_ text: StaticString) {
+            self.text = text
+            let bytes = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+            anchor = bytes.firstIndex { $0 &- UInt8(ascii: "A") < 26 }
+                ?? bytes.firstIndex(of: UInt8(ascii: "_"))
+                ?? bytes.firstIndex(of: UInt8(ascii: "x"))
+                ?? 0
+        }
+
+        static let user = Label("user:")
+        static let orgID = Label("org_id:")
+        static let forwardedFor = Label("x_forwarded_for:")
+        static let djangoWarning = Label("django.request:WARNING")
     }
 }

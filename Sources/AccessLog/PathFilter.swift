@@ -42,34 +42,52 @@ public struct PathFilter: Sendable, Equatable {
 }
 
 /// `PathFilter` with its prefixes turned into UTF-8 bytes once, so the per-row check compares
-/// bytes instead of walking `String.utf8` views. A class: the parser is copied into closures
-/// for every row, and one reference is cheaper to retain than four arrays.
-final class PathPrefixMatcher: Sendable {
+/// bytes instead of walking `String.utf8` views. The bytes live in one raw allocation and the
+/// matcher is a class: the parser is captured by closures for every row, and the check then
+/// costs no reference counting beyond the one reference.
+final class PathPrefixMatcher: @unchecked Sendable {  // immutable after init
     let filter: PathFilter
-    private let include: [[UInt8]]
-    private let exclude: [[UInt8]]
+    /// Every prefix back to back: the exclude prefixes, then the include prefixes.
+    private let bytes: UnsafeMutableBufferPointer<UInt8>
+    private let prefixes: UnsafeMutableBufferPointer<Range<Int>>
+    private let excludeCount: Int
 
     init(_ filter: PathFilter) {
         self.filter = filter
-        include = filter.includePrefixes.map { Array($0.utf8) }
-        exclude = filter.excludePrefixes.map { Array($0.utf8) }
+        let all = (filter.excludePrefixes + filter.includePrefixes).map { Array($0.utf8) }
+        bytes = .allocate(capacity: max(1, all.reduce(0) { $0 + $1.count }))
+        prefixes = .allocate(capacity: max(1, all.count))
+        var offset = 0
+        for (index, prefix) in all.enumerated() {
+            _ = UnsafeMutableBufferPointer(rebasing: bytes[offset...]).initialize(from: prefix)
+            (prefixes.baseAddress! + index).initialize(to: offset..<(offset + prefix.count))
+            offset += prefix.count
+        }
+        excludeCount = filter.excludePrefixes.count
     }
+
+    deinit {
+        bytes.deallocate()
+        prefixes.deallocate()
+    }
+
+    private var includeCount: Int { filter.includePrefixes.count }
 
     /// Why a path is skipped by the filters, or `nil` when the filters keep it. The exclude
     /// list is checked first (so `/livez` reports `.excluded`), then the include list.
     func skipReason(forPath path: UnsafeBufferPointer<UInt8>) -> SkipReason? {
-        for prefix in exclude where Self.path(path, hasPrefix: prefix) { return .excluded }
-        if include.isEmpty { return nil }
-        for prefix in include where Self.path(path, hasPrefix: prefix) { return nil }
+        for index in 0..<excludeCount where hasPrefix(path, index) { return .excluded }
+        let total = excludeCount + includeCount
+        if total == excludeCount { return nil }
+        for index in excludeCount..<total where hasPrefix(path, index) { return nil }
         return .notIncluded
     }
 
-    private static func path(_ path: UnsafeBufferPointer<UInt8>, hasPrefix prefix: [UInt8]) -> Bool {
+    private func hasPrefix(_ path: UnsafeBufferPointer<UInt8>, _ index: Int) -> Bool {
+        let prefix = prefixes[index]
         guard prefix.count <= path.count else { return false }
-        return prefix.withUnsafeBufferPointer { prefixBytes in
-            guard let pathBase = path.baseAddress, let prefixBase = prefixBytes.baseAddress else { return true }
-            return memcmp(pathBase, prefixBase, prefix.count) == 0
-        }
+        for offset in 0..<prefix.count where path[offset] != bytes[prefix.lowerBound + offset] { return false }
+        return true
     }
 }
 

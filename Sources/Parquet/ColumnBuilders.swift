@@ -133,6 +133,13 @@ public struct StringColumnBuilder: Sendable {
         definitionLevels.append(contentsOf: other.definitionLevels[rows])
     }
 
+    /// Makes room for `rows` more values of `bytes` more bytes in total.
+    public mutating func reserveCapacity(rows: Int, bytes moreBytes: Int) {
+        bytes.reserveCapacity(bytes.count + moreBytes)
+        offsets.reserveCapacity(offsets.count + rows)
+        definitionLevels.reserveCapacity(definitionLevels.count + rows)
+    }
+
     /// Empties the builder but keeps its memory (see `Int64ColumnBuilder.removeAll`).
     public mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)

@@ -109,11 +109,11 @@ public struct InsightsFileConverter: Sendable {
     }
 
     /// NDJSON is split at line boundaries into a few slices per core; slices are parsed
-    /// concurrently (more slices than cores, so a slow slice does not leave a core idle) into
+    /// concurrently (many more slices than cores, so the last ones do not leave a core idle) into
     /// one column store each, kept in input order.
     private func parseLinesInParallel(_ bytes: UnsafeRawBufferPointer, parser: AccessLogParser, inputName: String) throws(Failure) -> ([ParsedRowColumns], RowCounts) {
         let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        let slices = Self.lineAlignedSlices(bytes, count: bytes.count < 1 << 20 ? 1 : 4 * cores)
+        let slices = Self.lineAlignedSlices(bytes, count: bytes.count < 1 << 20 ? 1 : 16 * cores)
         let results = ResultSlots<SliceResult>(count: slices.count)
         let buffer = SendableRawBuffer(bytes)
         DispatchQueue.concurrentPerform(iterations: slices.count) { i in
@@ -196,9 +196,12 @@ public struct InsightsFileConverter: Sendable {
                 output: sink, schema: AccessLogParquet.schema,
                 options: AccessLogParquet.writerOptions(
                     compression: options.compression, rowGroupRows: options.rowGroupRows, dataPageBytes: options.dataPageBytes))
+            let w0 = ContinuousClock.now
             try rows.write(to: writer)
             let summary = try writer.close()
+            let w1 = ContinuousClock.now
             try sink.sync()
+            debugTime("encode \(w1 - w0) sync \(ContinuousClock.now - w1)")
             try sink.close()
             try file.commit()
             return summary.bytes
@@ -235,4 +238,10 @@ final class ResultSlots<Value: Sendable>: @unchecked Sendable {
     var values: [Value?] { Array(slots) }
 }
 
-func debugTime(_ s: String) { if getenv("PB_TIME") != nil { print(s) } }
+func debugTime(_ s: String) {
+    guard getenv("PB_TIME") != nil else { return }
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    print(s + " cpu so far \(cpu)")
+}

@@ -109,33 +109,33 @@ public struct ParsedRowSet: Sendable {
 
     /// Writes every row, in order, as row groups cut at the writer's row and byte limits.
     /// Each row group is gathered from the slices into one batch and handed to the writer
-    /// whole, so it is encoded in place; the next one is gathered while it is encoded (the
-    /// gather is mostly one long copy of the message column, the encoding leaves gaps between
-    /// its parallel steps, so together they keep the cores busy).
+    /// whole, so it is encoded in place; the next one is gathered meanwhile on a queue of its
+    /// own. (Not as a second task of one `concurrentPerform`: Dispatch runs a nested
+    /// `concurrentPerform` serially once the outer one holds every core, and the encoder's
+    /// parallel steps would then run on one core.)
     public func write(to writer: ParquetFileWriter) throws(ParquetError) {
         let groups = rowGroups(schema: writer.schema, rowLimit: writer.options.rowGroupRowLimit,
                                byteLimit: writer.options.rowGroupByteLimit)
         guard let first = groups.first else { return }
-        let shared = WriterInUse(writer)
-        var current = try batch(first)
+        // Two sets of string columns, used in turn: a row group is gathered into the set the
+        // one before the last used, whose batch the writer has finished with, so the memory
+        // is refilled in place instead of being freed and faulted in again.
+        let buffers = [ResultSlots<StringColumnBuilder>(count: Self.sources.count), ResultSlots<StringColumnBuilder>(count: Self.sources.count)]
+        let gatherQueue = DispatchQueue(label: "pulp-backfill.convert.gather")
+        var current = try batch(first, buffers: buffers[0])
         for index in groups.indices {
-            let hasNext = index + 1 < groups.count
-            let encode = current
-            let results = ResultSlots<Result<ColumnBatch?, ParquetError>>(count: 2)
-            DispatchQueue.concurrentPerform(iterations: hasNext ? 2 : 1) { task in
-                do throws(ParquetError) {
-                    if task == 0 {
-                        try shared.writer.appendRowGroup(encode)
-                        results[task] = .success(nil)
-                    } else {
-                        results[task] = .success(try batch(groups[index + 1]))
-                    }
-                } catch {
-                    results[task] = .failure(error)
+            let next = ResultSlots<Result<ColumnBatch, ParquetError>>(count: 1)
+            let gathering = DispatchGroup()
+            if index + 1 < groups.count {
+                gatherQueue.async(group: gathering) {
+                    next[0] = Result { () throws(ParquetError) in try batch(groups[index + 1], buffers: buffers[(index + 1) % 2]) }
                 }
             }
-            _ = try results[0]!.get()
-            if hasNext, let next = try results[1]!.get() { current = next }
+            do {
+                defer { gathering.wait() }  // never leave a gather running past this function
+                try writer.appendRowGroup(current)
+            }
+            if let gathered = next[0] { current = try gathered.get() }
         }
     }
 
@@ -173,15 +173,21 @@ public struct ParsedRowSet: Sendable {
         return lengths
     }
 
-    /// Rows `range` of the order as one batch in `AccessLogParquet.schema` column order.
-    func batch(_ range: Range<Int>) throws(ParquetError) -> ColumnBatch {
-        // Schema order: timestamp, message, user, org_id, domain, distribution, package,
-        // status_code, user_agent, x_forwarded_for.
-        enum Source { case timestamp, status, text(ParsedRowColumns.Text) }
-        let sources: [Source] = [
-            .timestamp, .text(.message), .text(.user), .text(.orgID), .text(.domain), .text(.distribution),
-            .text(.package), .status, .text(.userAgent), .text(.xForwardedFor),
-        ]
+    /// Where each column of `AccessLogParquet.schema` comes from, in schema order: timestamp,
+    /// message, user, org_id, domain, distribution, package, status_code, user_agent,
+    /// x_forwarded_for.
+    private enum Source { case timestamp, status, text(ParsedRowColumns.Text) }
+    private static let sources: [Source] = [
+        .timestamp, .text(.message), .text(.user), .text(.orgID), .text(.domain), .text(.distribution),
+        .text(.package), .status, .text(.userAgent), .text(.xForwardedFor),
+    ]
+
+    /// Rows `range` of the order as one batch in `AccessLogParquet.schema` column order, its
+    /// columns gathered in parallel. String columns are filled into `buffers` (one slot per
+    /// column, reused from call to call) and shared with the batch.
+    func batch(_ range: Range<Int>, buffers: ResultSlots<StringColumnBuilder>? = nil) throws(ParquetError) -> ColumnBatch {
+        let sources = Self.sources
+        let buffers = buffers ?? ResultSlots<StringColumnBuilder>(count: sources.count)
         let references = order[range]
         let columns = ResultSlots<ColumnData>(count: sources.count)
         DispatchQueue.concurrentPerform(iterations: sources.count) { index in
@@ -193,7 +199,11 @@ public struct ParsedRowSet: Sendable {
             case .status:
                 columns[index] = .int32(Self.gatherStatus(slices.map(\.statusCodes), references))
             case .text(let text):
-                columns[index] = .string(Self.gather(slices.map { $0.texts[text.rawValue] }, references))
+                var column = buffers[index] ?? StringColumnBuilder()
+                buffers[index] = nil  // so `column` is the only reference and is refilled in place
+                Self.gather(slices.map { $0.texts[text.rawValue] }, references, into: &column)
+                buffers[index] = column
+                columns[index] = .string(column)
             }
         }
         return try ColumnBatch(columns.values.map { $0! })
@@ -212,43 +222,32 @@ public struct ParsedRowSet: Sendable {
         return column
     }
 
-    /// The values of `references` from per-slice `sources`, back to back in one column.
-    private static func gather(_ sources: [StringColumnBuilder], _ references: ArraySlice<RowReference>) -> StringColumnBuilder {
+    /// The values of `references` from per-slice `sources`, back to back in `column` (emptied
+    /// first, its memory kept).
+    private static func gather(_ sources: [StringColumnBuilder], _ references: ArraySlice<RowReference>, into column: inout StringColumnBuilder) {
+        column.removeAll()
         withBaseAddresses(sources.map(\.bytes)) { bytes in
             withBaseAddresses(sources.map(\.offsets)) { offsets in
                 withBaseAddresses(sources.map(\.definitionLevels)) { levels in
-                    var newOffsets: [Int] = [0]
-                    newOffsets.reserveCapacity(references.count + 1)
-                    var newLevels: [UInt8] = []
-                    newLevels.reserveCapacity(references.count)
                     var total = 0
                     for reference in references {
                         let slice = Int(reference.slice), row = Int(reference.row)
                         total += offsets[slice][row + 1] - offsets[slice][row]
-                        newOffsets.append(total)
-                        newLevels.append(levels[slice][row])
                     }
-                    let newBytes = [UInt8](unsafeUninitializedCapacity: total) { output, initialized in
-                        guard let output = output.baseAddress else { return }
-                        for reference in references {
-                            let slice = Int(reference.slice), row = Int(reference.row)
-                            let start = offsets[slice][row], count = offsets[slice][row + 1] - start
-                            (output + initialized).update(from: bytes[slice] + start, count: count)
-                            initialized += count
+                    column.reserveCapacity(rows: references.count, bytes: total)
+                    for reference in references {
+                        let slice = Int(reference.slice), row = Int(reference.row)
+                        if levels[slice][row] == 0 {
+                            column.appendNull()
+                        } else {
+                            let start = offsets[slice][row]
+                            column.append(utf8: UnsafeBufferPointer(start: bytes[slice] + start, count: offsets[slice][row + 1] - start))
                         }
                     }
-                    return StringColumnBuilder(bytes: newBytes, offsets: newOffsets, definitionLevels: newLevels)
                 }
             }
         }
     }
-}
-
-/// The writer, handed to the one task that encodes while another gathers: only one task uses
-/// it at a time, and `concurrentPerform` returns only after both finished.
-private struct WriterInUse: @unchecked Sendable {
-    let writer: ParquetFileWriter
-    init(_ writer: ParquetFileWriter) { self.writer = writer }
 }
 
 /// Calls `body` with the base address of each of `arrays` (kept alive and unmoved meanwhile),

@@ -14,7 +14,26 @@ public struct ParsedRowColumns: Sendable {
 
     var timestamps: [Int64] = []
     var statusCodes = Int32ColumnBuilder()
-    var texts: [StringColumnBuilder] = Array(repeating: StringColumnBuilder(), count: Text.allCases.count)
+    // One stored property per column (not an array of builders): appending then checks the
+    // uniqueness of the builder's storage only, nine times per row.
+    private var message = StringColumnBuilder(), user = StringColumnBuilder(), orgID = StringColumnBuilder()
+    private var domain = StringColumnBuilder(), distribution = StringColumnBuilder(), package = StringColumnBuilder()
+    private var userAgent = StringColumnBuilder(), xForwardedFor = StringColumnBuilder(), ptr = StringColumnBuilder()
+
+    /// The values of one string column.
+    subscript(text text: Text) -> StringColumnBuilder {
+        switch text {
+        case .message: message
+        case .user: user
+        case .orgID: orgID
+        case .domain: domain
+        case .distribution: distribution
+        case .package: package
+        case .userAgent: userAgent
+        case .xForwardedFor: xForwardedFor
+        case .ptr: ptr
+        }
+    }
 
     public var count: Int { timestamps.count }
 
@@ -28,28 +47,29 @@ public struct ParsedRowColumns: Sendable {
         let rows = inputBytes / 256 + 16
         timestamps.reserveCapacity(rows)
         statusCodes = Int32ColumnBuilder(reservingCapacity: rows)
-        texts = Text.allCases.map { column in
-            StringColumnBuilder(reservingCapacity: rows, bytesCapacity: column == .message ? inputBytes : rows * 16)
+        message = StringColumnBuilder(reservingCapacity: rows, bytesCapacity: inputBytes)
+        for column in [\Self.user, \.orgID, \.domain, \.distribution, \.package, \.userAgent, \.xForwardedFor, \.ptr] {
+            self[keyPath: column] = StringColumnBuilder(reservingCapacity: rows, bytesCapacity: rows * 16)
         }
     }
 
     public mutating func append(_ row: AccessLogRowBytes) {
         timestamps.append(row.timestampNanos)
         statusCodes.append(row.statusCode)
-        append(row.message, to: .message)
-        append(row.user, to: .user)
-        append(row.orgID, to: .orgID)
-        append(row.domain, to: .domain)
-        append(row.distribution, to: .distribution)
-        append(row.package, to: .package)
-        append(row.userAgent, to: .userAgent)
-        append(row.xForwardedFor, to: .xForwardedFor)
-        append(row.ptr, to: .ptr)
+        message.append(utf8: row.message)
+        Self.append(row.user, to: &user)
+        Self.append(row.orgID, to: &orgID)
+        domain.append(utf8: row.domain)
+        distribution.append(utf8: row.distribution)
+        package.append(utf8: row.package)
+        Self.append(row.userAgent, to: &userAgent)
+        Self.append(row.xForwardedFor, to: &xForwardedFor)
+        ptr.append(utf8: row.ptr)
     }
 
     @inline(__always)
-    private mutating func append(_ value: UnsafeBufferPointer<UInt8>?, to column: Text) {
-        if let value { texts[column.rawValue].append(utf8: value) } else { texts[column.rawValue].appendNull() }
+    private static func append(_ value: UnsafeBufferPointer<UInt8>?, to column: inout StringColumnBuilder) {
+        if let value { column.append(utf8: value) } else { column.appendNull() }
     }
 
 }
@@ -82,7 +102,7 @@ public struct ParsedRowSet: Sendable {
                 order.append(RowReference(timestamp: timestamp, slice: Int32(s), row: Int32(row)))
             }
         }
-        let ptrs = slices.map { $0.texts[ParsedRowColumns.Text.ptr.rawValue] }
+        let ptrs = slices.map { $0[text: .ptr] }
         let inOrder = { (a: RowReference, b: RowReference) -> Bool in
             if a.timestamp != b.timestamp { return a.timestamp < b.timestamp }
             let byPtr = Self.compare(ptrs[Int(a.slice)], Int(a.row), ptrs[Int(b.slice)], Int(b.row))
@@ -163,7 +183,7 @@ public struct ParsedRowSet: Sendable {
     private func rowLengths() -> [Int] {
         var lengths = [Int](repeating: 0, count: order.count)
         for text in ParsedRowColumns.Text.allCases where text != .ptr {
-            withBaseAddresses(slices.map { $0.texts[text.rawValue].offsets }) { offsets in
+            withBaseAddresses(slices.map { $0[text: text].offsets }) { offsets in
                 for (index, reference) in order.enumerated() {
                     let slice = Int(reference.slice), row = Int(reference.row)
                     lengths[index] += offsets[slice][row + 1] - offsets[slice][row]
@@ -201,7 +221,7 @@ public struct ParsedRowSet: Sendable {
             case .text(let text):
                 var column = buffers[index] ?? StringColumnBuilder()
                 buffers[index] = nil  // so `column` is the only reference and is refilled in place
-                Self.gather(slices.map { $0.texts[text.rawValue] }, references, into: &column)
+                Self.gather(slices.map { $0[text: text] }, references, into: &column)
                 buffers[index] = column
                 columns[index] = .string(column)
             }

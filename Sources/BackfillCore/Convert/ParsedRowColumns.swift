@@ -14,6 +14,9 @@ public struct ParsedRowColumns: Sendable {
 
     var timestamps: [Int64] = []
     var statusCodes = Int32ColumnBuilder()
+    /// Per row: the bytes of its values in the written string columns (all but `ptr`), for
+    /// cutting row groups without another pass over every column.
+    var rowBytes: [Int] = []
     // One stored property per column (not an array of builders): appending then checks the
     // uniqueness of the builder's storage only, nine times per row.
     private var message = StringColumnBuilder(), user = StringColumnBuilder(), orgID = StringColumnBuilder()
@@ -46,6 +49,7 @@ public struct ParsedRowColumns: Sendable {
     public mutating func reserveCapacity(inputBytes: Int) {
         let rows = inputBytes / 256 + 16
         timestamps.reserveCapacity(rows)
+        rowBytes.reserveCapacity(rows)
         statusCodes = Int32ColumnBuilder(reservingCapacity: rows)
         message = StringColumnBuilder(reservingCapacity: rows, bytesCapacity: inputBytes)
         for column in [\Self.user, \.orgID, \.domain, \.distribution, \.package, \.userAgent, \.xForwardedFor, \.ptr] {
@@ -65,6 +69,8 @@ public struct ParsedRowColumns: Sendable {
         Self.append(row.userAgent, to: &userAgent)
         Self.append(row.xForwardedFor, to: &xForwardedFor)
         ptr.append(utf8: row.ptr)
+        rowBytes.append(row.message.count + (row.user?.count ?? 0) + (row.orgID?.count ?? 0) + row.domain.count
+            + row.distribution.count + row.package.count + (row.userAgent?.count ?? 0) + (row.xForwardedFor?.count ?? 0))
     }
 
     @inline(__always)
@@ -181,16 +187,9 @@ public struct ParsedRowSet: Sendable {
 
     /// Per row in order: the bytes of its values in the written string columns (not `ptr`).
     private func rowLengths() -> [Int] {
-        var lengths = [Int](repeating: 0, count: order.count)
-        for text in ParsedRowColumns.Text.allCases where text != .ptr {
-            withBaseAddresses(slices.map { $0[text: text].offsets }) { offsets in
-                for (index, reference) in order.enumerated() {
-                    let slice = Int(reference.slice), row = Int(reference.row)
-                    lengths[index] += offsets[slice][row + 1] - offsets[slice][row]
-                }
-            }
+        withBaseAddresses(slices.map(\.rowBytes)) { rowBytes in
+            order.map { rowBytes[Int($0.slice)][Int($0.row)] }
         }
-        return lengths
     }
 
     /// Where each column of `AccessLogParquet.schema` comes from, in schema order: timestamp,

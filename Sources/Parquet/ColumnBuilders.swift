@@ -133,6 +133,43 @@ public struct StringColumnBuilder: Sendable {
         definitionLevels.append(contentsOf: other.definitionLevels[rows])
     }
 
+    /// Replaces the contents with `rows` values of `byteCount` bytes in total, written by `fill`
+    /// straight into the builder's storage: `fill` gets room for `byteCount` bytes, `rows + 1`
+    /// offsets and `rows` definition levels, and must set every offset (the first to 0, the last
+    /// to `byteCount`, never decreasing) and every level. Storage from earlier contents is
+    /// reused, so a builder refilled batch after batch stops allocating (and faulting in) memory.
+    public mutating func overwrite(
+        rows: Int, bytes byteCount: Int,
+        _ fill: (_ bytes: UnsafeMutablePointer<UInt8>, _ offsets: UnsafeMutablePointer<Int>, _ levels: UnsafeMutablePointer<UInt8>) -> Void
+    ) {
+        Self.resize(&bytes, to: byteCount)
+        Self.resize(&offsets, to: rows + 1)
+        Self.resize(&definitionLevels, to: rows)
+        bytes.withUnsafeMutableBufferPointer { bytes in
+            offsets.withUnsafeMutableBufferPointer { offsets in
+                definitionLevels.withUnsafeMutableBufferPointer { levels in
+                    fill(Self.base(bytes), Self.base(offsets), Self.base(levels))
+                }
+            }
+        }
+        precondition(offsets[0] == 0 && offsets[rows] == byteCount, "overwrite: offsets must run from 0 to the byte count")
+    }
+
+    /// Sets the count of `array` to `count` without initializing kept elements again (new ones
+    /// are zero).
+    private static func resize<T: FixedWidthInteger>(_ array: inout [T], to count: Int) {
+        if array.count > count {
+            array.removeLast(array.count - count)
+        } else if array.count < count {
+            array.append(contentsOf: repeatElement(0, count: count - array.count))
+        }
+    }
+
+    /// The buffer's start; an empty buffer may have none, and is then never written.
+    private static func base<T>(_ buffer: UnsafeMutableBufferPointer<T>) -> UnsafeMutablePointer<T> {
+        buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: MemoryLayout<T>.alignment)!
+    }
+
     /// Makes room for `rows` more values of `bytes` more bytes in total.
     public mutating func reserveCapacity(rows: Int, bytes moreBytes: Int) {
         bytes.reserveCapacity(bytes.count + moreBytes)

@@ -241,10 +241,9 @@ public struct ParsedRowSet: Sendable {
         return column
     }
 
-    /// The values of `references` from per-slice `sources`, back to back in `column` (emptied
-    /// first, its memory kept).
+    /// The values of `references` from per-slice `sources`, back to back in `column` (its
+    /// storage reused).
     private static func gather(_ sources: [StringColumnBuilder], _ references: ArraySlice<RowReference>, into column: inout StringColumnBuilder) {
-        column.removeAll()
         withBaseAddresses(sources.map(\.bytes)) { bytes in
             withBaseAddresses(sources.map(\.offsets)) { offsets in
                 withBaseAddresses(sources.map(\.definitionLevels)) { levels in
@@ -253,14 +252,16 @@ public struct ParsedRowSet: Sendable {
                         let slice = Int(reference.slice), row = Int(reference.row)
                         total += offsets[slice][row + 1] - offsets[slice][row]
                     }
-                    column.reserveCapacity(rows: references.count, bytes: total)
-                    for reference in references {
-                        let slice = Int(reference.slice), row = Int(reference.row)
-                        if levels[slice][row] == 0 {
-                            column.appendNull()
-                        } else {
-                            let start = offsets[slice][row]
-                            column.append(utf8: UnsafeBufferPointer(start: bytes[slice] + start, count: offsets[slice][row + 1] - start))
+                    column.overwrite(rows: references.count, bytes: total) { newBytes, newOffsets, newLevels in
+                        var at = 0
+                        newOffsets[0] = 0
+                        for (index, reference) in references.enumerated() {
+                            let slice = Int(reference.slice), row = Int(reference.row)
+                            let start = offsets[slice][row], count = offsets[slice][row + 1] - start
+                            (newBytes + at).update(from: bytes[slice] + start, count: count)
+                            at += count
+                            newOffsets[index + 1] = at
+                            newLevels[index] = levels[slice][row]
                         }
                     }
                 }

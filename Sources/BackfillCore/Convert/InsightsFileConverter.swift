@@ -42,10 +42,7 @@ public struct InsightsFileConverter: Sendable {
         do {
             parsed = try FileContents.withContents(of: input) { bytes in
                 let format: InputFormat = InsightsRowDecoder.looksLikeQueryResults(bytes) ? .queryResults : .ndjson
-                let t0 = ContinuousClock.now
                 let (slices, counts) = try parse(bytes, format: format, inputName: input)
-                let t1 = ContinuousClock.now
-                defer { debugTime("parse \(t1 - t0) sort \(ContinuousClock.now - t1)") }
                 return ParsedInput(rows: ParsedRowSet(slices), counts: counts, format: format)
             }
         } catch let failure as Failure {
@@ -55,9 +52,7 @@ public struct InsightsFileConverter: Sendable {
         } catch {
             throw .runtime("cannot read \(input): \(error)")
         }
-        let t2 = ContinuousClock.now
         let written = try write(parsed.rows, to: output)
-        debugTime("write \(ContinuousClock.now - t2)")
         return Summary(counts: parsed.counts, bytes: written, inputFormat: parsed.format)
     }
 
@@ -196,12 +191,9 @@ public struct InsightsFileConverter: Sendable {
                 output: sink, schema: AccessLogParquet.schema,
                 options: AccessLogParquet.writerOptions(
                     compression: options.compression, rowGroupRows: options.rowGroupRows, dataPageBytes: options.dataPageBytes))
-            let w0 = ContinuousClock.now
             try rows.write(to: writer)
             let summary = try writer.close()
-            let w1 = ContinuousClock.now
             try sink.sync()
-            debugTime("encode \(w1 - w0) sync \(ContinuousClock.now - w1)")
             try sink.close()
             try file.commit()
             return summary.bytes
@@ -236,12 +228,4 @@ final class ResultSlots<Value: Sendable>: @unchecked Sendable {
         set { slots[index] = newValue }
     }
     var values: [Value?] { Array(slots) }
-}
-
-func debugTime(_ s: String) {
-    guard getenv("PB_TIME") != nil else { return }
-    var usage = rusage()
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-    print(s + " cpu so far \(cpu)")
 }

@@ -14,29 +14,16 @@ struct ExportCommand: AsyncParsableCommand {
         commandName: "export",
         abstract: "Export a time range into ONE Parquet file (the seed exporter's export-access-logs).")
 
-    @Option(help: "CloudWatch Logs log group.")
-    var cloudwatchGroup: String
-    @Option(help: "CloudWatch Logs stream name (optional).")
-    var cloudwatchStream: String?
-    @Option(help: "Start timestamp: ISO format or relative (e.g. \"1 hour ago\").")
-    var startTime: String
-    @Option(help: "End timestamp: ISO format or relative (e.g. \"now\").")
-    var endTime: String
+    @OptionGroup var range: QueryRangeOptions
     @Option(help: "Local file path or S3 URI (s3://bucket/key).")
     var outputPath: String
-    @Option(help: "Include only these path prefixes (comma list).")
-    var filterPaths: String = "/api/pypi/"
-    @Option(help: "Exclude these paths (comma list).")
-    var excludePaths: String = "/livez,/status"
-    @Option(help: "Codec: snappy, zstd or none.")
-    var compression: String = "snappy"
     @OptionGroup var runOptions: RunOptions
     @OptionGroup var aws: AWSOptions
     @OptionGroup var s3: S3Options
 
     func run() async throws {
-        guard let codec = ParquetCompression(rawValue: compression.lowercased()) else {
-            throw CommandFailure.usage("--compression \(compression): unknown codec (expected snappy, zstd or none)")
+        guard let codec = ParquetCompression(rawValue: range.compression.lowercased()) else {
+            throw CommandFailure.usage("--compression \(range.compression): unknown codec (expected snappy, zstd or none)")
         }
         let s3Target: S3Location?
         if outputPath.hasPrefix("s3://") {
@@ -56,15 +43,7 @@ struct ExportCommand: AsyncParsableCommand {
         let work = try Self.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
         let catalogPath = work + "/export.sqlite"
-        var request = PlanRequest(logGroup: cloudwatchGroup, awsRegion: aws.region ?? BackfillCommand.environmentRegion(),
-                                  logStream: cloudwatchStream, startTime: startTime, endTime: endTime,
-                                  outputPaths: [work], filterPaths: [filterPaths], excludePaths: [excludePaths])
-        request.compression = codec.rawValue
-        let plan: ResolvedPlan
-        do { plan = try BackfillPlanning.resolve(request, now: Date()) } catch let error as PlanUsageError {
-            throw CommandFailure.usage(error.description)
-        }
-        if let notice = plan.notice { CommandFailure.notice(notice) }
+        let plan = try range.resolve(awsRegion: aws.region ?? BackfillCommand.environmentRegion(), outputPaths: [work])
 
         let catalog: Catalog
         let backfillID: Int64

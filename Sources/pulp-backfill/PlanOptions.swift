@@ -2,35 +2,31 @@ import ArgumentParser
 import BackfillCore
 import Foundation
 
-/// What a backfill is: the seed exporter's flags plus destinations and file format.
-/// Shared by `plan` and `backfill`.
-struct PlanOptions: ParsableArguments {
+/// The seed exporter's query flags: which log events, from when to when, which paths, which
+/// codec. Shared by `plan`/`backfill` (through `PlanOptions`) and `export`.
+struct QueryRangeOptions: ParsableArguments {
     @Option(help: "CloudWatch Logs log group.")
     var cloudwatchGroup: String
     @Option(help: "CloudWatch Logs stream name (optional).")
     var cloudwatchStream: String?
-    @Option(help: "Start of the range (inclusive).")
+    @Option(help: "Start of the range (inclusive): ISO 8601 or relative (e.g. \"1 hour ago\").")
     var startTime: String
-    @Option(help: "End of the range (exclusive); a future end is clamped to now.")
+    @Option(help: "End of the range (exclusive): ISO 8601 or relative (e.g. \"now\"); a future end is clamped to now.")
     var endTime: String
-    @Option(help: "Destination: a local directory or s3://bucket/prefix. Repeat for several.")
-    var outputPath: [String] = []
     @Option(help: "Keep only rows whose path starts with one of these (comma list).")
     var filterPaths: String = "/api/pypi/"
     @Option(help: "Skip rows whose path starts with one of these (comma list).")
     var excludePaths: String = "/livez,/status"
-    @Option(help: "Codec of the hourly files: snappy, zstd or none.")
+    @Option(help: "Codec of the Parquet files: snappy, zstd or none.")
     var compression: String = "snappy"
-    @Option(help: "File names under each destination: hive (date=YYYY-MM-DD/hour=HH/…) or flat.")
-    var layout: String = "hive"
 
     /// Checks the request (usage errors exit 2) and prints the end-clamping notice.
-    func resolve(awsRegion: String) throws -> ResolvedPlan {
+    func resolve(awsRegion: String, outputPaths: [String], layout: String? = nil) throws -> ResolvedPlan {
         var request = PlanRequest(logGroup: cloudwatchGroup, awsRegion: awsRegion, logStream: cloudwatchStream,
-                                  startTime: startTime, endTime: endTime, outputPaths: outputPath,
+                                  startTime: startTime, endTime: endTime, outputPaths: outputPaths,
                                   filterPaths: [filterPaths], excludePaths: [excludePaths])
         request.compression = compression.lowercased()
-        request.layout = layout.lowercased()
+        if let layout { request.layout = layout.lowercased() }
         let plan: ResolvedPlan
         do {
             plan = try BackfillPlanning.resolve(request, now: Date())
@@ -39,5 +35,19 @@ struct PlanOptions: ParsableArguments {
         }
         if let notice = plan.notice { CommandFailure.notice(notice) }
         return plan
+    }
+}
+
+/// What a backfill is: the query flags plus destinations and file layout.
+/// Shared by `plan` and `backfill`.
+struct PlanOptions: ParsableArguments {
+    @OptionGroup var range: QueryRangeOptions
+    @Option(help: "Destination: a local directory or s3://bucket/prefix. Repeat for several.")
+    var outputPath: [String] = []
+    @Option(help: "File names under each destination: hive (date=YYYY-MM-DD/hour=HH/…) or flat.")
+    var layout: String = "hive"
+
+    func resolve(awsRegion: String) throws -> ResolvedPlan {
+        try range.resolve(awsRegion: awsRegion, outputPaths: outputPath, layout: layout)
     }
 }

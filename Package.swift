@@ -86,11 +86,13 @@ let package = Package(
         // Encoder benchmark driven by Benchmarks/bench_parquet_encoder.py (compares with pyarrow).
         .executableTarget(name: "bench-parquet-encoder", dependencies: ["Parquet"], path: "Benchmarks/bench_parquet_encoder"),
 
-        .testTarget(name: "AccessLogTests", dependencies: ["AccessLog"]),
-        .testTarget(name: "ParquetTests", dependencies: ["Parquet"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "catalog-probe"]),
-        .testTarget(name: "AWSTests", dependencies: ["AWS"], exclude: ["botocore_sign.py"]),
-        .testTarget(name: "BackfillCoreTests", dependencies: ["BackfillCore"]),
+        // Seeded randomness shared by the Swift test targets (not part of the tool).
+        .target(name: "TestRandom", path: "Tests/TestRandom"),
+        .testTarget(name: "AccessLogTests", dependencies: ["AccessLog", "TestRandom"]),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "TestRandom"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "catalog-probe", "TestRandom"]),
+        .testTarget(name: "AWSTests", dependencies: ["AWS", "TestRandom"], exclude: ["botocore_sign.py"]),
+        .testTarget(name: "BackfillCoreTests", dependencies: ["BackfillCore", "TestRandom"]),
         .testTarget(
             name: "InsightsSimulatorTests",
             dependencies: [

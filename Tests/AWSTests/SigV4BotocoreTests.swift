@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import AWS
+import TestRandom
 
 /// Signs hundreds of generated requests with our signer and with botocore, and requires the
 /// canonical requests and Authorization headers to be identical byte for byte.
@@ -16,14 +17,14 @@ import Testing
     static let keyAlphabet: [String] = Array("abcXYZ019-_.~").map(String.init)
         + [" ", "+", "%", "=", "&", "?", "#", "é", "日本", "😀", "/", "./", "../", "(", ")", "!", "*", "'", ",", ";", ":", "@", "$"]
 
-    static func pick<T>(_ items: [T], _ rng: inout SplitMix64) -> T { items[Int(rng.next() % UInt64(items.count))] }
+    static func pick<T>(_ items: [T], _ rng: inout TestRandom) -> T { items[Int(rng.next() % UInt64(items.count))] }
 
-    static func randomString(_ alphabet: [String], maxLength: Int, _ rng: inout SplitMix64) -> String {
+    static func randomString(_ alphabet: [String], maxLength: Int, _ rng: inout TestRandom) -> String {
         let n = 1 + Int(rng.next() % UInt64(maxLength))
         return (0..<n).map { _ in pick(alphabet, &rng) }.joined()
     }
 
-    static func makeCase(_ index: Int, _ rng: inout SplitMix64) -> Case {
+    static func makeCase(_ index: Int, _ rng: inout TestRandom) -> Case {
         let flavor: SigV4Signer.Flavor = rng.next() % 2 == 0 ? .s3 : .standard
         let service = flavor == .s3 ? "s3" : pick(["logs", "sts", "execute-api"], &rng)
         let region = pick(["us-east-1", "eu-west-3", "ap-southeast-2"], &rng)
@@ -87,7 +88,7 @@ import Testing
     }
 
     @Test func matchesBotocoreForGeneratedRequests() throws {
-        var rng = SplitMix64(seed: 20_261_129)
+        var rng = TestRandom(seed: 20_261_129)
         let cases = (0..<600).map { Self.makeCase($0, &rng) }
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

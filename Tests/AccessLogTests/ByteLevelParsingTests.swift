@@ -1,5 +1,6 @@
 import Testing
 @testable import AccessLog
+import TestRandom
 
 /// The byte-level path `convert` uses (`InsightsRowDecoder.withLineFields` then
 /// `AccessLogParser.parse(timestamp:message:ptr:kept:)`) against the `String` path
@@ -71,7 +72,7 @@ import Testing
             [0xF0, 0x9F, 0x8E, 0x89], [0xF4, 0x90, 0x80, 0x80], [0xFF], Array(#"\u00e9"#.utf8), Array(#"\\"#.utf8),
             Array(" ".utf8), Array("-".utf8), Array(#"\""#.utf8), Array("user:".utf8), Array(",".utf8),
         ]
-        var generator = FuzzTests.SeededGenerator(state: 41)
+        var generator = TestRandom(seed: 41)
         var outcomes = RowCounts()
         for _ in 0..<4000 {
             var line = lines.randomElement(using: &generator)!
@@ -86,7 +87,7 @@ import Testing
     }
 
     @Test func generatedAccessLines() {
-        var generator = FuzzTests.SeededGenerator(state: 42)
+        var generator = TestRandom(seed: 42)
         let agents = ["pip/24.0", #"a \"quoted\" agent"#, "é€🎉", "-", ""]
         let forwarded = [#" x_forwarded_for:"1.2.3.4, 10.0.0.1""#, #" x_forwarded_for:"-""#, "", #" x_forwarded_for:" ""#]
         for _ in 0..<2000 {
@@ -116,7 +117,7 @@ import Testing
     }
 
     @Test func utf8ValidityMatchesTheStandardLibrary() {
-        var generator = FuzzTests.SeededGenerator(state: 43)
+        var generator = TestRandom(seed: 43)
         let pieces: [[UInt8]] = [
             [0x41], [0x7F], [0x80], [0xBF], [0xC2, 0x80], [0xC1, 0xBF], [0xDF, 0xBF], [0xE0, 0xA0, 0x80], [0xE0, 0x9F, 0xBF],
             [0xED, 0x9F, 0xBF], [0xED, 0xA0, 0x80], [0xEF, 0xBF, 0xBF], [0xF0, 0x90, 0x80, 0x80], [0xF0, 0x8F, 0xBF, 0xBF],
@@ -137,7 +138,7 @@ import Testing
     }
 
     @Test func labelSearchMatchesANaiveSearch() {
-        var generator = FuzzTests.SeededGenerator(state: 44)
+        var generator = TestRandom(seed: 44)
         let alphabet = Array("uuser:oorg_id: x_forwarded_for:-django.request:WARNING".utf8)
         for _ in 0..<3000 {
             let text = (0..<Int.random(in: 0...80, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }

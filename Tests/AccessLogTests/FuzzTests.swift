@@ -1,29 +1,18 @@
 import Foundation
 import Testing
 @testable import AccessLog
+import TestRandom
 
 /// Fuzz-style robustness tests: hostile and broken input must never crash the decoder or the
 /// parser; the decoder always returns a row or throws, the parser always returns an outcome.
 /// Randomness is seeded, so every run checks the same inputs.
 @Suite struct FuzzTests {
-    /// SplitMix64: small, deterministic, good enough to pick bytes.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Bytes that matter to JSON and to the access-line rules, so random strings hit the
     /// interesting branches more often than uniform bytes would.
     static let interesting: [UInt8] = Array(#"{}[]:,"\ u0123456789abcdefABCDEF-+.eEtrufalsn /?#@ \r\n\t"#.utf8)
         + Array("user:org_id:x_forwarded_for:django.request:WARNING[04/Feb/2026:14:30:00 +0000]GET /api/pypi/simple/".utf8)
 
-    static func randomBytes(_ generator: inout SeededGenerator, maxCount: Int) -> [UInt8] {
+    static func randomBytes(_ generator: inout TestRandom, maxCount: Int) -> [UInt8] {
         let count = Int.random(in: 0...maxCount, using: &generator)
         return (0..<count).map { _ in
             Bool.random(using: &generator)
@@ -46,7 +35,7 @@ import Testing
     }
 
     @Test func randomByteStrings() {
-        var generator = SeededGenerator(state: 1)
+        var generator = TestRandom(seed: 1)
         var outcomes = RowCounts()
         for _ in 0..<4000 {
             let bytes = Self.randomBytes(&generator, maxCount: 160)
@@ -71,7 +60,7 @@ import Testing
     /// accept they read the same three members.
     @Test func mutatedSampleLinesAgreeWithFoundation() throws {
         let lines = try TestSupport.fixtureLines()
-        var generator = SeededGenerator(state: 2)
+        var generator = TestRandom(seed: 2)
         var accepted = 0
         for _ in 0..<3000 {
             var line = lines.randomElement(using: &generator)!
@@ -129,7 +118,7 @@ import Testing
 
     /// Random JSON documents built from a small grammar, with the three row members mixed in.
     @Test func randomJSONishLines() {
-        var generator = SeededGenerator(state: 3)
+        var generator = TestRandom(seed: 3)
         func value(_ depth: Int) -> String {
             switch Int.random(in: 0..<(depth > 3 ? 4 : 6), using: &generator) {
             case 0: return "\"" + String(decoding: Self.randomBytes(&generator, maxCount: 12).filter { $0 >= 0x20 && $0 < 0x80 && $0 != 0x22 && $0 != 0x5C }, as: UTF8.self) + "\""

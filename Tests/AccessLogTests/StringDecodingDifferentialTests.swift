@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 @testable import AccessLog
+import TestRandom
 
 /// Random JSON string literals (plain runs of every length, every escape kind, valid surrogate
 /// pairs, multi-byte UTF-8) decoded by our word-at-a-time reader and by Foundation's
 /// JSONSerialization: the results must be identical, in both places we decode strings —
 /// NDJSON members and the `message` member of a wrapped `@message`.
 @Suite struct StringDecodingDifferentialTests {
-    static func randomLiteral(_ generator: inout FuzzTests.SeededGenerator) -> String {
+    static func randomLiteral(_ generator: inout TestRandom) -> String {
         let pieces = [
             "a", "Z", "0", " ", "-", "/", "{", "}", ":", ",", "é", "€", "🎉",
             "\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t",
@@ -32,7 +33,7 @@ import Testing
     }
 
     @Test func ndjsonMembersMatchFoundation() throws {
-        var generator = FuzzTests.SeededGenerator(state: 11)
+        var generator = TestRandom(seed: 11)
         for _ in 0..<3000 {
             let literal = Self.randomLiteral(&generator)
             let expected = try Self.foundationDecode(literal)
@@ -43,7 +44,7 @@ import Testing
     }
 
     @Test func wrappedMessageMemberMatchesFoundation() throws {
-        var generator = FuzzTests.SeededGenerator(state: 12)
+        var generator = TestRandom(seed: 12)
         for _ in 0..<3000 {
             let literal = Self.randomLiteral(&generator)
             var expected = try Self.foundationDecode(literal)

@@ -2,6 +2,7 @@ import AccessLog
 import Synchronization
 import Testing
 @testable import BackfillCore
+import TestRandom
 
 /// An in-memory stand-in with Insights' result semantics: whole-second bounds inclusive at
 /// both ends (the end second up to its last millisecond), sort by @timestamp ascending with
@@ -21,7 +22,7 @@ struct InMemoryInsights: InsightsQueryRunning {
 
     func run(_ query: InsightsQuery) async throws -> InsightsQueryResult {
         queries.append(query)
-        var rng = SplitMix(seed: seed &+ UInt64(bitPattern: query.startSecond))
+        var rng = TestRandom(seed: seed &+ UInt64(bitPattern: query.startSecond))
         let low = query.startSecond * 1000, high = (query.endSecond + 1) * 1000
         let inRange: [Event] = events.filter { $0.millis >= low && $0.millis < high }
         let tieBreaks: [UInt64] = inRange.map { _ in rng.next() }
@@ -42,18 +43,6 @@ struct InMemoryInsights: InsightsQueryRunning {
         precondition(days == 20_488)
         func pad(_ v: Int64, _ w: Int) -> String { String(repeating: "0", count: max(0, w - String(v).count)) + String(v) }
         return "2026-02-04 \(pad(rem / 3600, 2)):\(pad(rem / 60 % 60, 2)):\(pad(rem % 60, 2)).\(pad(ms, 3))"
-    }
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
@@ -81,7 +70,7 @@ struct SplitMix: RandomNumberGenerator {
     }
 
     @Test func burstAboveTheCapIsFetchedCompletelyAndOnce() async throws {
-        var rng = SplitMix(seed: 42)
+        var rng = TestRandom(seed: 42)
         let events = (0..<25_000).map { i in
             InMemoryInsights.Event(millis: hour + Int64(rng.next() % UInt64(fiveMinutes)), ptr: "e\(i)")
         }
@@ -95,7 +84,7 @@ struct SplitMix: RandomNumberGenerator {
     }
 
     @Test(arguments: 0..<40) func randomChunksAreExact(seed: Int) async throws {
-        var rng = SplitMix(seed: UInt64(seed))
+        var rng = TestRandom(seed: UInt64(seed))
         let limit = 20 + Int(rng.next() % 60)
         let start = hour + Int64(rng.next() % 3_000_000)
         let end = start + 1 + Int64(rng.next() % 400_000)

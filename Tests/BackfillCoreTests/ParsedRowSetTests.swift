@@ -2,6 +2,7 @@ import AccessLog
 import Parquet
 import Testing
 @testable import BackfillCore
+import TestRandom
 
 /// `convert`'s column store: rows parsed into several slices come out in file order (timestamp,
 /// then `@ptr` bytewise, then input order) and in row groups cut at the writer's limits, with
@@ -9,7 +10,7 @@ import Testing
 @Suite struct ParsedRowSetTests {
     /// Random rows with many timestamp ties and some `@ptr` ties, nulls and non-ASCII text.
     static func randomRows(_ count: Int, seed: UInt64) -> [AccessLogRow] {
-        var rng = SplitMix(seed: seed)
+        var rng = TestRandom(seed: seed)
         let texts = ["a", "b", "", "é", "pip/24.0", "🎉x", String(repeating: "m", count: 300)]
         func text() -> String { texts.randomElement(using: &rng)! }
         func optional() -> String? { Bool.random(using: &rng) ? nil : text() }

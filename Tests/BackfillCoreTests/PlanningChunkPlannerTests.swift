@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import Testing
 @testable import BackfillCore
+import TestRandom
 
 /// Property tests (seeded): chunks cover a range exactly, on the UTC 5-minute grid, and
 /// re-planning any mix of overlapping ranges never duplicates or overlaps a chunk.
@@ -10,7 +11,7 @@ import Testing
     static let base: Int64 = 1_767_225_600_000 // 2026-01-01T00:00:00Z
 
     /// A random range of up to ~2 days with millisecond-precision ends (often unaligned).
-    static func randomRange(_ generator: inout SeededRandom) -> TimeRange {
+    static func randomRange(_ generator: inout TestRandom) -> TimeRange {
         let start = base + Int64.random(in: 0...(3 * 86_400_000), using: &generator)
         let length: Int64
         switch Int.random(in: 0..<4, using: &generator) {
@@ -38,7 +39,7 @@ import Testing
     }
 
     @Test func randomRangesAreCoveredExactly() {
-        var generator = SeededRandom(seed: 20_260_204)
+        var generator = TestRandom(seed: 20_260_204)
         for _ in 0..<500 {
             let range = Self.randomRange(&generator)
             Self.checkExactCover(ChunkPlanner.gridChunks(range), of: range)
@@ -47,7 +48,7 @@ import Testing
     }
 
     @Test func everyTimestampBelongsToExactlyOneChunk() {
-        var generator = SeededRandom(seed: 99)
+        var generator = TestRandom(seed: 99)
         for _ in 0..<100 {
             let range = Self.randomRange(&generator)
             let chunks = ChunkPlanner.gridChunks(range)
@@ -85,7 +86,7 @@ import Testing
         let catalog = try Catalog(path: directory + "/c.sqlite", mode: .createIfMissing)
         defer { try? catalog.close() }
         let spec = BackfillSpec(logGroup: "/g", destinations: ["/out"])
-        var generator = SeededRandom(seed: seed)
+        var generator = TestRandom(seed: seed)
         var requested: [TimeRange] = []
         for _ in 0..<12 {
             var range = Self.randomRange(&generator)

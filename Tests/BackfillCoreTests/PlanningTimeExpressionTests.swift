@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BackfillCore
+import TestRandom
 
 /// `--start-time` / `--end-time` parsing, with a fixed "now".
 @Suite struct PlanningTimeExpressionTests {
@@ -72,7 +73,7 @@ import Testing
     }
 
     @Test func utcFormatRoundTripsThroughTheParser() throws {
-        var generator = SeededRandom(seed: 42)
+        var generator = TestRandom(seed: 42)
         for _ in 0..<2_000 {
             let millis = Int64.random(in: -2_000_000_000_000...4_000_000_000_000, using: &generator)
             let text = UTCFormat.iso(millis: millis)
@@ -80,19 +81,6 @@ import Testing
         }
         #expect(UTCFormat.iso(nanos: 1_770_213_600_000_000_001) == "2026-02-04T14:00:00.000000001Z")
         #expect(UTCFormat.hour(millis: 1_770_213_600_000) == "2026-02-04T14")
-    }
-}
-
-/// SplitMix64: reproducible "random" inputs for property tests.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

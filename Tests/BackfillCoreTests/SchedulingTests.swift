@@ -54,7 +54,9 @@ import Testing
     }
 
     @Test func cancelledWaitThrows() async {
-        let limiter = RequestRateLimiter(rate: 0.1)
+        // One request per 1,000 s: the second waits far longer than any stall of a loaded
+        // machine between the two calls (at 0.1/s a 10 s stall let it through unwaited).
+        let limiter = RequestRateLimiter(rate: 0.001)
         try? await limiter.acquire()
         let task = Task { try await limiter.acquire() }
         task.cancel()

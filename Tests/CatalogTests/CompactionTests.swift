@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 @testable import Catalog
+import TestRandom
 
 /// Ready hours, paging staged rows in (timestamp, ptr) order, registering partitions.
 @Suite struct CompactionTests {
     /// Completes every chunk of the backfill with `perChunk` rows (shuffled), returns all rows.
     @discardableResult
     static func completeAll(_ catalog: Catalog, perChunk: Int, seed: UInt64 = 1) throws -> [StagedRow] {
-        var generator = SeededGenerator(seed: seed)
+        var generator = TestRandom(seed: seed)
         var all: [StagedRow] = []
         while let chunk = try catalog.claimChunks(owner: "w", limit: 1, leaseMillis: 60_000, now: t0).first {
             let span = chunk.range.endMillis - chunk.range.startMillis

@@ -3,6 +3,7 @@ import CSnappy
 import CZstd
 import Testing
 @testable import Parquet
+import TestRandom
 
 @Test func plainFixedWidthSkipsNulls() {
     let values: [Int64] = [1, 0, -2, 0x0102_0304_0506_0708]
@@ -42,7 +43,7 @@ import Testing
 }
 
 private func sampleBytes() -> [UInt8] {
-    var rng = SeededGenerator(seed: 42)
+    var rng = TestRandom(seed: 42)
     let words = ["GET", "/api/pypi/", "simple", "200", "pip/24.0", " "]
     var bytes: [UInt8] = []
     while bytes.count < 300_000 { bytes += Array(words.randomElement(using: &rng)!.utf8) }

@@ -1,6 +1,7 @@
 // The hybrid encoder against an independent decoder written from Encodings.md.
 import Testing
 @testable import Parquet
+import TestRandom
 
 /// Decodes `count` values of the RLE/bit-packed hybrid encoding.
 private func decodeHybrid(_ bytes: [UInt8], bitWidth: Int, count: Int) throws -> [UInt32] {
@@ -72,7 +73,7 @@ private func encode(_ values: [UInt32], bitWidth: Int) -> [UInt8] {
 
 @Test(arguments: 0...20)
 func randomRoundTrips(bitWidth: Int) throws {
-    var rng = SeededGenerator(seed: UInt64(bitWidth) &* 7919 &+ 1)
+    var rng = TestRandom(seed: UInt64(bitWidth) &* 7919 &+ 1)
     let maxValue: UInt32 = bitWidth == 0 ? 0 : UInt32((UInt64(1) << UInt64(bitWidth)) - 1)
     for trial in 0..<40 {
         var values: [UInt32] = []

@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 @testable import Parquet
+import TestRandom
 
 private let createdBy = "pulp-backfill version 2026.11.29.0"
 
@@ -24,7 +25,7 @@ private let accessLogNames = ["timestamp", "message", "user", "org_id", "domain"
 /// Access-log-like random rows: increasing timestamps, long unique messages, low-cardinality
 /// strings, nulls everywhere, a few empty strings and non-ASCII text.
 private func accessLogTable(rows: Int, seed: UInt64, nullRate: Double = 0.1) -> TestTable {
-    var rng = SeededGenerator(seed: seed)
+    var rng = TestRandom(seed: seed)
     func maybe<T>(_ value: T) -> T? { Double.random(in: 0..<1, using: &rng) < nullRate ? nil : value }
     let users = ["alice", "bob", "", "zoë", "é", "z", "service-account"]
     let packages = ["requests", "numpy", "django", "flask", "pip", "setuptools", "ça-va"]
@@ -85,7 +86,7 @@ private func interopCases() -> [InteropCase] {
         options: options { $0.rowGroupByteLimit = 32 << 10 }, batchSizes: [1]))
     // All-null columns (every kind), empty strings, and huge strings.
     let n = 300
-    var rng = SeededGenerator(seed: 6)
+    var rng = TestRandom(seed: 6)
     let huge: [String?] = (0..<n).map { i in
         if i % 7 == 0 { return nil }
         if i % 50 == 1 { return String(repeating: i % 100 == 1 ? "ÿ" : "\u{10FFFF}", count: 25_000) + "tail\(i)" }  // ~100 KB

@@ -1,5 +1,4 @@
 import AccessLog
-import CGlibcMalloc
 import Catalog
 import Foundation
 import Logging
@@ -109,8 +108,11 @@ public struct BackfillExecutor: Sendable {
             await progress.chunkStarted()
             let finished = try await process(chunk, context: context)
             await progress.chunkFinished(rows: finished.rows, failed: finished.failed)
-            if !finished.failed, settings.compactHours {
-                try await compactReadyHours(backfillID: chunk.backfillID, contexts: contexts)
+            if !finished.failed {
+                // Only this chunk's hour can have become ready: one indexed check, not a scan of
+                // every hour of the backfill after every chunk.
+                try await compactHourIfReady(HourKey(backfillID: chunk.backfillID, hourStartMillis: chunk.hourStartMillis),
+                                             contexts: contexts)
             }
         }
     }
@@ -197,27 +199,41 @@ public struct BackfillExecutor: Sendable {
 
     // MARK: Compaction
 
+    /// Every ready hour: at the start (hours an earlier run finished but did not compact) and
+    /// at the end of the run (the catch-all).
     private func compactReadyHours(backfillID: Int64?, contexts: [Int64: BackfillContext]) async throws {
         guard settings.compactHours else { return }
-        for hour in try catalog.hoursReadyForCompaction(backfillID: backfillID) {
-            guard let compactor = contexts[hour.backfillID]?.compactor else { continue }
-            guard await compactions.begin(hour) else { continue }  // another worker is on it
-            do {
-                let partition = try await compactor.compact(hour)
-                await compactions.end(hour)
-                if let partition {
-                    // The hour's pages were large, short-lived allocations: give them back to the system.
-                    _ = malloc_trim(0)
-                    await progress.hourCompacted(rows: Int(partition.rows))
-                    settings.logger.info("hour exported", metadata: [
-                        "hour": "\(UTCFormat.iso(millis: hour.hourStartMillis))", "rows": "\(partition.rows)",
-                        "bytes": "\(partition.bytes)", "sha256": "\(partition.sha256)",
-                    ])
-                }
-            } catch {
-                await compactions.end(hour)
-                throw error
+        let catalog = self.catalog
+        for hour in try await catalogWork.run({ try catalog.hoursReadyForCompaction(backfillID: backfillID) }) {
+            try await compact(hour, contexts: contexts)
+        }
+    }
+
+    /// The hour of a chunk that just finished, if that made it ready. Two workers finishing an
+    /// hour's last chunks each check after their own commit, so the later one sees it ready.
+    private func compactHourIfReady(_ hour: HourKey, contexts: [Int64: BackfillContext]) async throws {
+        guard settings.compactHours else { return }
+        let catalog = self.catalog
+        guard try await catalogWork.run({ try catalog.isReadyForCompaction(hour) }) else { return }
+        try await compact(hour, contexts: contexts)
+    }
+
+    private func compact(_ hour: HourKey, contexts: [Int64: BackfillContext]) async throws {
+        guard let compactor = contexts[hour.backfillID]?.compactor else { return }
+        guard await compactions.begin(hour) else { return }  // another worker is on it
+        do {
+            let partition = try await compactor.compact(hour)
+            await compactions.end(hour)
+            if let partition {
+                await progress.hourCompacted(rows: Int(partition.rows))
+                settings.logger.info("hour exported", metadata: [
+                    "hour": "\(UTCFormat.iso(millis: hour.hourStartMillis))", "rows": "\(partition.rows)",
+                    "bytes": "\(partition.bytes)", "sha256": "\(partition.sha256)",
+                ])
             }
+        } catch {
+            await compactions.end(hour)
+            throw error
         }
     }
 

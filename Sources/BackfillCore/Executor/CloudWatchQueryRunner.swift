@@ -13,8 +13,13 @@ public struct InsightsPacing: Sendable {
 
     public init(startQueryRate: Double, getQueryResultsRate: Double, concurrentQueries: Int) {
         slots = QuerySlots(limit: concurrentQueries)
-        startQuery = RequestRateLimiter(rate: startQueryRate)
-        getQueryResults = RequestRateLimiter(rate: getQueryResultsRate)
+        // Bursts of about one second's worth, as the service's own token buckets allow: a run's
+        // first queries start together instead of one every 1/rate (at 50/s and 30 slots, 0.6 s
+        // saved), and a pause (a slow answer, a busy catalog) is caught up. One token short of
+        // the service's bucket: requests reach it with jitter, and a margin of one token keeps
+        // that from turning into ThrottlingExceptions (each cuts the rate by 30 %).
+        startQuery = RequestRateLimiter(rate: startQueryRate, burst: max(1, startQueryRate - 1))
+        getQueryResults = RequestRateLimiter(rate: getQueryResultsRate, burst: max(1, getQueryResultsRate - 1))
     }
 
     public func throttles() async -> Int {

@@ -58,10 +58,16 @@ extension Catalog {
     /// Memory stays bounded by one page whatever the hour's size. All pages come from ONE read
     /// transaction (a snapshot): if another process exports the hour and deletes its rows
     /// meanwhile, this reader still sees the whole hour, never a part of it.
+    ///
+    /// The pages are read on a connection of their own, opened for this call: `body` encodes
+    /// them (tens of milliseconds, hundreds for a dense hour), and on the catalog's one
+    /// connection that would hold up every claim and every completed chunk meanwhile. In WAL
+    /// mode a reader and the writer do not wait for each other. (Closing it is not the last
+    /// close of the file, so it leaves the WAL to the main connection.)
     public func forEachStagedRowBatch(hour: HourKey, batchSize: Int = 10_000,
                                       _ body: ([StagedRow]) throws -> Void) throws {
         precondition(batchSize > 0)
-        try read { db in
+        try readOnOwnConnection { db in
             var cursor: StagedRowCursor?
             while true {
                 let page = try Self.stagedRows(db, hour: hour, after: cursor, limit: batchSize)

@@ -125,14 +125,19 @@ public struct BackfillExecutor: Sendable {
         while true {
             attempt += 1
             do {
-                let fetched = try await withLeaseRenewal(chunk) {
+                var fetched = try await withLeaseRenewal(chunk) {
                     try await context.fetcher.fetch(startMillis: chunk.range.startMillis, endMillis: chunk.range.endMillis)
                 }
                 var counts = RowCounts()
                 var staged: [StagedRow] = []
                 staged.reserveCapacity(fetched.rows.count)
-                for row in fetched.rows {
-                    let outcome = context.parser.parse(row)
+                // Each Insights row is dropped once parsed, so a dense chunk's staged rows reuse
+                // its memory instead of adding to it (10,000 rows are ~10 MB either way).
+                var insightsRows = fetched.rows
+                fetched.rows = []
+                for index in insightsRows.indices {
+                    let outcome = context.parser.parse(insightsRows[index])
+                    insightsRows[index] = InsightsRow(timestamp: nil, message: nil, ptr: nil)
                     counts.count(outcome)
                     if case .kept(let kept) = outcome { staged.append(StagedRow(kept)) }
                 }

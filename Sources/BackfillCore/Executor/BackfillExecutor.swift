@@ -56,6 +56,8 @@ public struct BackfillExecutor: Sendable {
     public let services: BackfillServices
     public let progress: RunProgress
     private let compactions = CompactionGate()
+    /// One dense chunk staged at a time (see `process`).
+    private let denseStaging = QuerySlots(limit: 1)
     /// Catalog transactions run here, one at a time (the catalog has one writer anyway).
     private let catalogWork = BlockingWork(label: "pulp-backfill.catalog")
 
@@ -128,31 +130,23 @@ public struct BackfillExecutor: Sendable {
                 var fetched = try await withLeaseRenewal(chunk) {
                     try await context.fetcher.fetch(startMillis: chunk.range.startMillis, endMillis: chunk.range.endMillis)
                 }
-                var counts = RowCounts()
-                var staged: [StagedRow] = []
-                staged.reserveCapacity(fetched.rows.count)
-                // Each Insights row is dropped once parsed, so a dense chunk's staged rows reuse
-                // its memory instead of adding to it (10,000 rows are ~10 MB either way).
-                var insightsRows = fetched.rows
-                fetched.rows = []
-                for index in insightsRows.indices {
-                    let outcome = context.parser.parse(insightsRows[index])
-                    insightsRows[index] = InsightsRow(timestamp: nil, message: nil, ptr: nil)
-                    counts.count(outcome)
-                    if case .kept(let kept) = outcome { staged.append(StagedRow(kept)) }
+                // A dense chunk (a full answer, so 10,000 rows or more) is staged while no other
+                // is: each holds ~20 MB until it is stored, and dense chunks come in clusters, so
+                // the longer the run, the likelier two or three at once raised its peak RSS.
+                let dense = fetched.rows.count >= context.fetcher.limit
+                if dense { try await denseStaging.acquire() }
+                let outcome: Result<(stored: Int, counts: RowCounts, statistics: ChunkStatistics), Error>
+                do {
+                    outcome = .success(try await stage(&fetched, chunk: chunk, context: context))
+                } catch {
+                    outcome = .failure(error)
                 }
-                let statistics = ChunkStatistics(
-                    queries: fetched.queries, recordsMatched: Int64(fetched.recordsMatched),
-                    bytesScanned: Int64(fetched.bytesScanned),
-                    skipped: counts.skipped, malformed: counts.malformed + fetched.unplaceable)
-                let (catalog, owner, rows) = (self.catalog, settings.owner, staged)
-                let stored = try await catalogWork.run {
-                    try catalog.completeChunk(id: chunk.id, owner: owner, rows: rows, statistics: statistics)
-                }
+                if dense { await denseStaging.release() }
+                let (stored, counts, statistics) = try outcome.get()
                 settings.logger.debug("chunk done", metadata: [
                     "chunk": "\(UTCFormat.iso(millis: chunk.range.startMillis))", "rows": "\(stored)",
-                    "skipped": "\(counts.skipped)", "malformed": "\(statistics.malformed)", "queries": "\(fetched.queries)",
-                    "records_matched": "\(fetched.recordsMatched)", "bytes_scanned": "\(Int64(fetched.bytesScanned))",
+                    "skipped": "\(counts.skipped)", "malformed": "\(statistics.malformed)", "queries": "\(statistics.queries)",
+                    "records_matched": "\(statistics.recordsMatched)", "bytes_scanned": "\(statistics.bytesScanned)",
                     "attempt": "\(attempt)",
                 ])
                 return ChunkOutcome(rows: stored)
@@ -175,6 +169,34 @@ public struct BackfillExecutor: Sendable {
                 try await Task.sleep(for: .seconds(settings.backoff.delay(attempt: attempt, using: &rng)))
             }
         }
+    }
+
+    /// Parses a fetched chunk's rows and stores them with `done` in one transaction.
+    private func stage(_ fetched: inout ChunkFetcher.Fetched, chunk: Chunk, context: BackfillContext) async throws
+        -> (stored: Int, counts: RowCounts, statistics: ChunkStatistics) {
+        var counts = RowCounts()
+        var staged: [StagedRow] = []
+        staged.reserveCapacity(fetched.rows.count)
+        // Each Insights row is dropped once parsed, so a dense chunk's staged rows reuse its
+        // memory instead of adding to it (10,000 rows are ~10 MB either way).
+        var insightsRows = fetched.rows
+        fetched.rows = []
+        for index in insightsRows.indices {
+            let outcome = context.parser.parse(insightsRows[index])
+            insightsRows[index] = InsightsRow(timestamp: nil, message: nil, ptr: nil)
+            counts.count(outcome)
+            if case .kept(let kept) = outcome { staged.append(StagedRow(kept)) }
+        }
+        let statistics = ChunkStatistics(
+            queries: fetched.queries, recordsMatched: Int64(fetched.recordsMatched),
+            bytesScanned: Int64(fetched.bytesScanned),
+            skipped: counts.skipped, malformed: counts.malformed + fetched.unplaceable)
+        let (catalog, owner, rows) = (self.catalog, settings.owner, staged)
+        staged = []
+        let stored = try await catalogWork.run {
+            try catalog.completeChunk(id: chunk.id, owner: owner, rows: rows, statistics: statistics)
+        }
+        return (stored, counts, statistics)
     }
 
     /// Runs `body` while renewing the chunk's lease every third of its length.

@@ -22,7 +22,9 @@ public struct HourCompactor: Sendable {
     public let writeEmpty: Bool
     /// Directory for the work file (the catalog's directory: local and writable).
     public let workDirectory: String
-    public var pageRows = 10_000
+    /// Rows read from the catalog at a time. The writer buffers a row group anyway; a small
+    /// page keeps a dense hour's rows from being held twice (as pages and as columns).
+    public var pageRows = 2_000
     /// Reading the hour and encoding it block; they run off the concurrency pool.
     private let encoding = BlockingWork(label: "pulp-backfill.compaction")
 

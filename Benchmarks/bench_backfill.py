@@ -58,10 +58,10 @@ def env_for(sim: Sim) -> dict:
 class PeakRSS(threading.Thread):
     """The process's own peak resident size: VmHWM of its memory map, read until it exits.
 
-    Not wait4's ru_maxrss: on Linux that also counts the memory map the child was forked
-    from — this Python process with boto3 and the seed run's answers — which alone was 80 to
-    100 MB. VmHWM starts afresh at exec and only grows, so the last reading before the exit
-    is the peak (a peak in the final few milliseconds could be missed)."""
+    Not only wait4's ru_maxrss: on Linux that also counts the memory map the child was forked
+    from — this Python process, ~46 MB with boto3 loaded — so it can never read lower than
+    that. VmHWM starts afresh at exec and only grows, so the last reading before the exit is
+    the peak (a peak in the final few milliseconds could be missed); both are printed."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)

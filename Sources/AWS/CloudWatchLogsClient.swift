@@ -100,6 +100,13 @@ public struct CloudWatchLogsClient: Sendable {
         return QueryResults(status: QueryStatus(rawValue: answer.status ?? "") ?? .unknown, results: rows, statistics: statistics)
     }
 
+    /// GetQueryResults' raw response body (a JSON document), for callers that decode it
+    /// themselves: the backfill reads a full 10,000-row answer straight into its row type
+    /// instead of through `QueryResults`. Errors (throttling included) throw as for every call.
+    public func getQueryResultsBody(queryId: String) async throws -> [UInt8] {
+        try await send("GetQueryResults", ["queryId": queryId])
+    }
+
     private struct GetQueryResultsBody: Decodable {
         struct Field: Decodable { let field: String?; let value: String? }
         struct Statistics: Decodable { let recordsMatched: Double?; let recordsScanned: Double?; let bytesScanned: Double? }

@@ -201,6 +201,20 @@ public final class Catalog: Sendable {
         }
     }
 
+    /// Like `read`, on a second connection to the file opened for `body` and closed after it,
+    /// so that a long read does not hold up the catalog's own connection.
+    func readOnOwnConnection<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            let reader = try DatabaseQueue(path: path, configuration: Self.configuration())
+            defer { try? reader.close() }
+            return try reader.read(body)
+        } catch let error as CatalogError {
+            throw error
+        } catch {
+            throw CatalogError.sqlite(path: path, message: Self.describe(error))
+        }
+    }
+
     /// The schema version of the open file.
     public func schemaVersion() throws -> Int {
         try read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }

@@ -1,5 +1,4 @@
 import AccessLog
-import CGlibcMalloc
 import Catalog
 import Foundation
 import Logging
@@ -57,6 +56,8 @@ public struct BackfillExecutor: Sendable {
     public let services: BackfillServices
     public let progress: RunProgress
     private let compactions = CompactionGate()
+    /// One dense chunk staged at a time (see `process`).
+    private let denseStaging = QuerySlots(limit: 1)
     /// Catalog transactions run here, one at a time (the catalog has one writer anyway).
     private let catalogWork = BlockingWork(label: "pulp-backfill.catalog")
 
@@ -109,8 +110,11 @@ public struct BackfillExecutor: Sendable {
             await progress.chunkStarted()
             let finished = try await process(chunk, context: context)
             await progress.chunkFinished(rows: finished.rows, failed: finished.failed)
-            if !finished.failed, settings.compactHours {
-                try await compactReadyHours(backfillID: chunk.backfillID, contexts: contexts)
+            if !finished.failed {
+                // Only this chunk's hour can have become ready: one indexed check, not a scan of
+                // every hour of the backfill after every chunk.
+                try await compactHourIfReady(HourKey(backfillID: chunk.backfillID, hourStartMillis: chunk.hourStartMillis),
+                                             contexts: contexts)
             }
         }
     }
@@ -123,29 +127,26 @@ public struct BackfillExecutor: Sendable {
         while true {
             attempt += 1
             do {
-                let fetched = try await withLeaseRenewal(chunk) {
+                var fetched = try await withLeaseRenewal(chunk) {
                     try await context.fetcher.fetch(startMillis: chunk.range.startMillis, endMillis: chunk.range.endMillis)
                 }
-                var counts = RowCounts()
-                var staged: [StagedRow] = []
-                staged.reserveCapacity(fetched.rows.count)
-                for row in fetched.rows {
-                    let outcome = context.parser.parse(row)
-                    counts.count(outcome)
-                    if case .kept(let kept) = outcome { staged.append(StagedRow(kept)) }
+                // A dense chunk (a full answer, so 10,000 rows or more) is staged while no other
+                // is: each holds ~20 MB until it is stored, and dense chunks come in clusters, so
+                // the longer the run, the likelier two or three at once raised its peak RSS.
+                let dense = fetched.rows.count >= context.fetcher.limit
+                if dense { try await denseStaging.acquire() }
+                let outcome: Result<(stored: Int, counts: RowCounts, statistics: ChunkStatistics), Error>
+                do {
+                    outcome = .success(try await stage(&fetched, chunk: chunk, context: context))
+                } catch {
+                    outcome = .failure(error)
                 }
-                let statistics = ChunkStatistics(
-                    queries: fetched.queries, recordsMatched: Int64(fetched.recordsMatched),
-                    bytesScanned: Int64(fetched.bytesScanned),
-                    skipped: counts.skipped, malformed: counts.malformed + fetched.unplaceable)
-                let (catalog, owner, rows) = (self.catalog, settings.owner, staged)
-                let stored = try await catalogWork.run {
-                    try catalog.completeChunk(id: chunk.id, owner: owner, rows: rows, statistics: statistics)
-                }
+                if dense { await denseStaging.release() }
+                let (stored, counts, statistics) = try outcome.get()
                 settings.logger.debug("chunk done", metadata: [
                     "chunk": "\(UTCFormat.iso(millis: chunk.range.startMillis))", "rows": "\(stored)",
-                    "skipped": "\(counts.skipped)", "malformed": "\(statistics.malformed)", "queries": "\(fetched.queries)",
-                    "records_matched": "\(fetched.recordsMatched)", "bytes_scanned": "\(Int64(fetched.bytesScanned))",
+                    "skipped": "\(counts.skipped)", "malformed": "\(statistics.malformed)", "queries": "\(statistics.queries)",
+                    "records_matched": "\(statistics.recordsMatched)", "bytes_scanned": "\(statistics.bytesScanned)",
                     "attempt": "\(attempt)",
                 ])
                 return ChunkOutcome(rows: stored)
@@ -168,6 +169,34 @@ public struct BackfillExecutor: Sendable {
                 try await Task.sleep(for: .seconds(settings.backoff.delay(attempt: attempt, using: &rng)))
             }
         }
+    }
+
+    /// Parses a fetched chunk's rows and stores them with `done` in one transaction.
+    private func stage(_ fetched: inout ChunkFetcher.Fetched, chunk: Chunk, context: BackfillContext) async throws
+        -> (stored: Int, counts: RowCounts, statistics: ChunkStatistics) {
+        var counts = RowCounts()
+        var staged: [StagedRow] = []
+        staged.reserveCapacity(fetched.rows.count)
+        // Each Insights row is dropped once parsed, so a dense chunk's staged rows reuse its
+        // memory instead of adding to it (10,000 rows are ~10 MB either way).
+        var insightsRows = fetched.rows
+        fetched.rows = []
+        for index in insightsRows.indices {
+            let outcome = context.parser.parse(insightsRows[index])
+            insightsRows[index] = InsightsRow(timestamp: nil, message: nil, ptr: nil)
+            counts.count(outcome)
+            if case .kept(let kept) = outcome { staged.append(StagedRow(kept)) }
+        }
+        let statistics = ChunkStatistics(
+            queries: fetched.queries, recordsMatched: Int64(fetched.recordsMatched),
+            bytesScanned: Int64(fetched.bytesScanned),
+            skipped: counts.skipped, malformed: counts.malformed + fetched.unplaceable)
+        let (catalog, owner, rows) = (self.catalog, settings.owner, staged)
+        staged = []
+        let stored = try await catalogWork.run {
+            try catalog.completeChunk(id: chunk.id, owner: owner, rows: rows, statistics: statistics)
+        }
+        return (stored, counts, statistics)
     }
 
     /// Runs `body` while renewing the chunk's lease every third of its length.
@@ -197,27 +226,41 @@ public struct BackfillExecutor: Sendable {
 
     // MARK: Compaction
 
+    /// Every ready hour: at the start (hours an earlier run finished but did not compact) and
+    /// at the end of the run (the catch-all).
     private func compactReadyHours(backfillID: Int64?, contexts: [Int64: BackfillContext]) async throws {
         guard settings.compactHours else { return }
-        for hour in try catalog.hoursReadyForCompaction(backfillID: backfillID) {
-            guard let compactor = contexts[hour.backfillID]?.compactor else { continue }
-            guard await compactions.begin(hour) else { continue }  // another worker is on it
-            do {
-                let partition = try await compactor.compact(hour)
-                await compactions.end(hour)
-                if let partition {
-                    // The hour's pages were large, short-lived allocations: give them back to the system.
-                    _ = malloc_trim(0)
-                    await progress.hourCompacted(rows: Int(partition.rows))
-                    settings.logger.info("hour exported", metadata: [
-                        "hour": "\(UTCFormat.iso(millis: hour.hourStartMillis))", "rows": "\(partition.rows)",
-                        "bytes": "\(partition.bytes)", "sha256": "\(partition.sha256)",
-                    ])
-                }
-            } catch {
-                await compactions.end(hour)
-                throw error
+        let catalog = self.catalog
+        for hour in try await catalogWork.run({ try catalog.hoursReadyForCompaction(backfillID: backfillID) }) {
+            try await compact(hour, contexts: contexts)
+        }
+    }
+
+    /// The hour of a chunk that just finished, if that made it ready. Two workers finishing an
+    /// hour's last chunks each check after their own commit, so the later one sees it ready.
+    private func compactHourIfReady(_ hour: HourKey, contexts: [Int64: BackfillContext]) async throws {
+        guard settings.compactHours else { return }
+        let catalog = self.catalog
+        guard try await catalogWork.run({ try catalog.isReadyForCompaction(hour) }) else { return }
+        try await compact(hour, contexts: contexts)
+    }
+
+    private func compact(_ hour: HourKey, contexts: [Int64: BackfillContext]) async throws {
+        guard let compactor = contexts[hour.backfillID]?.compactor else { return }
+        guard await compactions.begin(hour) else { return }  // another worker is on it
+        do {
+            let partition = try await compactor.compact(hour)
+            await compactions.end(hour)
+            if let partition {
+                await progress.hourCompacted(rows: Int(partition.rows))
+                settings.logger.info("hour exported", metadata: [
+                    "hour": "\(UTCFormat.iso(millis: hour.hourStartMillis))", "rows": "\(partition.rows)",
+                    "bytes": "\(partition.bytes)", "sha256": "\(partition.sha256)",
+                ])
             }
+        } catch {
+            await compactions.end(hour)
+            throw error
         }
     }
 

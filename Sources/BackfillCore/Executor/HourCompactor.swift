@@ -1,4 +1,5 @@
 import AccessLog
+import CGlibcMalloc
 import Catalog
 import Crypto
 import Foundation
@@ -21,7 +22,9 @@ public struct HourCompactor: Sendable {
     public let writeEmpty: Bool
     /// Directory for the work file (the catalog's directory: local and writable).
     public let workDirectory: String
-    public var pageRows = 10_000
+    /// Rows read from the catalog at a time. The writer buffers a row group anyway; a small
+    /// page keeps a dense hour's rows from being held twice (as pages and as columns).
+    public var pageRows = 2_000
     /// Reading the hour and encoding it block; they run off the concurrency pool.
     private let encoding = BlockingWork(label: "pulp-backfill.compaction")
 
@@ -39,7 +42,10 @@ public struct HourCompactor: Sendable {
     /// another process on the same catalog), which is not an error.
     @discardableResult
     public func compact(_ hour: HourKey) async throws -> PartitionRegistration? {
-        guard try catalog.isReadyForCompaction(hour) else { return nil }
+        // Catalog reads and writes block (SQLite, one connection): they run on `encoding`,
+        // never on the concurrency pool, whose two threads also drive every query.
+        let catalog = self.catalog
+        guard try await encoding.run({ try catalog.isReadyForCompaction(hour) }) else { return nil }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let workName = ".pulp-backfill-\(hour.backfillID)-\(hour.hourStartMillis).parquet"
         StaleTemporaryFiles.remove(in: workDirectory, prefix: workName + ".tmp-")  // left by a killed run
@@ -47,7 +53,13 @@ public struct HourCompactor: Sendable {
         defer { unlink(workPath) }
         // Rows are read from one snapshot: a concurrent exporter deleting them cannot make this
         // file partial — it holds the whole hour, or (rows == 0) this exporter came too late.
-        let file = try await encoding.run { [self] in try writeHourFile(hour, to: workPath) }
+        let file = try await encoding.run { [self] in
+            let file = try writeHourFile(hour, to: workPath)
+            // The hour's pages were large, short-lived allocations: give them back to the system
+            // (here, off the pool: trimming walks the heap).
+            _ = malloc_trim(0)
+            return file
+        }
 
         var files: [PartitionRegistration.File] = []
         if file.rows > 0 || writeEmpty {
@@ -63,7 +75,7 @@ public struct HourCompactor: Sendable {
             minTimestampNanos: file.minTimestampNanos, maxTimestampNanos: file.maxTimestampNanos,
             exportedAtMillis: now, writerVersion: ToolVersion.version, files: files)
         do {
-            try catalog.registerPartition(registration)
+            try await encoding.run { try catalog.registerPartition(registration) }
         } catch CatalogError.hourAlreadyExported {
             return nil
         }

@@ -1,5 +1,6 @@
 import AWS
 import ArgumentParser
+import CGlibcMalloc
 import BackfillCore
 import Catalog
 import Foundation
@@ -15,6 +16,13 @@ enum BackfillRun {
 
     static func execute(catalog: Catalog, catalogPath: String, backfillID: Int64?, options: RunOptions,
                         aws: AWSOptions, s3: S3Options, compactHours: Bool = true) async throws -> Outcome {
+        // Blocks of 256 KiB and more (response bodies, a 10,000-row answer's arrays, Parquet
+        // buffers) are mapped and unmapped on their own. Left to itself glibc raises this
+        // threshold up to 32 MiB after the first large free, so later large blocks come from
+        // the heap and stay resident: the floor of a long run crept up with every dense hour.
+        // (Only for runs: `convert` works through one large input in one go and is faster
+        // with glibc's default, which keeps its page buffers in the heap.)
+        _ = mallopt(M_MMAP_THRESHOLD, 256 * 1024)
         var settings = ExecutorSettings()
         // Queries in flight are capped by the pacing's slots; more workers keep the slots busy
         // while others stage rows and compact hours.

@@ -24,11 +24,6 @@ struct PulpBackfill: AsyncParsableCommand {
         // memory; with SwiftNIO's and the concurrency pool's threads that multiplies the
         // resident size of a long run. Two arenas keep it bounded at no measurable cost.
         _ = mallopt(M_ARENA_MAX, 2)
-        // Blocks of 256 KiB and more (response bodies, a 10,000-row answer's arrays, Parquet
-        // buffers) are mapped and unmapped on their own. Left to itself glibc raises this
-        // threshold up to 32 MiB after the first large free, so later large blocks come from
-        // the heap and stay resident: the floor of a long run crept up with every dense hour.
-        _ = mallopt(M_MMAP_THRESHOLD, 256 * 1024)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

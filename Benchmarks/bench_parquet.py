@@ -48,7 +48,8 @@ def input_file() -> Path:
     return path
 
 
-def reference_table(path: Path) -> pa.Table:
+def kept_rows(path: Path) -> list[dict]:
+    """json → the row rules (the Python reference parser) → kept rows in file order."""
     kept = []
     with open(path, encoding="utf-8") as f:
         for line in f:
@@ -56,19 +57,18 @@ def reference_table(path: Path) -> pa.Table:
             if o.kind == "kept":
                 kept.append(o.row)
     kept.sort(key=lambda r: (r["timestamp"], r["_ptr"].encode()))
+    return kept
+
+
+def reference_table(path: Path) -> pa.Table:
+    kept = kept_rows(path)
     cols = {c: [r[c] for r in kept] for c in COLUMNS}
     return pa.Table.from_pydict(cols, schema=SEED_SCHEMA)
 
 
 def python_path_parsed(src: Path, dst: Path):
     """The exporter's path doing the same work as convert: json → row rules → from_pylist → write_table."""
-    kept = []
-    with open(src, encoding="utf-8") as f:
-        for line in f:
-            o = parse_row(json.loads(line))
-            if o.kind == "kept":
-                kept.append(o.row)
-    kept.sort(key=lambda r: (r["timestamp"], r["_ptr"].encode()))
+    kept = kept_rows(src)
     for r in kept:
         del r["_ptr"]
     pq.write_table(pa.Table.from_pylist(kept, schema=SEED_SCHEMA), dst, compression="snappy")

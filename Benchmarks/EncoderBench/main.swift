@@ -26,17 +26,11 @@ let repeatCount = Int(options["--repeat"] ?? "3") ?? 3
 // The rows in memory, as pyarrow gets a Table: parsed into the column store `convert` uses and
 // put in file order. What is timed is what `convert` does after that: gathering row groups in
 // file order and encoding them.
-let parser = AccessLogParser()
 var rows = ParsedRowColumns()
 do {
-    try FileContents.withContents(of: input) { raw in
-        try InsightsRowDecoder.forEachLine(in: raw) { _, line in
-            try InsightsRowDecoder.withLineFields(line) { timestamp, message, ptr in
-                _ = parser.parse(timestamp: timestamp, message: message ?? UnsafeBufferPointer(start: nil, count: 0),
-                             ptr: ptr ?? UnsafeBufferPointer(start: nil, count: 0)) { rows.append($0) }
-            }
-        }
-    }
+    let parsed = try FileContents.withContents(of: input) { ParsedRowColumns.parse(ndjson: $0, parser: AccessLogParser()) }
+    if let (line, error) = parsed.error { fail("\(input): line \(line): \(error)") }
+    rows = parsed.columns
 } catch { fail("\(input): \(error)") }
 let ordered = ParsedRowSet([rows])
 

@@ -67,10 +67,10 @@ import TestRandom
         let rows = Self.randomRows(600, seed: UInt64(sliceCount))
         let cut = (0...sliceCount).map { rows.count * $0 / sliceCount }
         let set = ParsedRowSet((0..<sliceCount).map { Self.columns(rows[cut[$0]..<cut[$0 + 1]]) })
-        // A stable sort by the file order is the definition (ties keep input order).
+        // The definition (design §3): by timestamp, then by `@ptr` bytewise; ties keep input order.
         let expected = rows.enumerated().sorted { a, b in
-            if AccessLogRow.fileOrder(a.element, b.element) { return true }
-            if AccessLogRow.fileOrder(b.element, a.element) { return false }
+            if a.element.timestampNanos != b.element.timestampNanos { return a.element.timestampNanos < b.element.timestampNanos }
+            if a.element.ptr != b.element.ptr { return a.element.ptr.utf8.lexicographicallyPrecedes(b.element.ptr.utf8) }
             return a.offset < b.offset
         }.map { row -> AccessLogRow in
             var row = row.element

@@ -11,21 +11,13 @@ import socket
 import subprocess
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from conftest import bin_dir
+
 SECRET = "fakeSecretKeyThatMustNeverBePrinted0123"
 TOKEN = "fakeSessionTokenThatMustNeverBePrinted"
-
-
-def bin_dir() -> Path:
-    env = os.environ.get("PULP_BACKFILL_BIN_DIR")
-    if env:
-        return Path(env)
-    out = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, capture_output=True, text=True, check=True)
-    return Path(out.stdout.strip())
 
 
 PROBE = str(bin_dir() / "aws-probe")

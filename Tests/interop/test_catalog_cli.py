@@ -12,16 +12,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def bin_dir() -> Path:
-    env = os.environ.get("PULP_BACKFILL_BIN_DIR")
-    if env:
-        return Path(env)
-    out = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True, capture_output=True, text=True)
-    return Path(out.stdout.strip())
-
+from conftest import bin_dir
 
 BIN = bin_dir()
 CLI = str(BIN / "pulp-backfill")

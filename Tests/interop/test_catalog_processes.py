@@ -4,7 +4,6 @@ Uses the test-only `catalog-probe` executable (Sources/catalog-probe), which cla
 completes chunks through the Catalog module exactly as `run` will.
 """
 import json
-import os
 import random
 import select
 import signal
@@ -15,16 +14,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def bin_dir() -> Path:
-    env = os.environ.get("PULP_BACKFILL_BIN_DIR")
-    if env:
-        return Path(env)
-    out = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True, capture_output=True, text=True)
-    return Path(out.stdout.strip())
-
+from conftest import bin_dir
 
 BIN = bin_dir()
 PROBE = str(BIN / "catalog-probe")

@@ -94,12 +94,3 @@ public enum AccessLogParquet {
         }
     }
 }
-
-extension AccessLogRow {
-    /// File order (design §3): by timestamp, then by `@ptr` bytewise, so that a file's bytes
-    /// depend only on its rows, never on the order Insights returned them in.
-    public static func fileOrder(_ a: AccessLogRow, _ b: AccessLogRow) -> Bool {
-        if a.timestampNanos != b.timestampNanos { return a.timestampNanos < b.timestampNanos }
-        return a.ptr.utf8.lexicographicallyPrecedes(b.ptr.utf8)
-    }
-}

@@ -109,10 +109,10 @@ public struct InsightsFileConverter: Sendable {
     private func parseLinesInParallel(_ bytes: UnsafeRawBufferPointer, parser: AccessLogParser, inputName: String) throws(Failure) -> ([ParsedRowColumns], RowCounts) {
         let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         let slices = Self.lineAlignedSlices(bytes, count: bytes.count < 1 << 20 ? 1 : 16 * cores)
-        let results = ResultSlots<SliceResult>(count: slices.count)
+        let results = ResultSlots<ParsedRowColumns.NDJSONParse>(count: slices.count)
         let buffer = SendableRawBuffer(bytes)
         DispatchQueue.concurrentPerform(iterations: slices.count) { i in
-            results[i] = Self.parseSlice(UnsafeRawBufferPointer(rebasing: buffer.raw[slices[i]]), parser: parser)
+            results[i] = ParsedRowColumns.parse(ndjson: UnsafeRawBufferPointer(rebasing: buffer.raw[slices[i]]), parser: parser)
         }
         var columns: [ParsedRowColumns] = []
         var counts = RowCounts()
@@ -129,39 +129,6 @@ public struct InsightsFileConverter: Sendable {
         }
         return (columns, counts)
     }
-
-    struct SliceResult: Sendable {
-        var columns = ParsedRowColumns()
-        var counts = RowCounts()
-        var error: (line: Int, InsightsJSONError)?
-    }
-
-    static func parseSlice(_ slice: UnsafeRawBufferPointer, parser: AccessLogParser) -> SliceResult {
-        var result = SliceResult()
-        result.columns.reserveCapacity(inputBytes: slice.count)
-        do throws(LineError) {
-            try InsightsRowDecoder.forEachLine(in: slice) { (number, line) throws(LineError) in
-                do throws(InsightsJSONError) {
-                    try InsightsRowDecoder.withLineFields(line) { timestamp, message, ptr in
-                        let verdict = parser.parse(timestamp: timestamp, message: message ?? Self.empty, ptr: ptr ?? Self.empty) {
-                            result.columns.append($0)
-                        }
-                        result.counts.count(verdict)
-                    }
-                } catch {
-                    throw LineError(line: number, error: error)
-                }
-            }
-        } catch {
-            result.error = (error.line, error.error)
-        }
-        return result
-    }
-
-    /// An empty field (a missing `@message` or `@ptr`).
-    private static var empty: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: nil, count: 0) }
-
-    struct LineError: Error { var line: Int; var error: InsightsJSONError }
 
     /// Up to `count` byte ranges covering `bytes`, each ending just after a newline (or at the end).
     static func lineAlignedSlices(_ bytes: UnsafeRawBufferPointer, count: Int) -> [Range<Int>] {

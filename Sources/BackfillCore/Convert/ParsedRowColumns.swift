@@ -77,3 +77,40 @@ public struct ParsedRowColumns: Sendable {
         if let value { column.append(utf8: value) } else { column.appendNull() }
     }
 }
+
+extension ParsedRowColumns {
+    /// What parsing a run of NDJSON lines gave: the kept rows, the tallies, and the first line
+    /// that is not valid JSON (1-based within the text), where parsing stopped.
+    public struct NDJSONParse: Sendable {
+        public var columns = ParsedRowColumns()
+        public var counts = RowCounts()
+        public var error: (line: Int, error: InsightsJSONError)?
+    }
+
+    /// Parses NDJSON lines (one Insights row object each; blank lines skipped) straight from
+    /// bytes into a new store reserved for `text`'s size.
+    public static func parse(ndjson text: UnsafeRawBufferPointer, parser: AccessLogParser) -> NDJSONParse {
+        var result = NDJSONParse()
+        result.columns.reserveCapacity(inputBytes: text.count)
+        let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)  // a missing @message or @ptr
+        do throws(LineError) {
+            try InsightsRowDecoder.forEachLine(in: text) { (number, line) throws(LineError) in
+                do throws(InsightsJSONError) {
+                    try InsightsRowDecoder.withLineFields(line) { timestamp, message, ptr in
+                        let verdict = parser.parse(timestamp: timestamp, message: message ?? empty, ptr: ptr ?? empty) {
+                            result.columns.append($0)
+                        }
+                        result.counts.count(verdict)
+                    }
+                } catch {
+                    throw LineError(line: number, error: error)
+                }
+            }
+        } catch {
+            result.error = (error.line, error.error)
+        }
+        return result
+    }
+
+    private struct LineError: Error { var line: Int; var error: InsightsJSONError }
+}

@@ -42,6 +42,7 @@ enum BackfillRun {
         serviceOptions.startQueryRate = options.startRate
         serviceOptions.getQueryResultsRate = options.pollRate
         serviceOptions.writeEmpty = options.writeEmpty
+        serviceOptions.queryTimeout = .milliseconds(Int64(options.queryTimeoutSeconds * 1000))
         let reporter = ProgressReporter(progress: progress, json: options.logFormat == "json")
 
         let (result, signal): (Result<Void, Error>, Int32?) = try await AWSHTTPClient.withClient { http in

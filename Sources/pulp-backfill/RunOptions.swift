@@ -12,6 +12,9 @@ struct RunOptions: ParsableArguments {
     var maxAttempts: Int = 5
     @Option(help: "Seconds a claimed chunk stays leased without renewal; a killed run's chunks are taken over after this.")
     var leaseSeconds: Int = 300
+    /// Hidden: the tests shorten Insights' query-time limit to see a stuck query stopped and retried.
+    @Option(help: .hidden)
+    var queryTimeoutSeconds: Double = 15 * 60
     @Flag(help: "Write a zero-row file for hours without rows (default: register them without a file).")
     var writeEmpty = false
     @Option(help: "Progress and log lines: text or json.")
@@ -23,6 +26,7 @@ struct RunOptions: ParsableArguments {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         guard startRate > 0, pollRate > 0 else { throw ValidationError("--start-rate and --poll-rate must be positive") }
         guard leaseSeconds >= 2 else { throw ValidationError("--lease-seconds must be at least 2") }
+        guard queryTimeoutSeconds > 0 else { throw ValidationError("--query-timeout-seconds must be positive") }
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json") }
     }

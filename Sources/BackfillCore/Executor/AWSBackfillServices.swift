@@ -33,6 +33,8 @@ public enum AWSBackfillServices {
         public var startQueryRate: Double = 5
         public var getQueryResultsRate: Double = 5
         public var writeEmpty = false
+        /// Queries running longer are stopped and retried.
+        public var queryTimeout: Duration = .seconds(15 * 60)
         public var workDirectory: String
         public init(aws: AWSSettings, s3: S3Settings, workDirectory: String) {
             self.aws = aws
@@ -61,7 +63,9 @@ public enum AWSBackfillServices {
                 guard let client = logs[backfill.spec.awsRegion] else {
                     throw AWSError.configuration("no session for region \(backfill.spec.awsRegion)")
                 }
-                return CloudWatchQueryRunner(logs: client, pacing: pacing)
+                var runner = CloudWatchQueryRunner(logs: client, pacing: pacing)
+                runner.queryTimeout = options.queryTimeout
+                return runner
             },
             compactor: { backfill in
                 var destinations: [any PartitionDestination] = []

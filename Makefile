@@ -34,8 +34,11 @@ test: deps venv build test-swift test-interop
 test-swift:
 	PULP_BACKFILL_PYTHON=$(abspath $(PY)) $(SWIFT) test
 
+# Interop tests run in a random order (pytest-random-order: modules shuffled, tests shuffled
+# within each module) so a test that leans on state left by another fails here. The seed is
+# printed in the header (hence no -q); `--random-order-seed=N` replays an order.
 test-interop:
-	PULP_BACKFILL_BIN_DIR=$(BIN_DEBUG) $(PY) -m pytest -q Tests/interop
+	PULP_BACKFILL_BIN_DIR=$(BIN_DEBUG) $(PY) -m pytest -p random_order --random-order Tests/interop
 
 demo: deps venv build
 	@./scripts/demo.sh $(BIN_DEBUG) $(PY)

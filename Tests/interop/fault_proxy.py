@@ -21,11 +21,13 @@ Faults, decided per request by one `random.Random(seed)` in arrival order:
 from __future__ import annotations
 
 import http.client
+import io
 import random
 import socket
 import struct
 import threading
 import time
+import traceback
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -66,6 +68,9 @@ class FaultProxy:
         self.forwarded = 0
         # (method, target, outcome) of every request, for assertions and failure messages.
         self.log: list[tuple[str, str, str]] = []
+        # Exceptions raised while handling a request (a crash looks like a reset to the client,
+        # one nobody counted): a test asserts this stays empty.
+        self.errors: list[str] = []
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
         self._failures_in_a_row: dict[tuple[str, str], int] = {}
@@ -80,8 +85,14 @@ class FaultProxy:
         class Handler(_ForwardingHandler):
             pass
         Handler.proxy = proxy
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request, client_address):
+                with proxy._lock:
+                    proxy.errors.append(traceback.format_exc(limit=4))
+        self._server = Server(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="fault-proxy", daemon=True)
         self._thread.start()
@@ -234,6 +245,8 @@ class _ForwardingHandler(BaseHTTPRequestHandler):
             except OSError:
                 pass
         self.connection.close()
+        # The base class still flushes and closes these after the handler returns.
+        self.rfile, self.wfile = io.BytesIO(), io.BytesIO()
 
     def _answer_error(self, status: int):
         body = s3_error_body(status, self.path)

@@ -158,12 +158,15 @@ public final class SimulatorService: Sendable {
 
             let outcome = respond(operation: operation, known: known, target: target, body: parsedBody, authorization: authorization,
                                   serverErrorDraw: serverErrorDraw, throttleDraw: throttleDraw, nowNs: now, state: &state)
+            // Arrival time for the requests-per-second peak, read under the lock so arrivals are
+            // recorded in order.
+            let arrivalNs = SimulatorService.monotonicNs()
             switch outcome {
             case let .success(content):
-                state.statistics.count(api: api, outcome: "ok")
+                state.statistics.count(api: api, outcome: "ok", nowNs: arrivalNs)
                 return (200, content, delay, reset)
             case let .failure(error):
-                state.statistics.count(api: api, outcome: error.type)
+                state.statistics.count(api: api, outcome: error.type, nowNs: arrivalNs)
                 return (error.httpStatus, .bytes(Array(error.body.serialized.utf8)), delay, reset)
             }
         }
@@ -330,7 +333,8 @@ public final class SimulatorService: Sendable {
         var faultOutcome: String? = nil
         if state.faultRandom.unit() < configuration.faultQueryFailed {
             faultOutcome = ["Failed", "Timeout", "Cancelled"][state.faultRandom.below(3)]
-            state.statistics.faults["query\(faultOutcome!)", default: 0] += 1
+            state.statistics.faults["query-failed", default: 0] += 1
+            state.statistics.faultQueryOutcomes[faultOutcome!, default: 0] += 1
         }
         let scheduledNs = UInt64(max(0, configuration.queryBaseMs * configuration.scheduledFraction * jitter) * 1_000_000)
         state.queries[id] = QueryRecord(id: id, acceptedNs: nowNs, scheduledUntilNs: nowNs + scheduledNs,
@@ -458,7 +462,7 @@ extension SimulatorService {
     public func recordRejected(target: String?, error: AWSError) {
         let operation = target.flatMap { $0.hasPrefix(SimulatorService.apiPrefix) ? String($0.dropFirst(SimulatorService.apiPrefix.count)) : nil } ?? ""
         let api = ["StartQuery", "GetQueryResults", "StopQuery", "DescribeLogGroups"].contains(operation) ? operation : "Unknown"
-        state.withLock { $0.statistics.count(api: api, outcome: error.type) }
+        state.withLock { $0.statistics.count(api: api, outcome: error.type, nowNs: SimulatorService.monotonicNs()) }
     }
 
     /// A fresh x-amzn-RequestId (UUID-shaped).

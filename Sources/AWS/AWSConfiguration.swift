@@ -43,7 +43,8 @@ public struct AWSConfiguration: Sendable {
     public let profileName: String
     public let profileNamedExplicitly: Bool
     public let region: String
-    /// Where the region came from, e.g. `--aws-region`, `AWS_REGION`, `profile dev`, `default`.
+    /// Where the region came from, e.g. `--aws-region`, `AWS_REGION`, `profile dev`, `default`
+    /// (decided by `AWSRegionResolver`, as for every command).
     public let regionSource: String
     /// `AWS_MAX_ATTEMPTS`, else the profile's `max_attempts`, else 3 (boto3's standard mode).
     public let retryPolicy: AWSRetryPolicy
@@ -52,20 +53,12 @@ public struct AWSConfiguration: Sendable {
         self.settings = settings
         self.environment = environment
         profiles = try ProfileFiles(environment: environment)
-        let named = settings.profile ?? Self.nonEmpty(environment["AWS_PROFILE"]) ?? Self.nonEmpty(environment["AWS_DEFAULT_PROFILE"])
-        profileName = named ?? "default"
-        profileNamedExplicitly = named != nil
-        if profileNamedExplicitly && !profiles.hasProfile(profileName) {
-            throw AWSError.configuration("AWS profile '\(profileName)' not found in \(profiles.credentialsPath) or \(profiles.configPath)")
-        }
-        if let r = Self.nonEmpty(settings.region) { (region, regionSource) = (r, "command line") }
-        else if let r = Self.nonEmpty(environment["AWS_REGION"]) { (region, regionSource) = (r, "AWS_REGION") }
-        else if let r = Self.nonEmpty(environment["AWS_DEFAULT_REGION"]) { (region, regionSource) = (r, "AWS_DEFAULT_REGION") }
-        else if let r = Self.nonEmpty(profiles.profile(profileName)?["region"]) { (region, regionSource) = (r, "profile \(profileName)") }
-        else { (region, regionSource) = ("us-east-1", "default") }
-        guard region.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
-            throw AWSError.configuration("invalid AWS region '\(region)'")
-        }
+        let profile = AWSProfileSelection(flag: settings.profile, environment: environment)
+        profileName = profile.name
+        profileNamedExplicitly = profile.isExplicit
+        let resolved = try AWSRegionResolver.resolve(flag: settings.region, environment: environment,
+                                                     profile: profile, files: profiles)
+        (region, regionSource) = (resolved.name, resolved.source)
         let attemptsText = Self.nonEmpty(environment["AWS_MAX_ATTEMPTS"]) ?? Self.nonEmpty(profiles.profile(profileName)?["max_attempts"])
         if let attemptsText {
             guard let attempts = Int(attemptsText), attempts >= 1 else {

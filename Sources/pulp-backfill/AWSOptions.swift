@@ -2,18 +2,39 @@ import AWS
 import ArgumentParser
 import Foundation
 
+/// `--aws-region` and `--profile`: what decides the region a backfill is recorded under.
+/// `plan` takes just these; every command that talks to AWS takes them through `AWSOptions`,
+/// so the same flags and environment give the same region (and the same backfill) everywhere.
+struct RegionOptions: ParsableArguments {
+    @Option(name: .customLong("aws-region"),
+            help: "AWS region. Order: this flag, AWS_REGION, AWS_DEFAULT_REGION, the profile's region, us-east-1.")
+    var region: String?
+
+    @Option(name: .customLong("profile"),
+            help: "Profile from ~/.aws/credentials and ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE); default: AWS_PROFILE, AWS_DEFAULT_PROFILE, default.")
+    var profile: String?
+
+    /// The region for these flags and `environment` (see `AWSRegionResolver`); an invalid
+    /// region or a named profile that does not exist is a usage error (exit 2).
+    func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AWSRegion {
+        do {
+            return try AWSRegionResolver.resolve(flag: region, profileFlag: profile, environment: environment)
+        } catch {
+            throw CommandFailure.exit(for: error)
+        }
+    }
+}
+
 /// AWS flags shared by every command that talks to AWS (names follow the seed exporter and
 /// the AWS CLI). Credentials given here win over everything else, as explicit keys do in boto3;
 /// prefer the environment or a profile, because flags are visible in the process list.
 struct AWSOptions: ParsableArguments {
-    @Option(name: .customLong("aws-region"), help: "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, us-east-1).")
-    var region: String?
+    @OptionGroup var regionOptions: RegionOptions
+    var region: String? { regionOptions.region }
+    var profile: String? { regionOptions.profile }
 
     @Option(name: .customLong("endpoint-url"), help: "Custom endpoint for every AWS service (e.g. a local moto or MinIO).")
     var endpointURL: String?
-
-    @Option(name: .customLong("profile"), help: "Profile from ~/.aws/credentials and ~/.aws/config (default: AWS_PROFILE).")
-    var profile: String?
 
     @Option(name: .customLong("aws-access-key-id"), help: "Explicit access key id (needs --aws-secret-access-key).")
     var accessKeyId: String?

@@ -1,3 +1,4 @@
+import AWS
 import ArgumentParser
 import BackfillCore
 import Catalog
@@ -20,7 +21,8 @@ struct BackfillCommand: AsyncParsableCommand {
     @OptionGroup var s3: S3Options
 
     func run() async throws {
-        let plan = try planOptions.resolve(awsRegion: aws.region ?? Self.environmentRegion())
+        let region = try aws.regionOptions.resolve()
+        let plan = try planOptions.resolve(awsRegion: region.name)
         let path = catalogOptions.path
         let catalog: Catalog
         let outcome: PlanOutcome
@@ -31,16 +33,9 @@ struct BackfillCommand: AsyncParsableCommand {
             throw CommandFailure.runtime(error.description)
         }
         defer { try? catalog.close() }
-        CommandFailure.notice("backfill \(outcome.backfill.id): \(outcome.addedChunks.count) chunk(s) added, \(outcome.totalChunks) in total (catalog \(path))")
+        CommandFailure.notice("backfill \(outcome.backfill.id): \(outcome.addedChunks.count) chunk(s) added, \(outcome.totalChunks) in total, region \(region) (catalog \(path))")
         let result = try await BackfillRun.execute(catalog: catalog, catalogPath: path, backfillID: outcome.backfill.id,
                                                    options: runOptions, aws: aws, s3: s3)
-        try RunCommand.finish(result.snapshot, catalogPath: path)
-    }
-
-    /// The region a backfill is recorded under when `--aws-region` is not given: the
-    /// environment as boto3 reads it, else us-east-1 (the seed exporter's default).
-    static func environmentRegion() -> String {
-        let env = ProcessInfo.processInfo.environment
-        return [env["AWS_REGION"], env["AWS_DEFAULT_REGION"]].compactMap { $0 }.first { !$0.isEmpty } ?? "us-east-1"
+        try RunCommand.finish(result, catalogPath: path)
     }
 }

@@ -43,7 +43,7 @@ struct ExportCommand: AsyncParsableCommand {
         let work = try Self.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
         let catalogPath = work + "/export.sqlite"
-        let plan = try range.resolve(awsRegion: aws.region ?? BackfillCommand.environmentRegion(), outputPaths: [work])
+        let plan = try range.resolve(awsRegion: aws.regionOptions.resolve().name, outputPaths: [work])
 
         let catalog: Catalog
         let backfillID: Int64

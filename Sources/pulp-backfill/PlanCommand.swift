@@ -1,3 +1,4 @@
+import AWS
 import ArgumentParser
 import BackfillCore
 import Catalog
@@ -12,18 +13,21 @@ struct PlanCommand: AsyncParsableCommand {
             Times: ISO 8601 (2026-02-04T14:00:00Z, 2026-02-04T14:00+01:00, 2026-02-04) or relative \
             (now, 15 minutes ago, 2 hours ago, 3 days ago). The same group, region, stream, filters \
             and output paths always extend the same backfill; chunks already planned are never added twice.
+            The region is decided as for `backfill` and `run` (--aws-region, AWS_REGION, \
+            AWS_DEFAULT_REGION, the profile's region, us-east-1), so `plan` then `backfill` with the \
+            same flags and environment extend one backfill.
             """)
 
     @OptionGroup var planOptions: PlanOptions
-    @Option(help: "AWS region of the log group.")
-    var awsRegion: String = "us-east-1"
+    @OptionGroup var regionOptions: RegionOptions
     @Flag(help: "Print chunks, hours, estimated API calls and minimum duration; change nothing.")
     var dryRun = false
     @OptionGroup var catalogOptions: CatalogOptions
     @OptionGroup var quotas: InsightsQuotaOptions
 
     func run() async throws {
-        let plan = try planOptions.resolve(awsRegion: awsRegion)
+        let region = try regionOptions.resolve()
+        let plan = try planOptions.resolve(awsRegion: region.name)
         let path = catalogOptions.path
         do {
             if dryRun {
@@ -31,21 +35,21 @@ struct PlanCommand: AsyncParsableCommand {
                                                  startQueryPerSecond: quotas.startQueryRate,
                                                  getQueryResultsPerSecond: quotas.getQueryResultsRate)
                 let result = try BackfillPlanning.dryRun(plan, catalogPath: path, quotas: quotaValues)
-                print(Self.describe(result, quotas: quotaValues), terminator: "")
+                print(Self.describe(result, quotas: quotaValues, region: region), terminator: "")
             } else {
                 let outcome = try BackfillPlanning.apply(plan, catalogPath: path)
-                print(Self.describe(outcome, plan: plan, path: path), terminator: "")
+                print(Self.describe(outcome, plan: plan, path: path, region: region), terminator: "")
             }
         } catch let error as CatalogError {
             throw CommandFailure.runtime(error.description)
         }
     }
 
-    static func describe(_ result: DryRunResult, quotas: InsightsQuotas) -> String {
+    static func describe(_ result: DryRunResult, quotas: InsightsQuotas, region: AWSRegion) -> String {
         let estimate = result.estimate
         let range = result.plan.range
         var text = "dry run: nothing was written\n"
-        text += "log group:         \(result.plan.spec.logGroup) (\(result.plan.spec.awsRegion))\n"
+        text += "log group:         \(result.plan.spec.logGroup) (\(result.plan.spec.awsRegion), from \(region.source))\n"
         text += "range:             \(UTCFormat.iso(millis: range.startMillis)) → \(UTCFormat.iso(millis: range.endMillis))\n"
         text += "chunks:            \(estimate.chunks) new"
         text += result.backfillExists ? " (\(result.alreadyPlanned) already planned)\n" : "\n"
@@ -58,10 +62,10 @@ struct PlanCommand: AsyncParsableCommand {
         return text
     }
 
-    static func describe(_ outcome: PlanOutcome, plan: ResolvedPlan, path: String) -> String {
+    static func describe(_ outcome: PlanOutcome, plan: ResolvedPlan, path: String, region: AWSRegion) -> String {
         let range = plan.range
         var text = "\(outcome.created ? "created" : "extended") backfill \(outcome.backfill.id) in \(path)\n"
-        text += "log group:  \(plan.spec.logGroup) (\(plan.spec.awsRegion))\n"
+        text += "log group:  \(plan.spec.logGroup) (\(plan.spec.awsRegion), from \(region.source))\n"
         text += "outputs:    \(plan.spec.destinations.joined(separator: ", "))\n"
         text += "range:      \(UTCFormat.iso(millis: range.startMillis)) → \(UTCFormat.iso(millis: range.endMillis))\n"
         text += "chunks:     \(outcome.addedChunks.count) added, \(outcome.totalChunks) in the backfill\n"

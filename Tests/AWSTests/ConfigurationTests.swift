@@ -25,6 +25,99 @@ import Testing
         #expect(fallback.region == "us-east-1" && fallback.regionSource == "default")
     }
 
+    /// The resolver's order, pure: each case removes the winner of the previous one, so a
+    /// swapped pair of steps (e.g. AWS_DEFAULT_REGION before AWS_REGION, or the profile before
+    /// the environment) fails the case where both are present.
+    @Test func regionResolverOrder() throws {
+        var profileReads = 0
+        func resolve(_ flag: String?, _ env: [String: String], profile: String? = "eu-north-1") throws -> AWSRegion {
+            try AWSRegionResolver.resolve(flag: flag, environment: env, profileName: "dev") {
+                profileReads += 1
+                return profile
+            }
+        }
+        let both = ["AWS_REGION": "us-west-2", "AWS_DEFAULT_REGION": "ca-central-1"]
+        #expect(try resolve("eu-west-3", both) == AWSRegion(name: "eu-west-3", source: "--aws-region"))
+        #expect(try resolve(nil, both) == AWSRegion(name: "us-west-2", source: "AWS_REGION"))
+        #expect(try resolve(nil, ["AWS_DEFAULT_REGION": "ca-central-1"]) == AWSRegion(name: "ca-central-1", source: "AWS_DEFAULT_REGION"))
+        // Fails if the profile is read although the flag or the environment already decided.
+        #expect(profileReads == 0)
+        #expect(try resolve(nil, [:]) == AWSRegion(name: "eu-north-1", source: "profile dev"))
+        #expect(try resolve(nil, [:], profile: nil) == AWSRegion(name: "us-east-1", source: "default"))
+        #expect(profileReads == 2)
+        // Blank values are unset, as boto3 treats them (fails if "" or "  " became a region).
+        #expect(try resolve("  ", ["AWS_REGION": "", "AWS_DEFAULT_REGION": " "], profile: "") == AWSRegion(name: "us-east-1", source: "default"))
+        #expect(try resolve(" ap-south-1 ", [:]).name == "ap-south-1")
+    }
+
+    /// Invalid names are configuration errors (exit 2 in the CLI) naming where they came from;
+    /// fails if an upper-case or malformed region were accepted (it would be recorded as a
+    /// different backfill, or make a wrong endpoint host).
+    @Test func invalidRegionsAreConfigurationErrors() throws {
+        for bad in ["US-EAST-1", "us_east_1", "us east 1", "-us-east-1", "us-east-1-", "eu-wëst-1", "us-east-1/x", String(repeating: "a", count: 64)] {
+            do {
+                _ = try AWSRegionResolver.resolve(flag: nil, environment: ["AWS_REGION": bad], profileName: "default") { nil }
+                Issue.record("\(bad) accepted")
+            } catch let error as AWSError {
+                #expect(error.kind == .configuration && error.description.contains("from AWS_REGION"), "\(bad): \(error)")
+            }
+        }
+        for good in ["us-east-1", "cn-north-1", "us-gov-west-1", "eu-central-2", "mx-central-1"] {
+            #expect(AWSRegionResolver.isValid(good), "\(good)")
+        }
+        // The profile's value is checked too (fails if only flag/environment values were).
+        let e = try env(config: "[default]\nregion = EU-WEST-1\n")
+        #expect(throws: AWSError.self) { try AWSRegionResolver.resolve(flag: nil, profileFlag: nil, environment: e) }
+        #expect(throws: AWSError.self) { try AWSConfiguration(settings: .init(), environment: e) }
+    }
+
+    /// The profile whose region applies: --profile, AWS_PROFILE, AWS_DEFAULT_PROFILE, default;
+    /// read from AWS_CONFIG_FILE or AWS_SHARED_CREDENTIALS_FILE without any credentials. Fails
+    /// if a step of the profile order is swapped or the credentials file is ignored.
+    @Test func profileRegionFromFilesWithoutCredentials() throws {
+        let config = "[default]\nregion = ap-south-1\n[profile a]\nregion = eu-west-1\n[profile b]\nregion = eu-west-2\n[profile c]\nregion = eu-west-3\n"
+        func region(_ flag: String?, _ extra: [String: String]) throws -> AWSRegion {
+            try AWSRegionResolver.resolve(flag: nil, profileFlag: flag, environment: env(config: config, extra))
+        }
+        #expect(try region("a", ["AWS_PROFILE": "b", "AWS_DEFAULT_PROFILE": "c"]) == AWSRegion(name: "eu-west-1", source: "profile a"))
+        #expect(try region(nil, ["AWS_PROFILE": "b", "AWS_DEFAULT_PROFILE": "c"]) == AWSRegion(name: "eu-west-2", source: "profile b"))
+        #expect(try region(nil, ["AWS_DEFAULT_PROFILE": "c"]) == AWSRegion(name: "eu-west-3", source: "profile c"))
+        #expect(try region(nil, [:]) == AWSRegion(name: "ap-south-1", source: "profile default"))
+        // The environment still beats the profile.
+        #expect(try region("a", ["AWS_DEFAULT_REGION": "sa-east-1"]).name == "sa-east-1")
+        // A region in the credentials file (botocore reads it there too) wins over the config file's.
+        let dir = try TestSupport.temporaryDirectory()
+        directories.append(dir)
+        let creds = dir.appendingPathComponent("credentials")
+        try "[a]\nregion = il-central-1\n".write(to: creds, atomically: true, encoding: .utf8)
+        let withCreds = try env(config: config, ["AWS_SHARED_CREDENTIALS_FILE": creds.path])
+        #expect(try AWSRegionResolver.resolve(flag: nil, profileFlag: "a", environment: withCreds).name == "il-central-1")
+        // No files at all (HOME without .aws): the default region, no error.
+        #expect(try AWSRegionResolver.resolve(flag: nil, profileFlag: nil, environment: ["HOME": dir.path]) == AWSRegion(name: "us-east-1", source: "default"))
+        // A named profile that does not exist is an error even when the flag decides the region
+        // (fails if a typo in --profile passed silently); an absent `default` is not.
+        #expect(throws: AWSError.self) { try AWSRegionResolver.resolve(flag: "us-east-1", profileFlag: "nope", environment: env(config: config)) }
+        #expect(throws: AWSError.self) { try AWSRegionResolver.resolve(flag: nil, profileFlag: nil, environment: env(config: config, ["AWS_PROFILE": "nope"])) }
+        #expect(try AWSRegionResolver.resolve(flag: nil, profileFlag: nil, environment: env(config: "[profile a]\n")).source == "default")
+    }
+
+    /// AWSConfiguration (what `doctor`, `upload` and the clients of `run` use) decides exactly as
+    /// the resolver the CLI records backfills with; fails if either grows its own rule.
+    @Test func configurationUsesTheResolver() throws {
+        let config = "[default]\nregion = ap-south-1\n[profile x]\nregion = eu-north-1\n"
+        let cases: [(String?, String?, [String: String])] = [
+            ("eu-west-3", nil, ["AWS_REGION": "us-west-2"]), (nil, nil, ["AWS_REGION": "us-west-2", "AWS_DEFAULT_REGION": "ca-central-1"]),
+            (nil, nil, ["AWS_DEFAULT_REGION": "ca-central-1"]), (nil, nil, [:]), (nil, "x", [:]), (nil, nil, ["AWS_PROFILE": "x"]),
+            (nil, nil, ["AWS_DEFAULT_PROFILE": "x"]), (nil, "x", ["AWS_PROFILE": "default"]),
+        ]
+        for (flag, profile, extra) in cases {
+            let e = try env(config: config, extra)
+            let c = try AWSConfiguration(settings: .init(region: flag, profile: profile), environment: e)
+            let r = try AWSRegionResolver.resolve(flag: flag, profileFlag: profile, environment: e)
+            #expect(AWSRegion(name: c.region, source: c.regionSource) == r, "\(flag ?? "-") \(profile ?? "-") \(extra)")
+        }
+    }
+
     @Test func endpointPrecedenceAndPathStyleForCustomEndpoints() throws {
         let e = try env(["AWS_ENDPOINT_URL": "http://127.0.0.1:5000", "AWS_ENDPOINT_URL_S3": "http://minio:9000"])
         let c = try AWSConfiguration(settings: .init(region: "eu-west-1"), environment: e)

@@ -37,6 +37,7 @@ import TestRandom
     @Test func randomByteStrings() {
         var generator = TestRandom(seed: 1)
         var outcomes = RowCounts()
+        var withoutQuote = 0
         for _ in 0..<4000 {
             let bytes = Self.randomBytes(&generator, maxCount: 160)
             Self.exercise(bytes)
@@ -48,11 +49,83 @@ import TestRandom
             }
             // The same bytes as @message and as @timestamp.
             let text = String(decoding: bytes, as: UTF8.self)
-            outcomes.count(AccessLogParser().parse(InsightsRow(timestamp: text, message: text, ptr: text)))
+            let outcome = AccessLogParser().parse(InsightsRow(timestamp: text, message: text, ptr: text))
+            outcomes.count(outcome)
+            // Rule 3 needs a quoted request, so text without any `"` is always skipped for
+            // having no request (whatever else it holds); and a kept row needs rule 8's path.
+            // Fails if the parser keeps, or calls malformed, a row the rules must skip.
+            if !bytes.contains(UInt8(ascii: "\"")) {
+                withoutQuote += 1
+                #expect(outcome == .skipped(.noRequest), "\(bytes)")
+            }
+            if case .kept = outcome {
+                #expect(text.contains("/api/pypi/") && text.contains("/simple/"), "\(bytes)")
+            }
             _ = InsightsTimestamp.parseNanos(text)
             _ = InsightsTimestamp.parseAccessLineNanos(text)
         }
-        #expect(outcomes.rows + outcomes.skipped + outcomes.malformed == 4000)
+        // Both kinds of input occurred, so the properties above were exercised.
+        #expect(withoutQuote > 100 && withoutQuote < 4000)
+        #expect(outcomes.skipped > 0)
+    }
+
+    /// Lines built from parts whose outcome the generator decides while building them (kept
+    /// with which values, skipped for which reason, or malformed), wrapped and JSON-escaped in
+    /// random ways. The parser must give exactly that outcome for every line, by the String
+    /// path and by the byte path of NDJSON decoding, and each class must occur. Fails on any
+    /// wrong class, skip reason or kept value (see `GeneratedLine`).
+    @Test func generatedLinesGiveTheOutcomeTheyWereBuiltFor() throws {
+        var generator = TestRandom(seed: 4)
+        var expectedCounts = RowCounts(), parsedCounts = RowCounts(), bytePathCounts = RowCounts()
+        var reasons: [SkipReason: Int] = [:]
+        var keptValuesChecked = 0
+        for index in 0..<4000 {
+            let line = GeneratedLine.make(index, &generator)
+            let outcome = AccessLogParser().parse(line.row)
+            parsedCounts.count(outcome)
+            switch (line.expected, outcome) {
+            case (.kept(let want), .kept(let got)):
+                #expect(got == want, "line \(index): \(line.row.message ?? "nil")")
+                keptValuesChecked += 1
+                expectedCounts.rows += 1
+            case (.skipped(let want), .skipped(let got)):
+                #expect(got == want, "line \(index): \(line.row.message ?? "nil")")
+                reasons[want, default: 0] += 1
+                expectedCounts.skipped += 1
+            case (.malformed, .malformed):
+                expectedCounts.malformed += 1
+            default:
+                Issue.record("line \(index): expected \(line.expected), got \(outcome) for \(line.row)")
+                expectedCounts.count(line.expected.asOutcome)
+            }
+            // The same row as an NDJSON line (escaped its own random way), decoded and parsed
+            // through the byte path, must come back as the same row and the same outcome.
+            let ndjson = line.ndjson(&generator)
+            let decoded = try InsightsRowDecoder.decodeLine(ndjson)
+            #expect(decoded == line.row, "line \(index): \(String(decoding: ndjson, as: UTF8.self))")
+            var bytePathRow: AccessLogRow?
+            var verdict: RowVerdict?
+            try ndjson.withUnsafeBytes { raw in
+                try InsightsRowDecoder.withLineFields(raw) { timestamp, message, ptr in
+                    let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+                    verdict = AccessLogParser().parse(timestamp: timestamp, message: message ?? empty, ptr: ptr ?? empty) {
+                        bytePathRow = AccessLogRow($0)
+                    }
+                }
+            }
+            #expect(verdict != nil, "line \(index): withLineFields never called back")
+            switch (verdict ?? .malformed("no verdict"), outcome) {
+            case (.kept, .kept(let row)): #expect(bytePathRow == row); bytePathCounts.rows += 1
+            case (.skipped(let a), .skipped(let b)): #expect(a == b); bytePathCounts.skipped += 1
+            case (.malformed, .malformed): bytePathCounts.malformed += 1
+            default: Issue.record("line \(index): byte path \(String(describing: verdict)), String path \(outcome)")
+            }
+        }
+        #expect(parsedCounts == expectedCounts)
+        #expect(bytePathCounts == expectedCounts)
+        // Every class and every skip reason was generated (else the test proves less than it says).
+        #expect(expectedCounts.rows > 1000 && expectedCounts.malformed > 100 && keptValuesChecked == expectedCounts.rows)
+        #expect(Set(reasons.keys) == Set(SkipReason.allCases), "\(reasons)")
     }
 
     /// Random single-byte edits of the sample lines, checked against Foundation's

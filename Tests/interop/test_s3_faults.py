@@ -8,15 +8,19 @@ insights-sim, as in test_backfill.py.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import re
 import socket
 import socketserver
 import threading
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import boto3
 import botocore.config
 import botocore.exceptions
+import pyarrow.parquet as pq
 import pytest
 
 from fault_proxy import FaultProxy
@@ -228,6 +232,18 @@ def assert_destination_matches_local(moto: Moto, bucket: str, prefix: str, files
         assert objects[key] == data, f"s3://{bucket}/{prefix}{key} differs from the local file"
 
 
+def assert_each_file_holds_its_hour(files: dict[str, bytes]):
+    # Each hourly file holds only rows of the hour in its name, in timestamp order; fails on a
+    # row in the wrong hour's file or a file out of order (a bag-of-rows comparison misses both).
+    for key, data in files.items():
+        stamp = re.search(r"_(\d{8}T\d{2})0000Z\.parquet$", key).group(1)
+        hour = datetime.strptime(stamp, "%Y%m%dT%H")
+        ts = pq.read_table(io.BytesIO(data), columns=["timestamp"]).column("timestamp").to_pylist()
+        assert ts, key
+        assert ts == sorted(ts), f"{key} is not in timestamp order"
+        assert hour <= ts[0] and ts[-1] < hour + timedelta(hours=1), (key, ts[0], ts[-1])
+
+
 def status_json(catalog: Path, env: dict) -> list[dict]:
     p = pulp("status", "--catalog", str(catalog), "--format", "json", env=env)
     assert p.returncode == 0, p.stderr
@@ -259,6 +275,7 @@ def test_two_s3_destinations_survive_a_fault_mix(sim, moto, tmp_path):
     assert_destination_matches_local(moto, "pulp-a", "data/", files)
     assert_destination_matches_local(moto, "pulp-b", "", files)
     assert_same_rows(exported_table(out), expected_table(sim, start, end, tmp_path))
+    assert_each_file_holds_its_hour(files)
     # The catalog names the three copies of each hour, and its checksum is the files'.
     p = pulp("catalog", "--catalog", str(catalog), "--format", "json", env=env)
     assert p.returncode == 0, p.stderr
@@ -285,6 +302,9 @@ def test_a_refusing_destination_fails_its_hours_alone_and_the_next_run_heals(sim
         # The refused destination fails its hours, the run goes on and exits 1 naming it.
         assert p.returncode == 1, (p.returncode, p.stderr[-3000:])
         assert DEST_B in p.stderr, p.stderr[-3000:]
+        # …and only it: fails if the healthy destination is blamed too.
+        errors = [line for line in p.stderr.splitlines() if "error" in line.lower()]
+        assert errors and not any("s3://pulp-a" in line for line in errors), errors
         assert proxy.injected["denied"] >= 2, proxy.injected  # both hours tried pulp-b
         files = local_files(out)
         assert len(files) == 2, sorted(files)
@@ -311,5 +331,6 @@ def test_a_refusing_destination_fails_its_hours_alone_and_the_next_run_heals(sim
     assert_destination_matches_local(moto, "pulp-a", "data/", files)
     assert_destination_matches_local(moto, "pulp-b", "", files)
     assert_same_rows(exported_table(out), expected_table(sim, start, end, tmp_path))
+    assert_each_file_holds_its_hour(files)
     [backfill] = status_json(catalog, env)
     assert backfill["failed_hours"] == []

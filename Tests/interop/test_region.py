@@ -131,13 +131,19 @@ def test_plan_defaults_and_flag(tmp_path):
     assert [b["aws_region"] for b in backfills(tmp_path, env)] == ["us-east-1", "eu-central-1"]
 
 
-@pytest.mark.parametrize("command", ["plan", "backfill", "export"])
+@pytest.mark.parametrize("command", ["plan", "backfill", "export", "doctor", "upload"])
 def test_invalid_region_or_missing_profile_is_a_usage_error(tmp_path, command):
-    # Exit 2 with one line, before anything is planned; fails if a bad region were recorded
-    # (the catalog would exist) or if the failure were a runtime error (exit 1).
-    out = ["--output-path", str(tmp_path / "x.parquet")] if command == "export" else \
-          ["--output-path", str(tmp_path / "out"), "--catalog", str(tmp_path / "c.sqlite")]
-    base = [command, "--cloudwatch-group", GROUP, "--start-time", START, "--end-time", END, *out]
+    # Exit 2 with one line, before anything is planned or sent; fails if a bad region were
+    # recorded (the catalog would exist) or if the failure were a runtime error (exit 1).
+    (tmp_path / "file.parquet").write_bytes(b"PAR1")
+    base = {
+        "plan": ["plan", *plan_flags(tmp_path)],
+        "backfill": ["backfill", *plan_flags(tmp_path)],
+        "export": ["export", "--cloudwatch-group", GROUP, "--start-time", START, "--end-time", END,
+                   "--output-path", str(tmp_path / "x.parquet")],
+        "doctor": ["doctor", "--cloudwatch-group", GROUP],
+        "upload": ["upload", "--source", str(tmp_path / "file.parquet"), "--destination", "s3://bucket/key"],
+    }[command]
     cases = [
         ([], dict(AWS_REGION="US-EAST-1"), "invalid AWS region 'US-EAST-1' from AWS_REGION"),
         (["--aws-region", "eu west 1"], {}, "invalid AWS region 'eu west 1' from --aws-region"),
@@ -145,7 +151,10 @@ def test_invalid_region_or_missing_profile_is_a_usage_error(tmp_path, command):
         (["--profile", "nope", "--aws-region", "us-east-1"], dict(config="[default]\n"), "AWS profile 'nope' not found"),
     ]
     for extra, settings, message in cases:
-        p = pulp(*base, *extra, env=clean_env(tmp_path, **settings))
+        # Keys in the environment, so a missing-credentials error cannot stand in for the
+        # configuration error (it exits 1, and would fail the exit-code check anyway).
+        p = pulp(*base, *extra, env=clean_env(tmp_path, AWS_ACCESS_KEY_ID="k", AWS_SECRET_ACCESS_KEY="s",
+                                              AWS_ENDPOINT_URL="http://127.0.0.1:9", **settings))
         assert p.returncode == 2, (extra, p.returncode, p.stderr)
         assert p.stderr.count("\n") == 1 and message in p.stderr, p.stderr
     assert not (tmp_path / "c.sqlite").exists()

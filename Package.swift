@@ -26,13 +26,20 @@ let package = Package(
         .systemLibrary(name: "CGlibcMalloc", path: "Sources/CGlibcMalloc"),
 
         .target(name: "AccessLog"),
+        // Every retry rule: error classes, full-jitter backoff, attempts per request, chunk and hour.
+        .target(name: "Retry"),
         .target(name: "Parquet", dependencies: ["CSnappy", "CZstd"]),
         // SQLite catalog over migrations/*.sql (embedded in EmbeddedMigrations.swift; a test keeps them equal).
-        .target(name: "Catalog", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Catalog", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+            // The SQLite C API, to read staged strings by length (see `ExactText`).
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ]),
         // AWS protocol layer: SigV4, credential chain, CloudWatch Logs and S3 clients over AsyncHTTPClient.
         .target(
             name: "AWS",
             dependencies: [
+                "Retry",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -40,7 +47,7 @@ let package = Package(
         .target(
             name: "BackfillCore",
             dependencies: [
-                "AccessLog", "Parquet", "Catalog", "AWS", "CGlibcMalloc",
+                "AccessLog", "Parquet", "Catalog", "AWS", "Retry", "CGlibcMalloc",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -92,7 +99,7 @@ let package = Package(
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "TestRandom"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "catalog-probe", "TestRandom"]),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "TestRandom"], exclude: ["botocore_sign.py"]),
-        .testTarget(name: "BackfillCoreTests", dependencies: ["BackfillCore", "TestRandom"]),
+        .testTarget(name: "BackfillCoreTests", dependencies: ["BackfillCore", "Catalog", "Retry", "TestRandom"]),
         .testTarget(
             name: "InsightsSimulatorTests",
             dependencies: [

@@ -1,43 +1,44 @@
-/// How often a failed call is tried again, like boto3's "standard" retry mode: only errors
-/// that are `isRetryable`, exponential backoff with full jitter, a longer base delay when
-/// throttled. `maxAttempts` comes from `AWS_MAX_ATTEMPTS` or the profile's `max_attempts`
-/// (default 3). A scheduler that runs its own backoff can pass `.none`.
-public struct AWSRetryPolicy: Sendable, Equatable {
-    public var maxAttempts: Int
-    public var baseDelay: Duration
-    public var throttledBaseDelay: Duration
-    public var maxDelay: Duration
+import Retry
 
-    public init(maxAttempts: Int, baseDelay: Duration = .milliseconds(100),
-                throttledBaseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(20)) {
-        self.maxAttempts = max(1, maxAttempts)
-        self.baseDelay = baseDelay
-        self.throttledBaseDelay = throttledBaseDelay
-        self.maxDelay = maxDelay
+/// How often a failed AWS request is tried again, like boto3's "standard" retry mode: only
+/// errors that are not `.permanent`, full-jitter backoff (`Retry`), a longer base delay when
+/// throttled. `maxAttempts` comes from `AWS_MAX_ATTEMPTS` or the profile's `max_attempts`
+/// (default: `RetryBudget().awsRequest`). A scheduler that runs its own backoff passes `.none`.
+public struct AWSRetryPolicy: Sendable, Equatable {
+    public var rule: RetryRule
+    public var throttledBackoff: FullJitterBackoff
+
+    public var maxAttempts: Int { rule.maxAttempts }
+
+    public init(maxAttempts: Int, backoff: FullJitterBackoff = RetryBudget().awsRequest.backoff,
+                throttledBackoff: FullJitterBackoff = RetryBudget.awsThrottledBackoff) {
+        rule = RetryRule(maxAttempts: maxAttempts, backoff: backoff)
+        self.throttledBackoff = throttledBackoff
     }
 
-    public static let standard = AWSRetryPolicy(maxAttempts: 3)
+    public static let standard = AWSRetryPolicy(maxAttempts: RetryBudget().awsRequest.maxAttempts)
     public static let none = AWSRetryPolicy(maxAttempts: 1)
 
-    /// Delay before attempt `attempt + 1` (attempt counts from 1): uniform in
-    /// [0, min(maxDelay, base · 2^(attempt-1))].
-    public func delay(afterAttempt attempt: Int, throttled: Bool) -> Duration {
-        let base = throttled ? throttledBaseDelay : baseDelay
-        let ceiling = min(maxDelay, base * (1 << min(attempt - 1, 20)))
-        let nanos = ceiling.nanoseconds
-        return nanos <= 0 ? .zero : .nanoseconds(Int64.random(in: 0...nanos))
-    }
-
-    /// Runs `body` until it succeeds, fails with a non-retryable error, or attempts run out.
+    /// Runs `body` until it succeeds, fails with a permanent error, or attempts run out.
     public func run<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         var attempt = 1
         while true {
             do {
                 return try await body()
-            } catch let error as AWSError where error.isRetryable && attempt < maxAttempts {
-                try await Task.sleep(for: delay(afterAttempt: attempt, throttled: error.isThrottling))
+            } catch let error as AWSError {
+                let errorClass = error.retryClass
+                guard case .retry = rule.decide(after: attempt, errorClass == .throttle ? .transient : errorClass) else { throw error }
+                let backoff = errorClass == .throttle ? throttledBackoff : rule.backoff
+                try await Task.sleep(for: backoff.delay(retry: attempt))
                 attempt += 1
             }
         }
+    }
+}
+
+extension AWSError: RetryClassifying {
+    public var retryClass: RetryClass {
+        if isThrottling { return .throttle }
+        return isRetryable ? .transient : .permanent
     }
 }

@@ -159,6 +159,12 @@ extension Catalog {
               range: TimeRange(startMillis: row["start_ms"], endMillis: row["end_ms"]),
               hourStartMillis: row["hour_ms"], state: ChunkState(rawValue: row["state"]) ?? .pending,
               attempts: row["attempts"], lastError: row["last_error"], leaseOwner: row["lease_owner"],
-              leaseExpiresMillis: row["lease_expires_ms"])
+              leaseExpiresMillis: row["lease_expires_ms"], leaseHolder: leaseHolder(from: row))
+    }
+
+    static func leaseHolder(from row: Row) -> LeaseHolder? {
+        guard let host: String = row["lease_host"], let pid: Int64 = row["lease_pid"],
+              let start: String = row["lease_process_start"] else { return nil }
+        return LeaseHolder(host: host, pid: pid, processStart: start)
     }
 }

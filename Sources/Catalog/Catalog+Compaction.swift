@@ -41,7 +41,7 @@ extension Catalog {
             var arguments: StatementArguments = [hour.backfillID, hour.hourStartMillis]
             if let cursor {
                 sql += " AND (timestamp_ns, ptr) > (?, ?)"
-                arguments += [cursor.timestampNanos, cursor.ptr]
+                arguments += [cursor.timestampNanos, ExactText(cursor.ptr)]
             }
             sql += " ORDER BY timestamp_ns, ptr LIMIT ?"
             arguments += [limit]
@@ -129,6 +129,8 @@ extension Catalog {
                            arguments: [hour.backfillID, hour.hourStartMillis])
             try db.execute(sql: "UPDATE chunk SET compacted = 1 WHERE backfill_id = ? AND hour_ms = ?",
                            arguments: [hour.backfillID, hour.hourStartMillis])
+            try db.execute(sql: "DELETE FROM hour_failure WHERE backfill_id = ? AND hour_ms = ?",
+                           arguments: [hour.backfillID, hour.hourStartMillis])
         }
     }
 
@@ -140,9 +142,11 @@ extension Catalog {
     /// By position, not by name: a name lookup lower-cases and compares column names for every
     /// value, which made reading an hour's rows cost more than encoding them.
     static func stagedRow(from row: Row) -> StagedRow {
-        StagedRow(timestampNanos: row[0], ptr: row[1], message: row[2], user: row[3],
-                  orgID: row[4], domain: row[5], distribution: row[6], package: row[7],
-                  statusCode: (row[8] as Int?).map { Int16(truncatingIfNeeded: $0) },
-                  userAgent: row[9], xForwardedFor: row[10])
+        // Strings are stored as BLOBs (see `ExactText`): read as bytes, every one kept.
+        func text(_ index: Int) -> String? { (row[index] as ExactText?)?.value }
+        return StagedRow(timestampNanos: row[0], ptr: text(1) ?? "", message: text(2) ?? "", user: text(3),
+                         orgID: text(4), domain: text(5) ?? "", distribution: text(6) ?? "", package: text(7) ?? "",
+                         statusCode: (row[8] as Int?).map { Int16(truncatingIfNeeded: $0) },
+                         userAgent: text(9), xForwardedFor: text(10))
     }
 }

@@ -7,41 +7,71 @@ import GRDB
 /// chunks come back this way). Completing or failing a chunk checks that the caller still
 /// holds the lease, so a chunk that was taken over is never written twice.
 extension Catalog {
-    /// Claims up to `limit` chunks for `owner`, in one transaction, oldest first: pending ones,
-    /// failed ones with fewer than `maxAttempts` attempts, and running ones whose lease expired.
-    /// Each claim counts as an attempt.
+    /// Claims up to `limit` chunks for `owner` (held by the process `holder`), in one
+    /// transaction, oldest first: pending ones, failed ones with fewer than `maxAttempts`
+    /// attempts, running ones whose lease expired, and running ones held by `deadHolders`
+    /// (processes the caller found gone: their leases need not run out). Each claim counts
+    /// as an attempt.
     public func claimChunks(
-        owner: String, limit: Int, leaseMillis: Int64, maxAttempts: Int = 5,
-        backfillID: Int64? = nil, now: Int64 = CatalogClock.nowMillis()
+        owner: String, holder: LeaseHolder? = nil, limit: Int, leaseMillis: Int64, maxAttempts: Int = 5,
+        backfillID: Int64? = nil, deadHolders: [LeaseHolder] = [], now: Int64 = CatalogClock.nowMillis()
     ) throws -> [Chunk] {
         guard limit > 0 else { return [] }
         return try write { db in
             let filter = backfillID == nil ? "" : "AND backfill_id = \(backfillID!)"
-            // Three index-friendly SELECTs (chunk_by_state) instead of one OR, merged by start.
-            var candidates: [(Int64, Int64)] = []
-            for (condition, args) in [
+            // Index-friendly SELECTs (chunk_by_state) instead of one OR, merged by start.
+            var conditions: [(String, StatementArguments)] = [
                 ("state = 'pending'", StatementArguments()),
-                ("state = 'failed' AND attempts < ?", [maxAttempts] as StatementArguments),
-                ("state = 'running' AND lease_expires_ms <= ?", [now] as StatementArguments),
-            ] {
+                ("state = 'failed' AND attempts < ?", [maxAttempts]),
+                ("state = 'running' AND lease_expires_ms <= ?", [now]),
+            ]
+            for dead in deadHolders {
+                conditions.append(("state = 'running' AND lease_host = ? AND lease_pid = ? AND lease_process_start = ?",
+                                   [dead.host, dead.pid, dead.processStart]))
+            }
+            var candidates: [(Int64, Int64)] = []
+            for (condition, args) in conditions {
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT id, start_ms FROM chunk WHERE \(condition) \(filter) ORDER BY start_ms LIMIT \(limit)
                     """, arguments: args)
                 candidates += rows.map { ($0["start_ms"], $0["id"]) }
             }
-            let chosen = candidates.sorted { $0 < $1 }.prefix(limit).map(\.1)
+            var chosen: [Int64] = []
+            for (_, id) in candidates.sorted(by: { $0 < $1 }) where !chosen.contains(id) {
+                chosen.append(id)
+                if chosen.count == limit { break }
+            }
             var claimed: [Chunk] = []
             for id in chosen {
                 try db.execute(sql: """
                     UPDATE chunk SET state = 'running', lease_owner = ?, lease_expires_ms = ?,
+                                     lease_host = ?, lease_pid = ?, lease_process_start = ?,
                                      attempts = attempts + 1, started_at_ms = ?
                     WHERE id = ?
-                    """, arguments: [owner, now + leaseMillis, now, id])
+                    """, arguments: [owner, now + leaseMillis, holder?.host, holder?.pid, holder?.processStart, now, id])
                 if let row = try Row.fetchOne(db, sql: "SELECT * FROM chunk WHERE id = ?", arguments: [id]) {
                     claimed.append(Self.chunk(from: row))
                 }
             }
             return claimed
+        }
+    }
+
+    /// The running chunks of one backfill (or all), grouped by lease owner: who holds what,
+    /// until when. Expired leases are included; the caller decides what is stale.
+    public func leaseGroups(backfillIDs: [Int64]? = nil) throws -> [LeaseGroup] {
+        try read { db in
+            let filter = backfillIDs.map { "AND backfill_id IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
+            return try Row.fetchAll(db, sql: """
+                SELECT lease_owner, lease_host, lease_pid, lease_process_start, count(*) AS chunks,
+                       max(coalesce(lease_expires_ms, 0)) AS expires
+                FROM chunk WHERE state = 'running' \(filter)
+                GROUP BY lease_owner, lease_host, lease_pid, lease_process_start
+                ORDER BY expires
+                """).map {
+                    LeaseGroup(owner: $0["lease_owner"] ?? "", holder: Self.leaseHolder(from: $0),
+                               chunks: $0["chunks"], expiresMillis: $0["expires"])
+                }
         }
     }
 
@@ -87,19 +117,23 @@ extension Catalog {
                 guard row.timestampNanos >= startNanos && row.timestampNanos < endNanos else {
                     throw CatalogError.rowOutsideChunk(chunkID: id, timestampNanos: row.timestampNanos)
                 }
+                // Strings go in as BLOBs of their UTF-8 bytes: bound as TEXT, SQLite would end
+                // them at the first U+0000.
                 try insert.execute(arguments: [
-                    chunk.backfillID, chunk.hourStartMillis, row.timestampNanos, row.ptr, id, row.message, row.user,
-                    row.orgID, row.domain, row.distribution, row.package, row.statusCode.map { Int($0) },
-                    row.userAgent, row.xForwardedFor,
+                    chunk.backfillID, chunk.hourStartMillis, row.timestampNanos, ExactText(row.ptr), id, ExactText(row.message),
+                    ExactText(row.user), ExactText(row.orgID), ExactText(row.domain), ExactText(row.distribution),
+                    ExactText(row.package), row.statusCode.map { Int($0) }, ExactText(row.userAgent), ExactText(row.xForwardedFor),
                 ])
                 stored += db.changesCount
             }
             try db.execute(sql: """
                 UPDATE chunk SET state = 'done', lease_owner = NULL, lease_expires_ms = NULL, last_error = NULL,
+                                 lease_host = NULL, lease_pid = NULL, lease_process_start = NULL,
                                  finished_at_ms = ?, rows = ?, skipped = ?, malformed = ?,
-                                 queries = queries + ?, records_matched = records_matched + ?, bytes_scanned = bytes_scanned + ?
+                                 queries = queries + ?, polls = polls + ?, records_matched = records_matched + ?,
+                                 bytes_scanned = bytes_scanned + ?
                 WHERE id = ?
-                """, arguments: [now, stored, statistics.skipped, statistics.malformed, statistics.queries,
+                """, arguments: [now, stored, statistics.skipped, statistics.malformed, statistics.queries, statistics.polls,
                                  statistics.recordsMatched, statistics.bytesScanned, id])
             return stored
         }
@@ -114,10 +148,26 @@ extension Catalog {
             _ = try Self.leasedChunk(db, id: id, owner: owner)
             try db.execute(sql: """
                 UPDATE chunk SET state = 'failed', lease_owner = NULL, lease_expires_ms = NULL, last_error = ?,
-                                 finished_at_ms = ?, queries = queries + ?, records_matched = records_matched + ?,
+                                 lease_host = NULL, lease_pid = NULL, lease_process_start = NULL,
+                                 finished_at_ms = ?, queries = queries + ?, polls = polls + ?,
+                                 records_matched = records_matched + ?, bytes_scanned = bytes_scanned + ?
+                WHERE id = ?
+                """, arguments: [message, now, statistics.queries, statistics.polls, statistics.recordsMatched,
+                                 statistics.bytesScanned, id])
+        }
+    }
+
+    /// Adds what an attempt spent on a chunk (StartQuery and GetQueryResults calls, records
+    /// and bytes scanned) whoever holds it now: a retried attempt, or one whose lease was taken
+    /// over, cost as much as a successful one.
+    public func recordUsage(chunkID: Int64, _ statistics: ChunkStatistics) throws {
+        guard statistics.queries != 0 || statistics.polls != 0 || statistics.bytesScanned != 0 || statistics.recordsMatched != 0 else { return }
+        try write { db in
+            try db.execute(sql: """
+                UPDATE chunk SET queries = queries + ?, polls = polls + ?, records_matched = records_matched + ?,
                                  bytes_scanned = bytes_scanned + ?
                 WHERE id = ?
-                """, arguments: [message, now, statistics.queries, statistics.recordsMatched, statistics.bytesScanned, id])
+                """, arguments: [statistics.queries, statistics.polls, statistics.recordsMatched, statistics.bytesScanned, chunkID])
         }
     }
 

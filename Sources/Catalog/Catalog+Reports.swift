@@ -24,6 +24,8 @@ public struct BackfillProgress: Sendable, Equatable {
     public let skipped: Int64
     public let malformed: Int64
     public let queries: Int64
+    /// GetQueryResults calls.
+    public var polls: Int64 = 0
     public let recordsMatched: Int64
     public let bytesScanned: Int64
     /// Failed chunks, most recent first (at most the requested number).
@@ -89,7 +91,7 @@ extension Catalog {
                        sum(state = 'done') AS done,
                        sum(state = 'failed') AS failed,
                        sum(rows) AS rows, sum(skipped) AS skipped, sum(malformed) AS malformed,
-                       sum(queries) AS queries, sum(records_matched) AS records, sum(bytes_scanned) AS bytes,
+                       sum(queries) AS queries, sum(polls) AS polls, sum(records_matched) AS records, sum(bytes_scanned) AS bytes,
                        count(DISTINCT hour_ms) AS hours,
                        sum(finished_at_ms > :recent) AS recent
                 FROM chunk GROUP BY backfill_id
@@ -111,13 +113,15 @@ extension Catalog {
                     }
                 let row = byBackfill[id]
                 func int(_ key: String) -> Int64 { row?[key] ?? 0 }
-                return BackfillProgress(
+                var progress = BackfillProgress(
                     backfill: backfill, firstMillis: row?["first_ms"], lastMillis: row?["last_ms"],
                     pending: Int(int("pending")), running: Int(int("running")), expiredLeases: Int(int("expired")),
                     done: Int(int("done")), failed: Int(int("failed")), rows: int("rows"), skipped: int("skipped"),
                     malformed: int("malformed"), queries: int("queries"), recordsMatched: int("records"),
                     bytesScanned: int("bytes"), failures: failures, partitionsDone: partitions[id] ?? 0,
                     hoursTotal: Int(int("hours")), recentlyFinished: Int(int("recent")))
+                progress.polls = int("polls")
+                return progress
             }
         }
     }

@@ -88,21 +88,67 @@ public struct Chunk: Sendable, Equatable, Identifiable {
     public let lastError: String?
     public let leaseOwner: String?
     public let leaseExpiresMillis: Int64?
+    /// The process holding the lease (nil for leases taken before catalog version 2).
+    public let leaseHolder: LeaseHolder?
 
     /// The hour this chunk belongs to (chunks never cross an hour).
     public var hour: HourKey { HourKey(backfillID: backfillID, hourStartMillis: hourStartMillis) }
 }
 
+/// The process that holds a lease: host name, process id, and the process's start time
+/// (an opaque text; equal only for the same process, so a reused pid is told apart).
+public struct LeaseHolder: Sendable, Hashable, CustomStringConvertible {
+    public let host: String
+    public let pid: Int64
+    public let processStart: String
+
+    public init(host: String, pid: Int64, processStart: String) {
+        self.host = host
+        self.pid = pid
+        self.processStart = processStart
+    }
+
+    public var description: String { "\(host):\(pid)" }
+}
+
+/// The running chunks one lease owner holds (what `status` and a waiting run report).
+public struct LeaseGroup: Sendable, Equatable {
+    public let owner: String
+    /// Nil for leases taken before catalog version 2 (only their expiry tells).
+    public let holder: LeaseHolder?
+    public let chunks: Int
+    /// The latest expiry of the group's leases.
+    public let expiresMillis: Int64
+}
+
+/// An hour whose export failed after its attempts; the next run tries it again.
+public struct HourFailure: Sendable, Equatable {
+    public let hour: HourKey
+    public let attempts: Int
+    public let lastError: String
+    public let failedAtMillis: Int64
+
+    public init(hour: HourKey, attempts: Int, lastError: String, failedAtMillis: Int64) {
+        self.hour = hour
+        self.attempts = attempts
+        self.lastError = lastError
+        self.failedAtMillis = failedAtMillis
+    }
+}
+
 /// What a finished chunk reports besides its rows.
 public struct ChunkStatistics: Sendable, Equatable {
     public var queries: Int
+    /// GetQueryResults calls.
+    public var polls: Int = 0
     public var recordsMatched: Int64
     public var bytesScanned: Int64
     public var skipped: Int
     public var malformed: Int
 
-    public init(queries: Int = 1, recordsMatched: Int64 = 0, bytesScanned: Int64 = 0, skipped: Int = 0, malformed: Int = 0) {
+    public init(queries: Int = 1, polls: Int = 0, recordsMatched: Int64 = 0, bytesScanned: Int64 = 0, skipped: Int = 0, malformed: Int = 0) {
         self.queries = queries
+        self.polls = polls
         self.recordsMatched = recordsMatched
         self.bytesScanned = bytesScanned
         self.skipped = skipped

@@ -12,6 +12,7 @@ import Logging
 enum BackfillRun {
     struct Outcome {
         var snapshot: RunProgress.Snapshot
+        var summary: RunSummary
     }
 
     static func execute(catalog: Catalog, catalogPath: String, backfillID: Int64?, options: RunOptions,
@@ -30,12 +31,14 @@ enum BackfillRun {
         settings.maxAttempts = options.maxAttempts
         settings.compactHours = compactHours
         settings.leaseMillis = Int64(options.leaseSeconds) * 1000
+        settings.noWait = options.noWait
         StderrLogHandler.bootstrap(verbose: options.verbose, json: options.logFormat == "json")
         settings.logger = Logger(label: "pulp-backfill")
         let progress = RunProgress()
         let pacing = InsightsPacing(startQueryRate: options.startRate, getQueryResultsRate: options.pollRate,
                                     concurrentQueries: options.concurrency)
         await progress.setThrottleSource { await pacing.throttles() }
+        await progress.setInFlightSource { await pacing.slots.inUse }
         let backfills = try catalog.listBackfills().filter { backfillID == nil || $0.id == backfillID }
         var serviceOptions = AWSBackfillServices.Options(aws: aws.settings, s3: s3.settings,
                                                          workDirectory: AtomicFile.split(catalogPath).directory)
@@ -45,7 +48,7 @@ enum BackfillRun {
         serviceOptions.queryTimeout = .milliseconds(Int64(options.queryTimeoutSeconds * 1000))
         let reporter = ProgressReporter(progress: progress, json: options.logFormat == "json")
 
-        let (result, signal): (Result<Void, Error>, Int32?) = try await AWSHTTPClient.withClient { http in
+        let (result, signal): (Result<RunSummary, Error>, Int32?) = try await AWSHTTPClient.withClient { http in
             let services: BackfillServices
             do {
                 services = try await AWSBackfillServices.make(for: backfills, catalog: catalog, http: http,
@@ -55,11 +58,13 @@ enum BackfillRun {
             }
             let executor = BackfillExecutor(catalog: catalog, settings: settings, services: services, progress: progress)
             let work = Task {
-                try await withThrowingTaskGroup(of: Void.self) { group in
+                try await withThrowingTaskGroup(of: RunSummary?.self) { group in
                     group.addTask { try await executor.run(backfillID: backfillID) }
-                    group.addTask { await reporter.run() }
+                    group.addTask { await reporter.run(); return nil }
                     defer { group.cancelAll() }
-                    try await group.next()  // the executor; the reporter only ends when cancelled
+                    // The executor's summary; the reporter only ends when cancelled.
+                    guard let first = try await group.next(), let summary = first else { throw CancellationError() }
+                    return summary
                 }
             }
             let signals = SignalInterruption { _ in work.cancel() }
@@ -76,11 +81,13 @@ enum BackfillRun {
             CommandFailure.notice("stopped: \(remaining) chunk(s) remain (\(released) released); run `pulp-backfill run --catalog \(catalogPath)` to continue")
             throw ExitCode(128 + signal)
         }
-        if case .failure(let error) = result {
+        switch result {
+        case .failure(let error):
             _ = try? catalog.releaseLeases(owner: settings.owner)
             if let exit = error as? ExitCode { throw exit }
             throw CommandFailure.exit(for: error)
+        case .success(let summary):
+            return Outcome(snapshot: snapshot, summary: summary)
         }
-        return Outcome(snapshot: snapshot)
     }
 }

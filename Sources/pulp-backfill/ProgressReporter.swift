@@ -23,11 +23,14 @@ struct ProgressReporter: Sendable {
             text = "{\"event\":\"\(final ? "summary" : "progress")\",\"chunks_done\":\(s.chunksDone),\"chunks_failed\":\(s.chunksFailed),"
                 + "\"chunks_total\":\(s.totalChunks),\"rows\":\(s.rows),\"rows_per_second\":\(Int(s.rowsPerSecond)),"
                 + "\"in_flight\":\(s.inFlight),\"throttles\":\(s.throttles),\"hours_exported\":\(s.hoursCompacted),"
+                + "\"hours_failed\":\(s.hoursFailed),\"chunks_taken_over\":\(s.chunksTakenOver),"
+                + "\"waiting\":\(s.waiting.map { JSONText.string($0) } ?? "null"),"
                 + "\"elapsed_seconds\":\(Int(s.elapsedSeconds)),\"eta_seconds\":\(s.etaSeconds.map { String(Int($0)) } ?? "null")}\n"
         } else {
             let eta = s.etaSeconds.map { " · ETA " + Self.duration($0) } ?? ""
             let line = "chunks \(s.chunksDone)/\(s.totalChunks)\(s.chunksFailed > 0 ? " (\(s.chunksFailed) failed)" : "") · rows \(s.rows) · "
-                + "\(Int(s.rowsPerSecond)) rows/s · in flight \(s.inFlight) · throttles \(s.throttles) · hours \(s.hoursCompacted)\(eta)"
+                + "\(Int(s.rowsPerSecond)) rows/s · in flight \(s.inFlight) · throttles \(s.throttles) · hours \(s.hoursCompacted)"
+                + (s.hoursFailed > 0 ? " (\(s.hoursFailed) failed)" : "") + eta + (s.waiting.map { " · " + $0 } ?? "")
             text = interactive ? "\r\u{1B}[K" + line + (final ? "\n" : "") : line + "\n"
         }
         FileHandle.standardError.write(Data(text.utf8))

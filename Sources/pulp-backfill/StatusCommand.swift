@@ -24,18 +24,26 @@ struct StatusCommand: AsyncParsableCommand {
         let outputFormat = try OutputFormat.parse(format, allowed: [.table, .json])
         guard costPerGb >= 0 else { throw CommandFailure.usage("--cost-per-gb must not be negative") }
         guard maxFailures >= 0 else { throw CommandFailure.usage("--max-failures must not be negative") }
-        let progress: [BackfillProgress]
+        var reports: [StatusReport] = []
         do {
             let catalog = try Catalog(path: catalogOptions.path, mode: .mustExist)
             defer { try? catalog.close() }
-            progress = try catalog.progress(recentWindowMillis: Self.recentWindowMillis, maxFailures: maxFailures)
+            let now = CatalogClock.nowMillis()
+            for progress in try catalog.progress(now: now, recentWindowMillis: Self.recentWindowMillis, maxFailures: maxFailures) {
+                let id = progress.backfill.id
+                // Live: an owner alive on this host, or another host's unexpired lease. Stale: the
+                // owner is gone or the lease ran out (the next run takes those chunks over).
+                let leases = try catalog.leaseGroups(backfillIDs: [id]).map {
+                    ($0, LeaseVerdict.judge($0, nowMillis: now, isAlive: ProcessIdentity.isAlive))
+                }
+                let live = leases.filter { $0.1.isLive }.reduce(0) { $0 + $1.0.chunks }
+                let estimate = ProgressEstimate(progress: progress, costPerGB: costPerGb,
+                                                recentWindowSeconds: Double(Self.recentWindowMillis) / 1000, liveLeases: live)
+                reports.append(StatusReport(progress: progress, estimate: estimate, costPerGB: costPerGb, leases: leases,
+                                            failedHours: try catalog.hourFailures(backfillID: id, limit: maxFailures), nowMillis: now))
+            }
         } catch let error as CatalogError {
             throw CommandFailure.runtime(error.description)
-        }
-        let reports = progress.map {
-            StatusReport(progress: $0, estimate: ProgressEstimate(progress: $0, costPerGB: costPerGb,
-                                                                  recentWindowSeconds: Double(Self.recentWindowMillis) / 1000),
-                         costPerGB: costPerGb)
         }
         switch outputFormat {
         case .json: print(try StatusReport.json(reports))
@@ -49,6 +57,13 @@ struct StatusReport: Encodable {
     let progress: BackfillProgress
     let estimate: ProgressEstimate
     let costPerGB: Double
+    let leases: [(LeaseGroup, LeaseVerdict)]
+    let failedHours: [HourFailure]
+    let nowMillis: Int64
+
+    var liveChunks: Int { leases.filter { $0.1.isLive }.reduce(0) { $0 + $1.0.chunks } }
+    /// Running chunks nobody works on any more: owner gone, or lease expired.
+    var staleChunks: Int { leases.filter { !$0.1.isLive }.reduce(0) { $0 + $1.0.chunks } }
 
     static func table(_ reports: [StatusReport]) -> String {
         if reports.isEmpty { return "no backfills planned yet\n" }
@@ -62,16 +77,26 @@ struct StatusReport: Encodable {
         let range = p.firstMillis.flatMap { first in p.lastMillis.map { "\(UTCFormat.iso(millis: first)) → \(UTCFormat.iso(millis: $0))" } } ?? "-"
         lines.append("backfill \(p.backfill.id): \(spec.logGroup) (\(spec.awsRegion)\(spec.logStream.map { ", stream \($0)" } ?? ""))  \(range)")
         lines.append("  outputs:     \(spec.destinations.joined(separator: ", "))")
-        var chunks = "  chunks:      \(p.totalChunks) total, \(p.done) done, \(p.running) running, \(p.pending) pending, \(p.failed) failed"
-        if p.expiredLeases > 0 { chunks += ", \(p.expiredLeases) with expired lease" }
+        var chunks = "  chunks:      \(p.totalChunks) total, \(p.done) done, \(liveChunks) running, \(p.pending) pending, \(p.failed) failed"
+        if staleChunks > 0 { chunks += ", \(staleChunks) stale (owner gone or lease expired; the next run takes them over)" }
         lines.append(chunks)
+        for (group, verdict) in leases where verdict.isLive {
+            let owner = group.holder?.description ?? group.owner
+            switch verdict {
+            case .heldByLiveOwner:
+                lines.append("  leased:      \(group.chunks) chunk(s) by \(owner) (running)")
+            default:
+                let left = DurationFormat.text(seconds: Double(max(0, group.expiresMillis - nowMillis)) / 1000)
+                lines.append("  leased:      \(group.chunks) chunk(s) by \(owner), lease free in \(left)")
+            }
+        }
         lines.append("  rows:        \(p.rows) staged/exported, \(p.skipped) skipped, \(p.malformed) malformed")
-        lines.append("  insights:    \(p.queries) queries, \(ByteCount.text(p.bytesScanned)) scanned, "
+        lines.append("  insights:    \(p.queries) StartQuery + \(p.polls) GetQueryResults calls, \(ByteCount.text(p.bytesScanned)) scanned, "
                      + "est. cost $\(String(format: "%.4f", estimate.estimatedCostUSD)) (at $\(costPerGB)/GB)")
         lines.append("  partitions:  \(p.partitionsDone)/\(p.hoursTotal) hours exported")
         if estimate.active {
             let eta = estimate.etaSeconds.map { DurationFormat.text(seconds: $0) } ?? "unknown (no chunk finished in the last 15 min)"
-            lines.append("  eta:         \(eta) (run active: \(p.running) chunk(s) leased)")
+            lines.append("  eta:         \(eta) (run active: \(liveChunks) chunk(s) leased)")
         } else {
             lines.append("  eta:         - (no active run)")
         }
@@ -82,21 +107,37 @@ struct StatusReport: Encodable {
                              + "attempts \(failure.attempts): \(failure.lastError.split(whereSeparator: \.isNewline).joined(separator: " "))")
             }
         }
+        if !failedHours.isEmpty {
+            lines.append("  failed hours: \(failedHours.count); the next run exports them again:")
+            for failure in failedHours {
+                lines.append("    \(UTCFormat.iso(millis: failure.hour.hourStartMillis)) attempts \(failure.attempts): "
+                             + failure.lastError.split(whereSeparator: \.isNewline).joined(separator: " "))
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
     enum CodingKeys: String, CodingKey {
         case backfillID = "backfill_id", logGroup = "log_group", awsRegion = "aws_region", logStream = "log_stream"
         case destinations, filterPaths = "filter_paths", excludePaths = "exclude_paths", start, end, chunks
-        case rows, skipped, malformed, queries, recordsMatched = "records_matched", bytesScanned = "bytes_scanned"
+        case rows, skipped, malformed, queries, polls = "get_query_results_calls", failedHours = "failed_hours", recordsMatched = "records_matched", bytesScanned = "bytes_scanned"
         case costPerGB = "cost_per_gb_usd", estimatedCost = "estimated_cost_usd", partitionsDone = "partitions_done"
         case partitionsTotal = "partitions_total", active, etaSeconds = "eta_seconds", failures
     }
 
     struct ChunkCounts: Encodable {
         let total, pending, running, done, failed: Int
-        let expiredLeases: Int
-        enum CodingKeys: String, CodingKey { case total, pending, running, done, failed, expiredLeases = "expired_leases" }
+        /// Running chunks whose owner is gone or whose lease ran out.
+        let staleLeases: Int
+        enum CodingKeys: String, CodingKey { case total, pending, running, done, failed, staleLeases = "stale_leases" }
+    }
+
+    struct FailedHourJSON: Encodable {
+        let backfillID: Int64
+        let hour: String
+        let attempts: Int
+        let lastError: String
+        enum CodingKeys: String, CodingKey { case backfillID = "backfill_id", hour, attempts, lastError = "last_error" }
     }
 
     struct FailureJSON: Encodable {
@@ -119,12 +160,17 @@ struct StatusReport: Encodable {
         try c.encode(p.backfill.spec.excludePaths, forKey: .excludePaths)
         try c.encode(p.firstMillis.map { UTCFormat.iso(millis: $0) }, forKey: .start)
         try c.encode(p.lastMillis.map { UTCFormat.iso(millis: $0) }, forKey: .end)
-        try c.encode(ChunkCounts(total: p.totalChunks, pending: p.pending, running: p.running, done: p.done,
-                                 failed: p.failed, expiredLeases: p.expiredLeases), forKey: .chunks)
+        try c.encode(ChunkCounts(total: p.totalChunks, pending: p.pending, running: liveChunks, done: p.done,
+                                 failed: p.failed, staleLeases: staleChunks), forKey: .chunks)
         try c.encode(p.rows, forKey: .rows)
         try c.encode(p.skipped, forKey: .skipped)
         try c.encode(p.malformed, forKey: .malformed)
         try c.encode(p.queries, forKey: .queries)
+        try c.encode(p.polls, forKey: .polls)
+        try c.encode(failedHours.map {
+            FailedHourJSON(backfillID: $0.hour.backfillID, hour: UTCFormat.iso(millis: $0.hour.hourStartMillis),
+                           attempts: $0.attempts, lastError: $0.lastError)
+        }, forKey: .failedHours)
         try c.encode(p.recordsMatched, forKey: .recordsMatched)
         try c.encode(p.bytesScanned, forKey: .bytesScanned)
         try c.encode(costPerGB, forKey: .costPerGB)

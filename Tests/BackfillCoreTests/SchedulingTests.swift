@@ -63,19 +63,3 @@ import Testing
         await #expect(throws: CancellationError.self) { try await task.value }
     }
 }
-
-@Suite struct RetryBackoffTests {
-    @Test func ceilingDoublesUpToTheCap() {
-        let backoff = RetryBackoff(base: 0.5, cap: 10)
-        #expect((1...7).map { backoff.ceiling(attempt: $0) } == [0.5, 1, 2, 4, 8, 10, 10])
-        #expect(backoff.ceiling(attempt: 10_000) == 10)
-    }
-
-    @Test func delaysAreJitteredWithinTheCeiling() {
-        var rng = SystemRandomNumberGenerator()
-        let backoff = RetryBackoff(base: 1, cap: 8)
-        let delays = (0..<500).map { _ in backoff.delay(attempt: 3, using: &rng) }
-        #expect(delays.allSatisfy { $0 >= 0 && $0 <= 4 })
-        #expect(Set(delays.map { Int($0) }).count >= 3, "full jitter should spread delays over [0, 4]")
-    }
-}

@@ -106,3 +106,69 @@ import Testing
         #expect(second.backfill.id != first.id)
     }
 }
+
+/// Leases that know their owner, and staging that keeps every byte.
+@Suite struct LeaseOwnerAndExactStagingTests {
+    let me = LeaseHolder(host: "h", pid: 1, processStart: "b:1")
+    let gone = LeaseHolder(host: "h", pid: 2, processStart: "b:2")
+
+    @Test func aDeadHoldersChunksAreClaimableBeforeTheirLeaseExpires() throws {
+        let dir = TemporaryDirectory()
+        let (catalog, backfill) = try catalogWithBackfill(dir, minutes: 15)
+        let taken = try catalog.claimChunks(owner: "dead", holder: gone, limit: 2, leaseMillis: 300_000, now: t0)
+        #expect(taken.count == 2 && taken.allSatisfy { $0.leaseHolder == gone })
+        // Without knowing the owner is gone, only the third chunk is free (leases run 5 minutes).
+        #expect(try catalog.claimChunks(owner: "other", holder: me, limit: 3, leaseMillis: 300_000, now: t0 + 1).map(\.id)
+                == [try catalog.chunks(backfillID: backfill.id)[2].id])
+        // Told it is gone, a run takes its chunks over at once; fails if dead holders are ignored.
+        let takenOver = try catalog.claimChunks(owner: "me", holder: me, limit: 3, leaseMillis: 300_000, deadHolders: [gone], now: t0 + 2)
+        #expect(Set(takenOver.map(\.id)) == Set(taken.map(\.id)))
+        #expect(takenOver.allSatisfy { $0.leaseHolder == me && $0.leaseOwner == "me" })
+        let groups = try catalog.leaseGroups(backfillIDs: [backfill.id])
+        #expect(groups.map(\.owner).sorted() == ["me", "other"])
+        #expect(groups.first { $0.owner == "me" }?.chunks == 2)
+    }
+
+    @Test func stagedStringsKeepEveryByteIncludingNUL() throws {
+        let dir = TemporaryDirectory()
+        let (catalog, backfill) = try catalogWithBackfill(dir, minutes: 5)
+        let chunk = try catalog.claimChunks(owner: "w", limit: 1, leaseMillis: 60_000, now: t0)[0]
+        var first = row(chunk.range.startMillis, "ptr\u{0}a")
+        first.userAgent = "nul\u{0}char"
+        first.message = "GET /x \u{0} é 😀"
+        first.user = "\u{0}"
+        let second = row(chunk.range.startMillis, "ptr\u{0}b")  // same timestamp: ordered by the bytes after NUL
+        try catalog.completeChunk(id: chunk.id, owner: "w", rows: [second, first], statistics: ChunkStatistics(), now: t0)
+        let read = try catalog.stagedRows(hour: HourKey(backfillID: backfill.id, hourStartMillis: t0), after: nil, limit: 10)
+        // Fails if strings pass through SQLite as C strings (everything after U+0000 lost) or
+        // if "ptr\0a" and "ptr\0b" collapse into one key.
+        #expect(read == [first, second])
+        let page = try catalog.stagedRows(hour: HourKey(backfillID: backfill.id, hourStartMillis: t0),
+                                          after: StagedRowCursor(after: first), limit: 10)
+        #expect(page == [second])
+    }
+
+    @Test func attemptsAreRecordedWhoeverHoldsTheChunk() throws {
+        let dir = TemporaryDirectory()
+        let (catalog, backfill) = try catalogWithBackfill(dir, minutes: 5)
+        let chunk = try catalog.claimChunks(owner: "w", limit: 1, leaseMillis: 60_000, now: t0)[0]
+        try catalog.recordUsage(chunkID: chunk.id, ChunkStatistics(queries: 2, polls: 5, recordsMatched: 7, bytesScanned: 100))
+        try catalog.completeChunk(id: chunk.id, owner: "w", rows: [], statistics: ChunkStatistics(queries: 1, polls: 2, bytesScanned: 50), now: t0)
+        let progress = try #require(try catalog.progress(now: t0).first { $0.backfill.id == backfill.id })
+        #expect(progress.queries == 3 && progress.polls == 7 && progress.bytesScanned == 150)
+    }
+
+    @Test func aFailedHourIsRecordedUntilItIsExported() throws {
+        let dir = TemporaryDirectory()
+        let (catalog, backfill) = try catalogWithBackfill(dir, minutes: 5)
+        let hour = HourKey(backfillID: backfill.id, hourStartMillis: t0)
+        try catalog.failHour(hour, attempts: 3, error: "s3://b: AccessDenied", now: t0)
+        try catalog.failHour(hour, attempts: 3, error: "s3://b: AccessDenied again", now: t0 + 1)
+        #expect(try catalog.hourFailures() == [HourFailure(hour: hour, attempts: 6, lastError: "s3://b: AccessDenied again", failedAtMillis: t0 + 1)])
+        let chunk = try catalog.claimChunks(owner: "w", limit: 1, leaseMillis: 60_000, now: t0)[0]
+        try catalog.completeChunk(id: chunk.id, owner: "w", rows: [], statistics: ChunkStatistics(), now: t0)
+        try catalog.registerPartition(PartitionRegistration(hour: hour, rows: 0, bytes: 0, sha256: "", minTimestampNanos: nil,
+                                                            maxTimestampNanos: nil, exportedAtMillis: t0, writerVersion: "v", files: []))
+        #expect(try catalog.hourFailures().isEmpty)
+    }
+}

@@ -48,9 +48,25 @@ import Testing
         let old = Migrator(migrations: Array(Self.extended.prefix(startVersion)))
         let (catalog, backfill) = try catalogWithBackfill(dir, minutes: 30, migrator: old)
         let chunks = try catalog.chunks(backfillID: backfill.id)
-        let claimed = try catalog.claimChunks(owner: "w", limit: 1, leaseMillis: 60_000, now: t0)
-        try catalog.completeChunk(id: claimed[0].id, owner: "w", rows: [row(claimed[0].range.startMillis, "p1")],
-                                  statistics: ChunkStatistics(queries: 1, recordsMatched: 1, bytesScanned: 10), now: t0)
+        let staged = row(chunks[0].range.startMillis, "p1\u{0}tail")
+        if startVersion < EmbeddedMigrations.all.count {
+            // A schema older than this binary writes: stage a row as version 1 did (strings as
+            // TEXT), so the migration must carry it over (a NUL inside, as v1 stored it).
+            try catalog.write { db in
+                try db.execute(sql: "UPDATE chunk SET state = 'done', rows = 1 WHERE id = ?", arguments: [chunks[0].id])
+                try db.execute(sql: """
+                    INSERT INTO staged_row (backfill_id, hour_ms, timestamp_ns, ptr, chunk_id, message, user, domain,
+                                            distribution, package, status_code, user_agent)
+                    VALUES (?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [backfill.id, chunks[0].hourStartMillis, staged.timestampNanos, Data(staged.ptr.utf8), chunks[0].id,
+                                     staged.message, staged.user, staged.domain, staged.distribution, staged.package,
+                                     staged.statusCode.map { Int($0) }, staged.userAgent])
+            }
+        } else {
+            let claimed = try catalog.claimChunks(owner: "w", limit: 1, leaseMillis: 60_000, now: t0)
+            try catalog.completeChunk(id: claimed[0].id, owner: "w", rows: [staged],
+                                      statistics: ChunkStatistics(queries: 1, recordsMatched: 1, bytesScanned: 10), now: t0)
+        }
         #expect(try catalog.schemaVersion() == startVersion)
         try catalog.close()
 
@@ -59,7 +75,8 @@ import Testing
         #expect(try migrated.schemaVersion() == Self.extended.count)
         #expect(try migrated.chunks(backfillID: backfill.id) .map(\.range) == chunks.map(\.range))
         #expect(try migrated.backfill(id: backfill.id) == backfill)
-        #expect(try migrated.stagedRowCount(hour: HourKey(backfillID: backfill.id, hourStartMillis: t0)) == 1)
+        // Fails if a migration loses or truncates staged rows (e.g. at the NUL).
+        #expect(try migrated.stagedRows(hour: HourKey(backfillID: backfill.id, hourStartMillis: t0), after: nil, limit: 10) == [staged])
         try migrated.close()
 
         let queue = try DatabaseQueue(path: dir.file("catalog.sqlite"))
@@ -91,12 +108,13 @@ import Testing
         let dir = TemporaryDirectory()
         let (catalog, backfill) = try catalogWithBackfill(dir)
         try catalog.close()
+        let latest = EmbeddedMigrations.all.count
         let broken = Migrator(migrations: EmbeddedMigrations.all + [
-            Migration(version: 2, fileName: "0002_broken.sql", sql: "ALTER TABLE chunk ADD COLUMN x TEXT; SELECT * FROM no_such_table;"),
+            Migration(version: latest + 1, fileName: "9999_broken.sql", sql: "ALTER TABLE chunk ADD COLUMN x TEXT; SELECT * FROM no_such_table;"),
         ])
         #expect(throws: CatalogError.self) { try Catalog(path: dir.file("catalog.sqlite"), mode: .mustExist, migrator: broken) }
         let reopened = try Catalog(path: dir.file("catalog.sqlite"), mode: .mustExist)
-        #expect(try reopened.schemaVersion() == 1)
+        #expect(try reopened.schemaVersion() == latest)
         #expect(try reopened.chunks(backfillID: backfill.id).count == 12)
         try reopened.close()
     }

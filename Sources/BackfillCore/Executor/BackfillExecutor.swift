@@ -2,16 +2,31 @@ import AccessLog
 import Catalog
 import Foundation
 import Logging
+import Retry
 
 /// How a run behaves; the CLI flags of `run`/`backfill` map onto this.
 public struct ExecutorSettings: Sendable {
     /// Chunk workers. The queries they run are capped separately (`QuerySlots`, `--concurrency`).
     public var concurrency = 8
+    /// Attempts and backoffs of chunks (`--max-attempts`) and hours.
+    public var retries = RetryBudget()
     /// Tries of one chunk within a run before it is marked failed: `--max-attempts`.
-    public var maxAttempts = 5
-    /// How long a claim lasts without renewal; a killed run's chunks come back after this.
+    public var maxAttempts: Int {
+        get { retries.chunk.maxAttempts }
+        set { retries.chunk.maxAttempts = max(1, newValue) }
+    }
+    /// How long a claim lasts without renewal. A run on the same host takes over a dead
+    /// process's chunks at once; another host's are free when their lease runs out.
     public var leaseMillis: Int64 = 5 * 60_000
-    public var backoff = RetryBackoff()
+    /// Chunks other live processes hold: wait for them (false), or end the run at once and
+    /// report them (true, `--no-wait`).
+    public var noWait = false
+    /// How often a waiting run looks again at chunks others hold.
+    public var waitPollMillis: Int64 = 2_000
+    /// The process that holds this run's leases.
+    public var holder = ProcessIdentity.current
+    /// Whether a holder's process is alive (nil: cannot tell); tests replace it.
+    public var isAlive: @Sendable (LeaseHolder) -> Bool? = { ProcessIdentity.isAlive($0) }
     /// Compact hours as they complete (off for `export`, which writes one file at the end).
     public var compactHours = true
     /// Chunk results at `.debug` (`-v`), retries at `.warning`, failures at `.error`, exported hours at `.info`.
@@ -35,14 +50,22 @@ public struct BackfillServices: Sendable {
     }
 }
 
-/// Errors that say whether trying again can help. Unknown errors are retried: attempts are
-/// bounded, and giving up too early loses a run, while one retry too many costs a query.
-public protocol RetryClassifying: Error {
-    var isRetryable: Bool { get }
+extension ChunkFetchError: RetryClassifying {
+    public var retryClass: RetryClass { .permanent }  // the same second is as dense on every try
 }
 
-extension ChunkFetchError: RetryClassifying {
-    public var isRetryable: Bool { false }  // the same second is as dense on every try
+/// How a run ended, for the CLI's exit code: it exits 0 only when nothing is left.
+public struct RunSummary: Sendable, Equatable {
+    /// Chunks of the run's backfills that failed (after their attempts) and are unfinished.
+    public var failedChunks = 0
+    /// Hours whose export failed in this run, with their errors.
+    public var failedHours: [HourFailure] = []
+    /// With `noWait`: chunks other live processes still hold, by owner.
+    public var heldByOthers: [LeaseGroup] = []
+    /// Chunks left unfinished for another reason (none expected; a safety net).
+    public var otherUnfinished = 0
+
+    public var isComplete: Bool { failedChunks == 0 && failedHours.isEmpty && heldByOthers.isEmpty && otherUnfinished == 0 }
 }
 
 /// Runs the pending chunks of a catalog's backfills (issue 6): up to `concurrency` chunk
@@ -56,6 +79,8 @@ public struct BackfillExecutor: Sendable {
     public let services: BackfillServices
     public let progress: RunProgress
     private let compactions = CompactionGate()
+    /// Hours whose export failed in this run (each is tried again by the next run).
+    private let failedHours = FailedHours()
     /// One dense chunk staged at a time (see `process`).
     private let denseStaging = QuerySlots(limit: 1)
     /// Catalog transactions run here, one at a time (the catalog has one writer anyway).
@@ -68,8 +93,9 @@ public struct BackfillExecutor: Sendable {
         self.progress = progress
     }
 
-    /// Runs until no chunk is left to claim (or the task is cancelled).
-    public func run(backfillID: Int64? = nil) async throws {
+    /// Runs until every chunk of the backfills is done or failed (waiting for chunks other
+    /// live processes hold, unless `noWait`), or the task is cancelled.
+    public func run(backfillID: Int64? = nil) async throws -> RunSummary {
         try catalog.requeueFailedChunks(backfillID: backfillID)
         let backfills = try catalog.listBackfills().filter { backfillID == nil || $0.id == backfillID }
         var contexts: [Int64: BackfillContext] = [:]
@@ -77,40 +103,85 @@ public struct BackfillExecutor: Sendable {
             contexts[backfill.id] = try BackfillContext(backfill: backfill, services: services)
         }
         let known = contexts
+        let ids = backfills.map(\.id)
         await progress.start(totalChunks: try catalog.unfinishedChunkCount(backfillID: backfillID))
+        var summary = RunSummary()
+        guard !ids.isEmpty else { return summary }
 
-        // Hours finished by an earlier run that died before compacting them.
+        // Hours finished by an earlier run that died before compacting them (or failed).
         try await compactReadyHours(backfillID: backfillID, contexts: known)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<max(1, settings.concurrency) {
-                group.addTask { try await workerLoop(backfillID: backfillID, contexts: known) }
+        // Bounded: each round either finishes, claims what became free, or waits one poll; a
+        // live owner renewing for a week is the most it waits.
+        let maxRounds = max(10, Int(7 * 86_400_000 / max(100, settings.waitPollMillis)))
+        for _ in 0..<maxRounds {
+            let deadHolders = try await leaseVerdicts(ids).filter { $0.1 == .ownerGone }.compactMap(\.0.holder)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<max(1, settings.concurrency) {
+                    group.addTask { try await workerLoop(backfillID: backfillID, contexts: known, deadHolders: deadHolders) }
+                }
+                try await group.waitForAll()
             }
-            try await group.waitForAll()
+            try await compactReadyHours(backfillID: backfillID, contexts: known)
+
+            let verdicts = try await leaseVerdicts(ids)
+            if verdicts.isEmpty { break }
+            if verdicts.contains(where: { !$0.1.isLive }) { continue }  // expired or orphaned meanwhile: claim them
+            if settings.noWait {
+                summary.heldByOthers = verdicts.map(\.0)
+                break
+            }
+            let now = CatalogClock.nowMillis()
+            let waiting = verdicts.map { group, verdict in
+                let free: String
+                switch verdict {
+                case .heldUntilExpiry(let until): free = "free in \(DurationFormat.text(seconds: Double(max(0, until - now)) / 1000))"
+                default: free = "owner alive"
+                }
+                return "\(group.chunks) chunk(s) leased by \(group.holder?.description ?? group.owner), \(free)"
+            }.joined(separator: "; ")
+            await progress.setWaiting("waiting for \(waiting)")
+            let nextExpiry = verdicts.compactMap { if case .heldUntilExpiry(let until) = $0.1 { until } else { nil } }.min()
+            let pause = min(settings.waitPollMillis, max(50, (nextExpiry ?? Int64.max) - now + 50))
+            try await Task.sleep(for: .milliseconds(pause))
+            await progress.setWaiting(nil)
         }
-        try await compactReadyHours(backfillID: backfillID, contexts: known)
+
+        summary.failedHours = await failedHours.all()
+        let (pending, running, failed) = try catalog.unfinishedChunkCounts(backfillIDs: ids)
+        summary.failedChunks = failed
+        let held = summary.heldByOthers.reduce(0) { $0 + $1.chunks }
+        summary.otherUnfinished = pending + max(0, running - held)
+        return summary
+    }
+
+    /// Running chunks of these backfills that other owners hold, judged.
+    private func leaseVerdicts(_ ids: [Int64]) async throws -> [(LeaseGroup, LeaseVerdict)] {
+        let (catalog, settings) = (self.catalog, self.settings)
+        let groups = try await catalogWork.run { try catalog.leaseGroups(backfillIDs: ids) }
+        let now = CatalogClock.nowMillis()
+        return groups.filter { $0.owner != settings.owner }.map { ($0, LeaseVerdict.judge($0, nowMillis: now, isAlive: settings.isAlive)) }
     }
 
     // MARK: Workers
 
-    private func workerLoop(backfillID: Int64?, contexts: [Int64: BackfillContext]) async throws {
+    private func workerLoop(backfillID: Int64?, contexts: [Int64: BackfillContext], deadHolders: [LeaseHolder]) async throws {
         while true {
             try Task.checkCancellation()
             // maxAttempts 0: failed chunks were requeued at the start of the run; one that fails
             // again in this run is not claimed again until the next run.
             let (catalog, settings) = (self.catalog, self.settings)
             guard let chunk = try await catalogWork.run({
-                try catalog.claimChunks(owner: settings.owner, limit: 1, leaseMillis: settings.leaseMillis,
-                                        maxAttempts: 0, backfillID: backfillID).first
+                try catalog.claimChunks(owner: settings.owner, holder: settings.holder, limit: 1, leaseMillis: settings.leaseMillis,
+                                        maxAttempts: 0, backfillID: backfillID, deadHolders: deadHolders).first
             }) else { return }
             guard let context = contexts[chunk.backfillID] else {
                 // Planned after this run started: leave it for the next run.
                 try catalog.releaseChunk(id: chunk.id, owner: settings.owner)
                 continue
             }
-            await progress.chunkStarted()
             let finished = try await process(chunk, context: context)
-            await progress.chunkFinished(rows: finished.rows, failed: finished.failed)
-            if !finished.failed {
+            await progress.chunkFinished(rows: finished.rows, finished.end)
+            if finished.end == .done {
                 // Only this chunk's hour can have become ready: one indexed check, not a scan of
                 // every hour of the backfill after every chunk.
                 try await compactHourIfReady(HourKey(backfillID: chunk.backfillID, hourStartMillis: chunk.hourStartMillis),
@@ -119,16 +190,20 @@ public struct BackfillExecutor: Sendable {
         }
     }
 
-    struct ChunkOutcome { var rows = 0; var failed = false }
+    struct ChunkOutcome { var rows = 0; var end = RunProgress.ChunkEnd.done }
 
     /// One chunk, retried with full-jitter backoff on retryable errors, under a renewed lease.
+    /// Every attempt's Insights calls and bytes are recorded, whatever its end.
     private func process(_ chunk: Chunk, context: BackfillContext) async throws -> ChunkOutcome {
         var attempt = 0
+        let usage = QueryUsage()
         while true {
             attempt += 1
             do {
-                var fetched = try await withLeaseRenewal(chunk) {
-                    try await context.fetcher.fetch(startMillis: chunk.range.startMillis, endMillis: chunk.range.endMillis)
+                var fetched = try await QueryUsage.$current.withValue(usage) {
+                    try await withLeaseRenewal(chunk) {
+                        try await context.fetcher.fetch(startMillis: chunk.range.startMillis, endMillis: chunk.range.endMillis)
+                    }
                 }
                 // A dense chunk (a full answer, so 10,000 rows or more) is staged while no other
                 // is: each holds ~20 MB until it is stored, and dense chunks come in clusters, so
@@ -137,7 +212,7 @@ public struct BackfillExecutor: Sendable {
                 if dense { try await denseStaging.acquire() }
                 let outcome: Result<(stored: Int, counts: RowCounts, statistics: ChunkStatistics), Error>
                 do {
-                    outcome = .success(try await stage(&fetched, chunk: chunk, context: context))
+                    outcome = .success(try await stage(&fetched, chunk: chunk, context: context, usage: usage.take()))
                 } catch {
                     outcome = .failure(error)
                 }
@@ -150,29 +225,52 @@ public struct BackfillExecutor: Sendable {
                     "attempt": "\(attempt)",
                 ])
                 return ChunkOutcome(rows: stored)
-            } catch is CancellationError {
-                throw CancellationError()
             } catch let error as CatalogError where error.isLeaseLost {
-                return ChunkOutcome(failed: true)  // another run took the chunk over; it finishes it
+                // Another run took the chunk over (this one stalled past its lease); it finishes
+                // it. Not a failure — but what this attempt spent is still spent.
+                try await recordUsage(chunk, usage)
+                settings.logger.warning("chunk taken over by another run", metadata: ["chunk": "\(UTCFormat.iso(millis: chunk.range.startMillis))"])
+                return ChunkOutcome(end: .takenOver)
             } catch {
-                let retryable = (error as? RetryClassifying)?.isRetryable ?? true
+                if error is CancellationError || Task.isCancelled {
+                    try? await recordUsage(chunk, usage)
+                    throw CancellationError()
+                }
                 let metadata: Logger.Metadata = [
                     "chunk": "\(UTCFormat.iso(millis: chunk.range.startMillis))", "attempt": "\(attempt)", "error": "\(Self.oneLine(error))",
                 ]
-                if !retryable || attempt >= settings.maxAttempts {
+                guard case .retry = settings.retries.chunk.decide(after: attempt, RetryClass.of(error)) else {
                     settings.logger.error("chunk failed", metadata: metadata)
-                    try catalog.failChunk(id: chunk.id, owner: settings.owner, error: Self.oneLine(error))
-                    return ChunkOutcome(failed: true)
+                    let spent = Self.statistics(usage.take())
+                    let (catalog, owner) = (self.catalog, settings.owner)
+                    do {
+                        try await catalogWork.run { try catalog.failChunk(id: chunk.id, owner: owner, error: Self.oneLine(error), statistics: spent) }
+                    } catch let lost as CatalogError where lost.isLeaseLost {
+                        try await catalogWork.run { try catalog.recordUsage(chunkID: chunk.id, spent) }
+                        return ChunkOutcome(end: .takenOver)
+                    }
+                    return ChunkOutcome(end: .failed)
                 }
+                try await recordUsage(chunk, usage)
                 settings.logger.warning("chunk attempt failed; retrying", metadata: metadata)
-                var rng = SystemRandomNumberGenerator()
-                try await Task.sleep(for: .seconds(settings.backoff.delay(attempt: attempt, using: &rng)))
+                try await Task.sleep(for: settings.retries.chunk.backoff.delay(retry: attempt))
             }
         }
     }
 
+    private func recordUsage(_ chunk: Chunk, _ usage: QueryUsage) async throws {
+        let (catalog, spent) = (self.catalog, Self.statistics(usage.take()))
+        try await catalogWork.run { try catalog.recordUsage(chunkID: chunk.id, spent) }
+    }
+
+    static func statistics(_ totals: QueryUsage.Totals) -> ChunkStatistics {
+        ChunkStatistics(queries: totals.startQueryCalls, polls: totals.getQueryResultsCalls,
+                        recordsMatched: totals.recordsMatched, bytesScanned: totals.bytesScanned)
+    }
+
     /// Parses a fetched chunk's rows and stores them with `done` in one transaction.
-    private func stage(_ fetched: inout ChunkFetcher.Fetched, chunk: Chunk, context: BackfillContext) async throws
+    private func stage(_ fetched: inout ChunkFetcher.Fetched, chunk: Chunk, context: BackfillContext,
+                       usage: QueryUsage.Totals) async throws
         -> (stored: Int, counts: RowCounts, statistics: ChunkStatistics) {
         var counts = RowCounts()
         var staged: [StagedRow] = []
@@ -187,10 +285,10 @@ public struct BackfillExecutor: Sendable {
             counts.count(outcome)
             if case .kept(let kept) = outcome { staged.append(StagedRow(kept)) }
         }
-        let statistics = ChunkStatistics(
-            queries: fetched.queries, recordsMatched: Int64(fetched.recordsMatched),
-            bytesScanned: Int64(fetched.bytesScanned),
-            skipped: counts.skipped, malformed: counts.malformed + fetched.unplaceable)
+        var chunkStatistics = Self.statistics(usage)
+        chunkStatistics.skipped = counts.skipped
+        chunkStatistics.malformed = counts.malformed + fetched.unplaceable
+        let statistics = chunkStatistics
         let (catalog, owner, rows) = (self.catalog, settings.owner, staged)
         staged = []
         let stored = try await catalogWork.run {
@@ -226,12 +324,14 @@ public struct BackfillExecutor: Sendable {
 
     // MARK: Compaction
 
-    /// Every ready hour: at the start (hours an earlier run finished but did not compact) and
-    /// at the end of the run (the catch-all).
+    /// Every ready hour: at the start (hours an earlier run finished but did not compact, or
+    /// failed to export) and at the end of a round (the catch-all). Hours that failed in this
+    /// run are not tried again until the next run.
     private func compactReadyHours(backfillID: Int64?, contexts: [Int64: BackfillContext]) async throws {
         guard settings.compactHours else { return }
         let catalog = self.catalog
-        for hour in try await catalogWork.run({ try catalog.hoursReadyForCompaction(backfillID: backfillID) }) {
+        for hour in try await catalogWork.run({ try catalog.hoursReadyForCompaction(backfillID: backfillID) })
+        where await !failedHours.contains(hour) {
             try await compact(hour, contexts: contexts)
         }
     }
@@ -245,22 +345,35 @@ public struct BackfillExecutor: Sendable {
         try await compact(hour, contexts: contexts)
     }
 
+    /// One hour, with its own retries; a failure is recorded (catalog and this run) and the
+    /// run goes on.
     private func compact(_ hour: HourKey, contexts: [Int64: BackfillContext]) async throws {
         guard let compactor = contexts[hour.backfillID]?.compactor else { return }
         guard await compactions.begin(hour) else { return }  // another worker is on it
+        let outcome: HourCompactor.Outcome
         do {
-            let partition = try await compactor.compact(hour)
+            outcome = try await compactor.compact(hour, rule: settings.retries.hour)
             await compactions.end(hour)
-            if let partition {
-                await progress.hourCompacted(rows: Int(partition.rows))
-                settings.logger.info("hour exported", metadata: [
-                    "hour": "\(UTCFormat.iso(millis: hour.hourStartMillis))", "rows": "\(partition.rows)",
-                    "bytes": "\(partition.bytes)", "sha256": "\(partition.sha256)",
-                ])
-            }
         } catch {
             await compactions.end(hour)
             throw error
+        }
+        let iso = UTCFormat.iso(millis: hour.hourStartMillis)
+        switch outcome {
+        case .exported(let partition):
+            await progress.hourCompacted(rows: Int(partition.rows))
+            settings.logger.info("hour exported", metadata: [
+                "hour": "\(iso)", "rows": "\(partition.rows)", "bytes": "\(partition.bytes)", "sha256": "\(partition.sha256)",
+            ])
+        case .alreadyExported:
+            break
+        case .failed(let attempts, let error):
+            let catalog = self.catalog
+            try await catalogWork.run { try catalog.failHour(hour, attempts: attempts, error: error) }
+            await failedHours.add(HourFailure(hour: hour, attempts: attempts, lastError: error,
+                                              failedAtMillis: CatalogClock.nowMillis()))
+            await progress.hourFailed()
+            settings.logger.error("hour failed", metadata: ["hour": "\(iso)", "attempts": "\(attempts)", "error": "\(error)"])
         }
     }
 
@@ -291,4 +404,12 @@ actor CompactionGate {
     private var busy = Set<HourKey>()
     func begin(_ hour: HourKey) -> Bool { busy.insert(hour).inserted }
     func end(_ hour: HourKey) { busy.remove(hour) }
+}
+
+/// Hours whose export failed during this run.
+actor FailedHours {
+    private var failures: [HourKey: HourFailure] = [:]
+    func add(_ failure: HourFailure) { failures[failure.hour] = failure }
+    func contains(_ hour: HourKey) -> Bool { failures[hour] != nil }
+    func all() -> [HourFailure] { failures.values.sorted { ($0.hour.hourStartMillis, $0.hour.backfillID) < ($1.hour.hourStartMillis, $1.hour.backfillID) } }
 }

@@ -1,7 +1,6 @@
 import AWS
 import AccessLog
-
-extension AWSError: RetryClassifying {}
+import Retry
 
 /// The request pacing shared by every query of a run: one adaptive token bucket per API
 /// (design §5: StartQuery and GetQueryResults each 5 requests/s by default).
@@ -32,7 +31,7 @@ public struct InsightsPacing: Sendable {
 public struct InsightsQueryEnded: Error, RetryClassifying, CustomStringConvertible {
     public let status: String
     public let queryID: String
-    public var isRetryable: Bool { true }
+    public var retryClass: RetryClass { .transient }
     public var description: String { "Insights query \(queryID) ended \(status)" }
 }
 
@@ -50,7 +49,7 @@ public struct CloudWatchQueryRunner: InsightsQueryRunning {
     /// Queries running longer are stopped and retried (Insights' own limit is 60 minutes).
     public var queryTimeout: Duration = .seconds(15 * 60)
     /// Throttled answers tolerated for one request before giving up (bounds the retry loop).
-    public var maxThrottledRetries = 200
+    public var maxThrottledRetries = RetryBudget().throttledRequest
 
     public init(logs: CloudWatchLogsClient, pacing: InsightsPacing) {
         self.logs = logs
@@ -65,7 +64,11 @@ public struct CloudWatchQueryRunner: InsightsQueryRunning {
         let request = CloudWatchLogsClient.StartQueryRequest(
             logGroupNames: query.logGroups, startTime: query.startSecond, endTime: query.endSecond,
             queryString: query.queryString, limit: query.limit)
-        let queryID = try await paced(pacing.startQuery) { try await logs.startQuery(request) }
+        let usage = QueryUsage.current
+        let queryID = try await paced(pacing.startQuery) {
+            usage?.startQuerySent()
+            return try await logs.startQuery(request)
+        }
         let started = ContinuousClock.now
         do {
             let (result, polls) = try await poll(queryID)
@@ -89,9 +92,17 @@ public struct CloudWatchQueryRunner: InsightsQueryRunning {
         while clock.now < deadline {
             try await Task.sleep(for: wait)
             polls += 1
-            let body = try await paced(pacing.getQueryResults) { try await logs.getQueryResultsBody(queryId: queryID) }
+            let usage = QueryUsage.current
+            let body = try await paced(pacing.getQueryResults) {
+                usage?.getQueryResultsSent()
+                return try await logs.getQueryResultsBody(queryId: queryID)
+            }
             let answer = try Self.decode(body)
             let status = CloudWatchLogsClient.QueryStatus(rawValue: answer.status ?? "") ?? .unknown
+            // A final answer's statistics are what the query cost (a failed query's too).
+            if status != .scheduled && status != .running {
+                usage?.scanned(recordsMatched: Int(answer.recordsMatched ?? 0), bytes: answer.bytesScanned ?? 0)
+            }
             switch status {
             case .complete:
                 return (InsightsQueryResult(rows: answer.rows, recordsMatched: Int(answer.recordsMatched ?? 0),
@@ -125,7 +136,7 @@ public struct CloudWatchQueryRunner: InsightsQueryRunning {
                 let value = try await call()
                 await limiter.recordSuccess()
                 return value
-            } catch let error as AWSError where error.isThrottling && throttled < maxThrottledRetries {
+            } catch let error as AWSError where error.retryClass == .throttle && throttled < maxThrottledRetries {
                 throttled += 1
                 await limiter.recordThrottle()
             }

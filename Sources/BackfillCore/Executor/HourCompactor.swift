@@ -4,6 +4,7 @@ import Catalog
 import Crypto
 import Foundation
 import Parquet
+import Retry
 
 /// Turns a finished hour into its Parquet file (design §4, issue 6 "Compaction").
 ///
@@ -38,48 +39,88 @@ public struct HourCompactor: Sendable {
         self.workDirectory = workDirectory
     }
 
-    /// Exports the hour; nil when it turned out to be exported already (by another worker or
-    /// another process on the same catalog), which is not an error.
-    @discardableResult
-    public func compact(_ hour: HourKey) async throws -> PartitionRegistration? {
+    /// How one hour's export ended.
+    public enum Outcome: Sendable {
+        case exported(PartitionRegistration)
+        /// Exported already (by another worker or another process on the same catalog).
+        case alreadyExported
+        /// Not exported after `attempts` tries: `error` names each destination that failed.
+        case failed(attempts: Int, error: String)
+    }
+
+    /// Exports the hour: the file is written once, then stored in every destination; a
+    /// destination that fails is tried again (with the hour's retry rule) while those that
+    /// succeeded are not written again. Only when every destination holds the file is the hour
+    /// registered. A failure never propagates: it is the outcome, so the run goes on.
+    public func compact(_ hour: HourKey, rule: RetryRule = RetryBudget().hour) async throws -> Outcome {
         // Catalog reads and writes block (SQLite, one connection): they run on `encoding`,
         // never on the concurrency pool, whose two threads also drive every query.
         let catalog = self.catalog
-        guard try await encoding.run({ try catalog.isReadyForCompaction(hour) }) else { return nil }
+        guard try await encoding.run({ try catalog.isReadyForCompaction(hour) }) else { return .alreadyExported }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let workName = ".pulp-backfill-\(hour.backfillID)-\(hour.hourStartMillis).parquet"
         StaleTemporaryFiles.remove(in: workDirectory, prefix: workName + ".tmp-")  // left by a killed run
         let workPath = "\(workDirectory)/\(workName).tmp-\(getpid())"
         defer { unlink(workPath) }
-        // Rows are read from one snapshot: a concurrent exporter deleting them cannot make this
-        // file partial — it holds the whole hour, or (rows == 0) this exporter came too late.
-        let file = try await encoding.run { [self] in
-            let file = try writeHourFile(hour, to: workPath)
-            // The hour's pages were large, short-lived allocations: give them back to the system
-            // (here, off the pool: trimming walks the heap).
-            _ = malloc_trim(0)
-            return file
-        }
 
-        var files: [PartitionRegistration.File] = []
-        if file.rows > 0 || writeEmpty {
-            let key = layout.key(hourStartMillis: hour.hourStartMillis)
-            for destination in destinations {
-                try Task.checkCancellation()
-                let uri = try await destination.store(file: workPath, key: key)
-                files.append(PartitionRegistration.File(destination: destination.uri, uri: uri))
+        var file: WrittenFile?
+        var stored: [String: String] = [:]  // destination uri → file uri
+        var attempt = 0
+        while true {
+            attempt += 1
+            var errors: [(String, any Error)] = []
+            do {
+                if file == nil {
+                    // Rows are read from one snapshot: a concurrent exporter deleting them cannot
+                    // make this file partial — it holds the whole hour, or (rows == 0) this
+                    // exporter came too late.
+                    file = try await encoding.run { [self] in
+                        let file = try writeHourFile(hour, to: workPath)
+                        // The hour's pages were large, short-lived allocations: give them back to
+                        // the system (here, off the pool: trimming walks the heap).
+                        _ = malloc_trim(0)
+                        return file
+                    }
+                }
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                errors.append(("writing the hour's file in \(workDirectory)", error))
             }
+            if let file, file.rows > 0 || writeEmpty {
+                let key = layout.key(hourStartMillis: hour.hourStartMillis)
+                for destination in destinations where stored[destination.uri] == nil {
+                    try Task.checkCancellation()
+                    do {
+                        stored[destination.uri] = try await destination.store(file: workPath, key: key)
+                    } catch is CancellationError {
+                        throw CancellationError()
+                    } catch {
+                        errors.append((destination.uri, error))
+                    }
+                }
+            }
+            if errors.isEmpty, let file {
+                let files = destinations.compactMap { d in stored[d.uri].map { PartitionRegistration.File(destination: d.uri, uri: $0) } }
+                let registration = PartitionRegistration(
+                    hour: hour, rows: file.rows, bytes: files.isEmpty ? 0 : file.bytes, sha256: files.isEmpty ? "" : file.sha256,
+                    minTimestampNanos: file.minTimestampNanos, maxTimestampNanos: file.maxTimestampNanos,
+                    exportedAtMillis: now, writerVersion: ToolVersion.version, files: files)
+                do {
+                    try await encoding.run { try catalog.registerPartition(registration) }
+                } catch CatalogError.hourAlreadyExported {
+                    return .alreadyExported
+                }
+                return .exported(registration)
+            }
+            // Several destinations may fail at once; the hour is retried if any can recover.
+            let errorClass: RetryClass = errors.contains { RetryClass.of($0.1) != .permanent } ? .transient : .permanent
+            let message = errors.map { "\($0.0): \(BackfillExecutor.oneLine($0.1))" }.joined(separator: "; ")
+            guard case .retry = rule.decide(after: attempt, errorClass) else {
+                return .failed(attempts: attempt, error: message)
+            }
+            try await Task.sleep(for: rule.backoff.delay(retry: attempt))
         }
-        let registration = PartitionRegistration(
-            hour: hour, rows: file.rows, bytes: files.isEmpty ? 0 : file.bytes, sha256: files.isEmpty ? "" : file.sha256,
-            minTimestampNanos: file.minTimestampNanos, maxTimestampNanos: file.maxTimestampNanos,
-            exportedAtMillis: now, writerVersion: ToolVersion.version, files: files)
-        do {
-            try await encoding.run { try catalog.registerPartition(registration) }
-        } catch CatalogError.hourAlreadyExported {
-            return nil
-        }
-        return registration
     }
 
     struct WrittenFile {

@@ -6,11 +6,18 @@ public actor RunProgress {
         public var totalChunks = 0
         public var chunksDone = 0
         public var chunksFailed = 0
+        /// Chunks another process took over from this run (their lease ran out): not failures.
+        public var chunksTakenOver = 0
+        /// Insights queries running right now (not chunk workers: those outnumber the slots).
         public var inFlight = 0
         public var rows = 0
         public var hoursCompacted = 0
+        public var hoursFailed = 0
         public var throttles = 0
         public var elapsedSeconds = 0.0
+        /// Set while the run waits for chunks other processes hold, e.g.
+        /// "waiting for 3 chunk(s) leased by host-b:812, free in 4m10s".
+        public var waiting: String?
 
         public var rowsPerSecond: Double { elapsedSeconds > 0 ? Double(rows) / elapsedSeconds : 0 }
 
@@ -27,6 +34,8 @@ public actor RunProgress {
     private var started: ContinuousClock.Instant?
     /// Reads the throttle count of the query layer when a snapshot is taken.
     private var throttleSource: (@Sendable () async -> Int)?
+    /// Reads how many queries hold a slot when a snapshot is taken.
+    private var inFlightSource: (@Sendable () async -> Int)?
 
     public init() {}
 
@@ -36,20 +45,28 @@ public actor RunProgress {
     }
 
     public func setThrottleSource(_ source: @escaping @Sendable () async -> Int) { throttleSource = source }
-    public func chunkStarted() { snapshotValue.inFlight += 1 }
+    public func setInFlightSource(_ source: @escaping @Sendable () async -> Int) { inFlightSource = source }
 
-    public func chunkFinished(rows: Int, failed: Bool) {
-        snapshotValue.inFlight -= 1
-        if failed { snapshotValue.chunksFailed += 1 } else { snapshotValue.chunksDone += 1 }
+    public enum ChunkEnd: Sendable { case done, failed, takenOver }
+
+    public func chunkFinished(rows: Int, _ end: ChunkEnd) {
+        switch end {
+        case .done: snapshotValue.chunksDone += 1
+        case .failed: snapshotValue.chunksFailed += 1
+        case .takenOver: snapshotValue.chunksTakenOver += 1
+        }
         snapshotValue.rows += rows
     }
 
     public func hourCompacted(rows: Int) { snapshotValue.hoursCompacted += 1 }
+    public func hourFailed() { snapshotValue.hoursFailed += 1 }
+    public func setWaiting(_ text: String?) { snapshotValue.waiting = text }
 
     public func snapshot() async -> Snapshot {
         var s = snapshotValue
         if let started { s.elapsedSeconds = started.duration(to: clock.now).seconds }
         if let throttleSource { s.throttles = await throttleSource() }
+        if let inFlightSource { s.inFlight = await inFlightSource() }
         return s
     }
 }

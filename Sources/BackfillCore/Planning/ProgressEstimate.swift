@@ -12,9 +12,11 @@ public struct ProgressEstimate: Sendable, Equatable {
     /// or without chunks finished in the recent window.
     public let etaSeconds: Double?
 
-    public init(progress: BackfillProgress, costPerGB: Double, recentWindowSeconds: Double) {
+    /// `liveLeases`: running chunks whose owner is alive or whose lease has not run out yet
+    /// (default: every unexpired lease); only live work makes a run active and an ETA.
+    public init(progress: BackfillProgress, costPerGB: Double, recentWindowSeconds: Double, liveLeases: Int? = nil) {
         estimatedCostUSD = Double(progress.bytesScanned) / Self.bytesPerGB * costPerGB
-        active = progress.running > 0
+        active = (liveLeases ?? progress.running) > 0
         let remaining = progress.pending + progress.running + progress.expiredLeases + progress.failed
         if active && progress.recentlyFinished > 0 && recentWindowSeconds > 0 {
             let perSecond = Double(progress.recentlyFinished) / recentWindowSeconds

@@ -38,6 +38,9 @@ public actor QuerySlots {
         }
     }
 
+    /// Slots held right now (queries in flight).
+    public var inUse: Int { limit - available }
+
     public func release() {
         if waiters.isEmpty {
             available = min(limit, available + 1)

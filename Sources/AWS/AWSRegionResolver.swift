@@ -29,8 +29,9 @@ public struct AWSRegion: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// The one place the region is decided, for every command: a backfill records its region as
-/// part of its identity, so `plan`, `backfill`, `export` and the AWS clients (`doctor`,
-/// `upload`, `run`) must all pick the same one from the same flags and environment.
+/// part of its identity, so `plan`, `backfill`, `export` and `AWSConfiguration` (`doctor`,
+/// `upload`) must all pick the same one from the same flags and environment. (`run` queries
+/// each backfill's recorded region, handed to `AWSConfiguration` as the flag value.)
 ///
 /// Order: the `--aws-region` flag, `AWS_REGION`, `AWS_DEFAULT_REGION`, the `region` of the
 /// profile in use (see `AWSProfileSelection`; read from `AWS_CONFIG_FILE` /

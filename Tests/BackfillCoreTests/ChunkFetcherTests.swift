@@ -192,7 +192,7 @@ func expectedQueryStarts(_ events: [InMemoryInsights.Event], start: Int64, end: 
             let c = Self.randomCase(seed: seed)
             return (expectedQueryStarts(c.events, start: c.start, end: c.end, limit: c.limit)?.count ?? 0) > 1
         }
-        #expect(continued.count >= 10, "\(continued)")
+        #expect(continued.count >= 30, "\(continued)")
     }
 
     @Test func aSecondDenserThanOneAnswerFailsLoudly() async throws {

@@ -53,10 +53,15 @@ import Testing
 
     @Test func generatedSourceIsUpToDate() throws {
         let expected = try Self.generatedSource()
-        if ProcessInfo.processInfo.environment["PULP_BACKFILL_REGENERATE_MIGRATIONS"] == "1" {
-            try expected.write(toFile: Self.generatedFile, atomically: true, encoding: .utf8)
-        }
         let actual = try String(contentsOfFile: Self.generatedFile, encoding: .utf8)
+        if ProcessInfo.processInfo.environment["PULP_BACKFILL_REGENERATE_MIGRATIONS"] == "1", actual != expected {
+            // Comparing the file just written with itself would prove nothing, and this binary
+            // still embeds the old migrations: write it and fail, so the rerun (rebuilt, without
+            // the variable) checks it — also by MigrationTests, which reads it back as text.
+            try expected.write(toFile: Self.generatedFile, atomically: true, encoding: .utf8)
+            Issue.record("regenerated Sources/Catalog/EmbeddedMigrations.swift from migrations/*.sql; rerun without PULP_BACKFILL_REGENERATE_MIGRATIONS to check it")
+            return
+        }
         #expect(actual == expected, "Sources/Catalog/EmbeddedMigrations.swift is stale: run PULP_BACKFILL_REGENERATE_MIGRATIONS=1 swift test --filter EmbeddedMigrationsTests")
     }
 }

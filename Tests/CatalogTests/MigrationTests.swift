@@ -21,6 +21,40 @@ import Testing
         return Set(matches.map { String(sql[Range($0.range(at: 1), in: sql)!]) })
     }
 
+    /// `Sources/Catalog/EmbeddedMigrations.swift` read as text — neither through the generator
+    /// that writes it nor through the compiled array: each `Migration(version: N, fileName: "F",
+    /// sql: #"""…"""#)` literal is cut out of the source and must equal `migrations/F` byte for
+    /// byte, with versions 1…n and one literal per file, however many files there are. Fails
+    /// when a migration file was added, changed or removed without regenerating, and when a
+    /// regeneration wrote something that does not read back as the files.
+    @Test func embeddedSourceHoldsEveryMigrationFileVerbatim() throws {
+        let source = try String(contentsOfFile: packageRoot + "/Sources/Catalog/EmbeddedMigrations.swift", encoding: .utf8)
+        let directory = packageRoot + "/migrations"
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".sql") }.sorted()
+        #expect(!files.isEmpty)
+
+        // A multi-line raw literal's value is what lies between the newline after its opening
+        // delimiter and the newline before its closing one (closing delimiter unindented).
+        let header = try NSRegularExpression(pattern: #"Migration\(version: (\d+), fileName: "([^"]+)", sql: #\"\"\"\n"#)
+        var literals: [(version: Int, fileName: String, sql: String)] = []
+        var searchStart = source.startIndex
+        while let match = header.firstMatch(in: source, range: NSRange(searchStart..., in: source)) {
+            let whole = Range(match.range, in: source)!
+            let version = Int(source[Range(match.range(at: 1), in: source)!])!
+            let fileName = String(source[Range(match.range(at: 2), in: source)!])
+            let close = try #require(source.range(of: "\n\"\"\"#", range: whole.upperBound..<source.endIndex), "unterminated literal for \(fileName)")
+            literals.append((version, fileName, String(source[whole.upperBound..<close.lowerBound])))
+            searchStart = close.upperBound
+        }
+        #expect(literals.map(\.fileName) == files)
+        #expect(literals.map(\.version) == Array(1...max(1, files.count)))
+        for literal in literals {
+            let onDisk = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + literal.fileName))
+            #expect(Data(literal.sql.utf8) == onDisk, "\(literal.fileName): EmbeddedMigrations.swift holds other text")
+            #expect(literal.version == Int(literal.fileName.prefix(4)))
+        }
+    }
+
     @Test func emptyToLatest() throws {
         let dir = TemporaryDirectory()
         let catalog = try Catalog(path: dir.file("c.sqlite"), mode: .createIfMissing)

@@ -120,7 +120,9 @@ public final class SimulatorService: Sendable {
                 record.outcome = "Timeout"
                 durationMs = Double(config.queryTimeoutMs)
             }
-            record.result = record.outcome == "Complete" ? result : nil
+            // A query that ended otherwise still scanned what it scanned: its answer carries the
+            // statistics (as CloudWatch's does), but no rows.
+            record.result = record.outcome == "Complete" ? result : result.map { QueryResult(rows: [], recordsMatched: $0.recordsMatched, recordsScanned: $0.recordsScanned, bytesScanned: $0.bytesScanned) }
             record.completeAtNs = max(now, record.acceptedNs + UInt64(max(0, durationMs) * 1_000_000))
             if let result {
                 state.statistics.bytesScanned += result.bytesScanned
@@ -351,7 +353,8 @@ public final class SimulatorService: Sendable {
         prune(&state, nowNs: nowNs)
         guard let record = state.queries[id] else { return .failure(.resourceNotFound("Query does not exist: \(id)")) }
         let status = record.status(nowNs: nowNs)
-        let result = status == "Complete" ? record.result : nil
+        let final = status == "Complete" || status == "Failed" || status == "Timeout" || status == "Cancelled"
+        let result = final ? record.result : nil
         if let rows = result?.rows.count { state.statistics.rowsReturned += rows }
         return .success(.queryResults(status: status, result: result))
     }

@@ -93,6 +93,9 @@ public struct RetryBudget: Sendable, Equatable {
     /// Throttled answers tolerated for one Insights request (StartQuery, GetQueryResults)
     /// before it fails: each one also slows that API's pacing down by 30 %.
     public var throttledRequest = 200
+    /// GetQueryResults requests of one query that may fail in a row (5xx, resets) before the
+    /// query is abandoned (stopped) and its chunk attempt fails.
+    public var poll = RetryRule(maxAttempts: 5, backoff: FullJitterBackoff(base: 0.2, cap: 5))
     /// Tries of one chunk within a run (`--max-attempts`); each try runs its queries anew.
     public var chunk = RetryRule(maxAttempts: 5, backoff: FullJitterBackoff(base: 0.5, cap: 30))
     /// Tries of writing and storing one hour's file within a run; only the destinations

@@ -113,6 +113,7 @@ public struct BackfillExecutor: Sendable {
         // Bounded: each round either finishes, claims what became free, or waits one poll; a
         // live owner renewing for a week is the most it waits.
         let maxRounds = max(10, Int(7 * 86_400_000 / max(100, settings.waitPollMillis)))
+        var lastHolders = ""
         for _ in 0..<maxRounds {
             let deadHolders = try await leaseVerdicts(ids).filter { $0.1 == .ownerGone }.compactMap(\.0.holder)
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -131,7 +132,7 @@ public struct BackfillExecutor: Sendable {
                 break
             }
             let now = CatalogClock.nowMillis()
-            let waiting = verdicts.map { group, verdict in
+            let waiting = verdicts.map { group, verdict -> String in
                 let free: String
                 switch verdict {
                 case .heldUntilExpiry(let until): free = "free in \(DurationFormat.text(seconds: Double(max(0, until - now)) / 1000))"
@@ -140,6 +141,12 @@ public struct BackfillExecutor: Sendable {
                 return "\(group.chunks) chunk(s) leased by \(group.holder?.description ?? group.owner), \(free)"
             }.joined(separator: "; ")
             await progress.setWaiting("waiting for \(waiting)")
+            // Once per change of who holds what (the progress line repeats it as time passes).
+            let holders = verdicts.map { "\($0.0.chunks)@\($0.0.owner)" }.joined(separator: ",")
+            if holders != lastHolders {
+                lastHolders = holders
+                settings.logger.notice("waiting for \(waiting)")
+            }
             let nextExpiry = verdicts.compactMap { if case .heldUntilExpiry(let until) = $0.1 { until } else { nil } }.min()
             let pause = min(settings.waitPollMillis, max(50, (nextExpiry ?? Int64.max) - now + 50))
             try await Task.sleep(for: .milliseconds(pause))

@@ -50,6 +50,8 @@ public struct CloudWatchQueryRunner: InsightsQueryRunning {
     public var queryTimeout: Duration = .seconds(15 * 60)
     /// Throttled answers tolerated for one request before giving up (bounds the retry loop).
     public var maxThrottledRetries = RetryBudget().throttledRequest
+    /// Failed GetQueryResults requests (5xx, resets) in a row before the query is abandoned.
+    public var pollRetry = RetryBudget().poll
 
     public init(logs: CloudWatchLogsClient, pacing: InsightsPacing) {
         self.logs = logs
@@ -65,9 +67,18 @@ public struct CloudWatchQueryRunner: InsightsQueryRunning {
             logGroupNames: query.logGroups, startTime: query.startSecond, endTime: query.endSecond,
             queryString: query.queryString, limit: query.limit)
         let usage = QueryUsage.current
+        let logs = self.logs
         let queryID = try await paced(pacing.startQuery) {
             usage?.startQuerySent()
-            return try await logs.startQuery(request)
+            // Once sent, a StartQuery is waited for even when the run is interrupted: cancelling
+            // the request would lose the answer, not the query, which would then run (and hold
+            // one of the account's query slots) with nobody to stop it. Awaited, and bounded by
+            // the HTTP client's timeout, so nothing outlives the run.
+            return try await Task { try await logs.startQuery(request) }.value
+        }
+        if Task.isCancelled {
+            await stopQuietly(queryID)
+            throw CancellationError()
         }
         let started = ContinuousClock.now
         do {
@@ -89,13 +100,25 @@ public struct CloudWatchQueryRunner: InsightsQueryRunning {
         var wait = Duration.seconds(await pacing.latency.firstPoll())
         var step = Duration.seconds(await pacing.latency.nextPollStep())
         var polls = 0
+        var failedPolls = 0
         while clock.now < deadline {
             try await Task.sleep(for: wait)
             polls += 1
             let usage = QueryUsage.current
-            let body = try await paced(pacing.getQueryResults) {
-                usage?.getQueryResultsSent()
-                return try await logs.getQueryResultsBody(queryId: queryID)
+            let body: [UInt8]
+            do {
+                body = try await paced(pacing.getQueryResults) {
+                    usage?.getQueryResultsSent()
+                    return try await logs.getQueryResultsBody(queryId: queryID)
+                }
+                failedPolls = 0
+            } catch let error as AWSError where error.retryClass == .transient {
+                // A failed poll says nothing about the query, which goes on running (and costing):
+                // ask again after a pause instead of abandoning it and paying for a new one.
+                failedPolls += 1
+                guard case .retry(let ceiling) = pollRetry.decide(after: failedPolls, .transient) else { throw error }
+                wait = .milliseconds(Int64(Double.random(in: 0...ceiling) * 1000))
+                continue
             }
             let answer = try Self.decode(body)
             let status = CloudWatchLogsClient.QueryStatus(rawValue: answer.status ?? "") ?? .unknown

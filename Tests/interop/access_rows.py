@@ -1,14 +1,23 @@
-"""Reference implementation of the row contract (design.md section 2), in plain Python.
+r"""Reference implementation of the row contract (design.md section 2), in plain Python.
 
 It is written independently of the Swift AccessLog module so that the interop
 tests can compare what `pulp-backfill convert` writes against an oracle, and so
 that the benchmark's "Python path" does the same work as our converter.
 It favours clarity over speed.
+
+It reads input the way the tool does, from raw bytes, with its own decoders (not Python's
+`json` module, whose choices differ: it keeps lone surrogates, accepts NaN, and cannot read
+invalid UTF-8):
+
+* `repair_utf8`: invalid UTF-8 becomes U+FFFD, one per maximal invalid subsequence (Unicode
+  3.9, "substitution of maximal subparts"), as Swift's `String(decoding:as: UTF8.self)` does;
+* `parse_json`: RFC 8259 JSON; `\uXXXX` escapes with surrogate pairs joined and any lone
+  surrogate escape read as U+FFFD; `\/` is `/`; `\u0000` is a real U+0000 (kept, never a
+  terminator); nesting deeper than 512 rejected; a repeated member's last value wins.
 """
 from __future__ import annotations
 
 import calendar
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,6 +52,197 @@ _MONTHS = {m: i for i, m in enumerate(
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
 
 
+# ---- input decoding: bytes → text → JSON values ---------------------------------------------
+
+def repair_utf8(data: bytes) -> str:
+    """Decodes UTF-8, replacing each maximal invalid subsequence with U+FFFD. Well-formed
+    sequences per Unicode table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF.
+    A maximal subpart is the longest prefix of a well-formed sequence that is present; a
+    byte that cannot start one is a subpart of its own."""
+    out = []
+    i, n = 0, len(data)
+    while i < n:
+        b = data[i]
+        if b < 0x80:
+            out.append(chr(b))
+            i += 1
+            continue
+        if 0xC2 <= b <= 0xDF:
+            length, low, high = 2, 0x80, 0xBF
+        elif b == 0xE0:
+            length, low, high = 3, 0xA0, 0xBF
+        elif 0xE1 <= b <= 0xEC or 0xEE <= b <= 0xEF:
+            length, low, high = 3, 0x80, 0xBF
+        elif b == 0xED:
+            length, low, high = 3, 0x80, 0x9F
+        elif b == 0xF0:
+            length, low, high = 4, 0x90, 0xBF
+        elif 0xF1 <= b <= 0xF3:
+            length, low, high = 4, 0x80, 0xBF
+        elif b == 0xF4:
+            length, low, high = 4, 0x80, 0x8F
+        else:  # 0x80-0xC1, 0xF5-0xFF never start a sequence
+            out.append("\ufffd")
+            i += 1
+            continue
+        j = i + 1
+        ok = j < n and low <= data[j] <= high
+        if ok:
+            j += 1
+            while j < i + length and j < n and 0x80 <= data[j] <= 0xBF:
+                j += 1
+            ok = j == i + length
+        if not ok:  # data[i:j] is the maximal subpart
+            out.append("\ufffd")
+            i = j
+            continue
+        code = b & (0xFF >> (length + 1))
+        for k in range(i + 1, j):
+            code = (code << 6) | (data[k] & 0x3F)
+        out.append(chr(code))
+        i = j
+    return "".join(out)
+
+
+class JSONError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class JSONNumber:
+    """A JSON number, kept as its text: never a string member (rule 1 asks for strings)."""
+    text: str
+
+
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_JSON_SIMPLE_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+_JSON_MAX_DEPTH = 512
+
+
+def parse_json(text: str):
+    """One complete JSON value (surrounding whitespace allowed); raises JSONError otherwise.
+    Objects become dicts (last repeated member wins), numbers `JSONNumber`s (only their syntax
+    matters here)."""
+    value, i = _json_value(text, _json_ws(text, 0), 0)
+    if _json_ws(text, i) != len(text):
+        raise JSONError("data after the value")
+    return value
+
+
+def _json_ws(s: str, i: int) -> int:
+    while i < len(s) and s[i] in " \t\n\r":
+        i += 1
+    return i
+
+
+def _json_value(s: str, i: int, depth: int):
+    if i >= len(s):
+        raise JSONError("expected a value")
+    c = s[i]
+    if c == '"':
+        return _json_string(s, i)
+    if c in "{[":
+        if depth + 1 > _JSON_MAX_DEPTH:
+            raise JSONError("too deep")
+        close = "}" if c == "{" else "]"
+        result = {} if c == "{" else []
+        i = _json_ws(s, i + 1)
+        if i < len(s) and s[i] == close:
+            return result, i + 1
+        while True:
+            if c == "{":
+                if i >= len(s) or s[i] != '"':
+                    raise JSONError("expected a key")
+                key, i = _json_string(s, i)
+                i = _json_ws(s, i)
+                if i >= len(s) or s[i] != ":":
+                    raise JSONError("expected ':'")
+                value, i = _json_value(s, _json_ws(s, i + 1), depth + 1)
+                result[key] = value
+            else:
+                value, i = _json_value(s, i, depth + 1)
+                result.append(value)
+            i = _json_ws(s, i)
+            if i < len(s) and s[i] == ",":
+                i = _json_ws(s, i + 1)
+                continue
+            if i < len(s) and s[i] == close:
+                return result, i + 1
+            raise JSONError("expected ',' or a closing bracket")
+    for literal, value in (("true", True), ("false", False), ("null", None)):
+        if s.startswith(literal, i):
+            return value, i + len(literal)
+    m = _JSON_NUMBER.match(s, i)
+    if m and m.end() > i:
+        return JSONNumber(m.group(0)), m.end()
+    raise JSONError(f"unexpected character at {i}")
+
+
+def _json_hex4(s: str, i: int) -> int | None:
+    digits = s[i:i + 4]
+    if len(digits) == 4 and all(d in "0123456789abcdefABCDEF" for d in digits):
+        return int(digits, 16)
+    return None
+
+
+def _json_string(s: str, i: int):
+    """The string literal opening at s[i]; returns (text, index after the closing quote)."""
+    out = []
+    i += 1
+    while True:
+        if i >= len(s):
+            raise JSONError("unterminated string")
+        c = s[i]
+        if c == '"':
+            return "".join(out), i + 1
+        if ord(c) < 0x20:
+            raise JSONError("control character in a string")
+        if c != "\\":
+            out.append(c)
+            i += 1
+            continue
+        e = s[i + 1] if i + 1 < len(s) else ""
+        if e in _JSON_SIMPLE_ESCAPES and e:
+            out.append(_JSON_SIMPLE_ESCAPES[e])
+            i += 2
+            continue
+        if e != "u":
+            raise JSONError("invalid escape")
+        code = _json_hex4(s, i + 2)
+        if code is None:
+            raise JSONError("invalid \\u escape")
+        i += 6
+        if 0xD800 <= code <= 0xDBFF:
+            low = _json_hex4(s, i + 2) if s.startswith("\\u", i) else None
+            if low is not None and 0xDC00 <= low <= 0xDFFF:
+                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                i += 6
+            else:
+                code = 0xFFFD  # a high surrogate without its low half
+        elif 0xDC00 <= code <= 0xDFFF:
+            code = 0xFFFD      # a low surrogate alone
+        out.append(chr(code))
+
+
+def decode_ndjson_line(line: bytes) -> dict:
+    """One NDJSON line (raw bytes) → the row dict: `@timestamp`, `@message`, `@ptr` when they
+    are strings (anything else counts as absent). Raises JSONError for a line that is not one
+    JSON object."""
+    doc = parse_json(repair_utf8(line))
+    if not isinstance(doc, dict):
+        raise JSONError("not an object")
+    return {k: doc[k] for k in ("@timestamp", "@message", "@ptr") if isinstance(doc.get(k), str)}
+
+
+def load_ndjson(path) -> list[dict]:
+    """Every non-blank line of an NDJSON file, decoded by `decode_ndjson_line`."""
+    with open(path, "rb") as f:
+        data = f.read()
+    return [decode_ndjson_line(line) for line in data.split(b"\n") if line.strip(b" \t\r")]
+
+
+# ---- the row contract ----------------------------------------------------------------------
+
 @dataclass
 class Outcome:
     kind: str            # "kept", "skipped", "malformed"
@@ -55,8 +255,8 @@ def access_line(message: str | None) -> str:
         return ""
     line = message
     try:
-        doc = json.loads(message)
-    except (ValueError, RecursionError):
+        doc = parse_json(message)
+    except JSONError:
         doc = None
     if isinstance(doc, dict):
         if isinstance(doc.get("message"), str):

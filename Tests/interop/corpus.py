@@ -172,3 +172,131 @@ def write_query_results(path, rows):
                                               "bytesScanned": 0}, "status": "Complete"}
     with open(path, "w", encoding="utf-8") as f:
         json.dump(doc, f, indent=1, ensure_ascii=False)
+
+
+# ---- raw NDJSON lines with JSON escapes, invalid UTF-8 and U+0000 ---------------------------
+# Private-use characters mark what a plain `json.dumps` cannot write; `_json_literal` and
+# `_finish` turn them into the real thing at the JSON level they sit in.
+INVALID_UTF8 = {  # marker → raw bytes that are not UTF-8 (each sequence repaired on its own)
+    "\ue000": b"\xff",                 # never a UTF-8 byte
+    "\ue001": b"\xc3",                 # a lead byte without its continuation
+    "\ue002": b"\xed\xa0\x80",         # a UTF-16 surrogate encoded as UTF-8
+    "\ue003": b"\xc0\xaf",             # an overlong "/": must not become a path separator
+    "\ue004": b"\xf0\x9f\x98",         # a 4-byte sequence cut short (one U+FFFD)
+    "\ue005": b"\xf4\x90\x80\x80",     # above U+10FFFF
+    "\ue006": b"\x80\xbf",             # lone continuation bytes
+}
+LONE_SURROGATES = {  # marker → escape text of a surrogate without its partner
+    "\ue010": "\\ud800",
+    "\ue011": "\\udc00",
+    "\ue012": "\\ud83dx",               # a high surrogate followed by a plain character
+    "\ue013": "\\ude00\\ud83d",         # the halves in the wrong order
+}
+
+
+def _json_literal(text: str, rng: random.Random, escape_slash: bool, ascii_only: bool) -> str:
+    """A JSON string literal for `text`: `/` as `\\/` when asked, non-ASCII as `\\uXXXX`
+    (surrogate pairs above U+FFFF) when asked, U+0000 and other controls as `\\u00XX` (or a
+    short escape), markers left for `_finish` or turned into lone surrogate escapes."""
+    out = ['"']
+    for ch in text:
+        code = ord(ch)
+        if ch in LONE_SURROGATES:
+            out.append(LONE_SURROGATES[ch])
+        elif ch in INVALID_UTF8:
+            out.append(ch)
+        elif ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "/" and escape_slash:
+            out.append("\\/")
+        elif ch in "\n\r\t" and rng.random() < 0.5:
+            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}[ch])
+        elif code < 0x20:
+            out.append(f"\\u{code:04x}" if rng.random() < 0.5 else f"\\u{code:04X}")
+        elif code >= 0x80 and ascii_only:
+            if code > 0xFFFF:
+                v = code - 0x10000
+                out.append(f"\\u{0xD800 + (v >> 10):04x}\\u{0xDC00 + (v & 0x3FF):04x}")
+            else:
+                out.append(f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def _finish(text: str) -> bytes:
+    data = text.encode("utf-8")
+    for marker, raw in INVALID_UTF8.items():
+        data = data.replace(marker.encode("utf-8"), raw)
+    return data
+
+
+def escape_lines(n: int = 300, seed: int = 13) -> list[bytes]:
+    """Raw NDJSON lines whose strings carry `\\uXXXX` escapes (é, 😀 as a surrogate pair),
+    `\\/` in paths, U+0000 (in user agents, users, packages, @ptr), lone surrogate escapes and
+    raw invalid UTF-8 bytes — at the NDJSON level and inside the OpenShift wrapper. Mostly
+    keepable rows; timestamps collide so @ptr (with its odd bytes) decides the order."""
+    rng = random.Random(seed)
+    base = datetime(2026, 2, 4, 17, 0, tzinfo=timezone.utc)
+    odd = ["\u00e9", "\U0001F600", "\u0000", "\u65e5", "e\u0301", "\t", "\\", '"', "/"] \
+        + list(INVALID_UTF8) + list(LONE_SURROGATES)
+
+    def sprinkle(word: str, chance: float) -> str:
+        out = []
+        for ch in word:
+            out.append(ch)
+            if rng.random() < chance:
+                out.append(rng.choice(odd))
+        return "".join(out)
+
+    lines = []
+    for i in range(n):
+        t = base + timedelta(milliseconds=rng.choice([0, 1, 2, rng.randint(0, 3_599_999)]))
+        token_odd = [c for c in odd if c not in ' "\\/']
+        user = rng.choice(["alice", "-", "svc\u0000bot", "b\u00f6b", "u\ue000x", "\U0001F600", "nul\u0000"])
+        org = rng.choice(["42", "-", "org\ue002", "\u00e9"])
+        package = rng.choice(["numpy", "caf\u00e9", "caf%C3%A9", "pkg\u0000x", "p\ue000", "p\ue010",
+                              "\U0001F600", "a\ue003b"]) + rng.choice(token_odd) * (rng.random() < 0.3)
+        dist = rng.choice(["main", "rhoai/3.5-EA2/cpu-ubi9", "d\u00e9v", "x\ue004y/z"])
+        domain = rng.choice(["public", "acme", "dom\u00e9"])
+        path = f"/api/pypi/{domain}/{dist}/simple/{package}/"
+        if rng.random() < 0.1:
+            path = rng.choice(["/livez", "/status/", "/api/v3/\u00e9/", "/api/pypi/acme/prod/simple/"])
+        agent = sprinkle(rng.choice(["pip/24.0", "uv/0.9 (linux)", "nul\u0000char", "ua \\\"q\\\" end", ""]), 0.15)
+        xff = rng.choice(["10.0.0.1, 10.0.0.2", "-", " 2001:db8::\u00e9 ", "1.2.3.4\u0000"])
+        clf = t.strftime("%d/%b/%Y:%H:%M:%S +0000")
+        status = rng.choice(["200", "304", "404"])
+        line = (f'pulp [{i:08x}]: 10.0.0.{i % 250} - user:{user} org_id:{org} [{clf}] '
+                f'"GET {path} HTTP/1.1" {status} {rng.randint(0, 9999)} '
+                f'"-" "{agent}" {rng.randint(1, 900)} x_forwarded_for:"{xff}"')
+        kind = rng.random()
+        slash_outer, ascii_outer = rng.random() < 0.5, rng.random() < 0.5
+        if kind < 0.4:    # plain access line: escapes at the NDJSON level only
+            message = _json_literal(line, rng, slash_outer, ascii_outer)
+        elif kind < 0.9:  # OpenShift wrapper: the line escaped inside, the wrapper escaped again
+            inner = _json_literal(line, rng, rng.random() < 0.5, rng.random() < 0.5)
+            member = rng.choice(["message", "log"])
+            wrapper = '{"kubernetes":{"pod_name":"pulp-api-0"},"' + member + '":' + inner + ',"level":"info"}'
+            message = _json_literal(wrapper, rng, slash_outer, ascii_outer)
+        else:             # a raw U+0000 inside the wrapper's string: not JSON, so the line is the text
+            wrapper = '{"log":"' + line.replace('"', "'") + '\u0000"}'
+            message = _json_literal(wrapper, rng, slash_outer, ascii_outer)
+        ptr = rng.choice([ptr_for(i), ptr_for(i) + "\u0000", ptr_for(i) + "\ue000", "\u00e9" + ptr_for(i)])
+        ts = insights_ts(t) if rng.random() < 0.9 else None
+        members = [f'"@message":{message}', f'"@ptr":{_json_literal(ptr, rng, False, ascii_outer)}']
+        if ts is not None:
+            members.append(f'"@timestamp":{_json_literal(ts, rng, False, False)}')
+        members.append('"@logStream":"pulp-api-0"')
+        rng.shuffle(members)
+        lines.append(_finish("{" + ",".join(members) + "}"))
+    return lines
+
+
+def write_lines(path, lines: list[bytes]):
+    """Raw NDJSON lines, written byte for byte."""
+    with open(path, "wb") as f:
+        for line in lines:
+            f.write(line + b"\n")

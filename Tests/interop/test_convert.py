@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import corpus
-from access_rows import COLUMNS, SEED_SCHEMA, expected_rows
+from access_rows import COLUMNS, SEED_SCHEMA, decode_ndjson_line, expected_rows, load_ndjson, repair_utf8
 from readers import READERS, as_tuples
 
 CODEC_NAMES = {"snappy": "SNAPPY", "zstd": "ZSTD", "none": "UNCOMPRESSED"}
@@ -30,7 +30,9 @@ def convert(bins: Path, inp: Path, out: Path, *extra: str, expect_ok=True):
 
 
 def load_raw(path: Path):
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """The input rows as the reference reads them: from the file's bytes, with its own JSON and
+    UTF-8 decoding (never the converter's)."""
+    return load_ndjson(path)
 
 
 def check_file(path: Path, expected: list[dict], codec="snappy"):
@@ -108,6 +110,62 @@ def test_edge_corpus_every_codec(bins, tmp_path, codec):
     check_file(out, kept, codec)
 
 
+def test_json_escapes_invalid_utf8_and_nul_cell_for_cell(bins, tmp_path):
+    """Strings with `\\uXXXX` escapes (é, 😀 as a surrogate pair), `\\/` in paths, U+0000 in
+    user agents, users, packages and @ptr, lone surrogate escapes and raw invalid UTF-8 bytes —
+    at the NDJSON level and inside the OpenShift wrapper — come out of `convert` exactly as the
+    reference decodes them, cell for cell in four readers, in (timestamp, @ptr) order. Fails on
+    any escape decoded differently, a repair that differs from U+FFFD per maximal invalid
+    subsequence, a string cut at U+0000, or an order that treats @ptr differently."""
+    lines = corpus.escape_lines()
+    src = tmp_path / "escapes.ndjson"
+    corpus.write_lines(src, lines)
+    out = tmp_path / "escapes.parquet"
+    p = convert(bins, src, out)
+    kept, skipped, malformed = expected_rows(load_raw(src))
+    m = SUMMARY.search(p.stdout)
+    assert m and tuple(map(int, m.groups())) == (len(kept), skipped, malformed), p.stdout
+    check_file(out, kept)
+
+    # The corpus holds what this test is about (fails if it drifts into plain text).
+    raw = b"".join(lines)
+    for needle in (b"\\u00e9", b"\\ud83d\\ude00", b"\\u0000", b"\\/api\\/pypi\\/", b"\\\\/api\\\\/pypi",
+                   b"\\ud800", b"\xff", b"\xc0\xaf", b"\xed\xa0\x80"):
+        assert needle in raw, needle
+    assert raw.count(b"\xf0\x9f\x98") > raw.count(b"\xf0\x9f\x98\x80")          # a cut-short sequence
+    assert re.search(rb"\xc3(?![\x80-\xbf])", raw)                               # a lead byte alone
+    def cells(col):
+        return [r[col] for r in kept if r[col] is not None]
+    assert sum("\x00" in v for v in cells("user_agent")) > 10
+    assert sum("\x00" in v for v in cells("user")) > 10
+    assert sum("\x00" in v for v in cells("package")) > 5
+    assert sum("\ufffd" in v for v in cells("user_agent") + cells("package") + cells("distribution")) > 20
+    assert any("\U0001F600" in v for v in cells("user_agent")) and any("\u00e9" in v for v in cells("domain"))
+    assert sum("\x00" in r["_ptr"] or "\ufffd" in r["_ptr"] for r in kept) > 20
+    assert len(kept) > 200 and skipped > 10
+
+
+def test_reference_decoders_are_sound():
+    """The reference's own decoders, checked against outside authorities so the oracle above
+    is not just agreeing with itself: UTF-8 repair gives the Unicode Standard's example for
+    "U+FFFD substitution of maximal subparts" (table 3-8) and matches Python's codec on random
+    bytes; the JSON decoder reads valid, surrogate-free lines exactly as Python's `json` does.
+    Fails if either reference decoder is wrong."""
+    table_3_8 = bytes.fromhex("61F18080E180C2628063 80BF64".replace(" ", ""))
+    assert repair_utf8(table_3_8) == "a\ufffd\ufffd\ufffdb\ufffdc\ufffd\ufffdd"
+    import random
+    rng = random.Random(8)
+    edgy = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEF,
+            0xF0, 0xF4, 0xF5, 0xFF]
+    for _ in range(20000):
+        data = bytes(rng.choice(edgy) if rng.random() < 0.7 else rng.randrange(256) for _ in range(rng.randrange(10)))
+        assert repair_utf8(data) == data.decode("utf-8", errors="replace"), data
+    for row in corpus.edge_rows(seed=21) + corpus.big_message_rows(n=2, size=1000):
+        line = json.dumps({k: v for k, v in row.items() if v is not None}, ensure_ascii=rng.random() < 0.5)
+        want = {k: v for k, v in json.loads(line).items() if isinstance(v, str)}
+        assert decode_ndjson_line(line.encode()) == want, line
+
+
 def test_query_results_input_gives_identical_file(bins, tmp_path):
     rows = corpus.edge_rows(seed=3)
     nd, qr = tmp_path / "rows.ndjson", tmp_path / "saved-results.json"
@@ -127,9 +185,12 @@ def test_large_scrambled_input_parsed_in_slices(bins, tmp_path):
     rows = []
     for seed in range(40):
         rows += corpus.edge_rows(seed=100 + seed)
-    random.Random(5).shuffle(rows)
+    # Plus lines with escapes, U+0000 and invalid UTF-8, which must survive slicing too.
+    lines = [json.dumps({k: v for k, v in r.items() if v is not None}, ensure_ascii=False).encode() for r in rows]
+    lines += corpus.escape_lines(n=1500, seed=99)
+    random.Random(5).shuffle(lines)
     src = tmp_path / "big.ndjson"
-    corpus.write_ndjson(src, rows)
+    corpus.write_lines(src, lines)
     assert src.stat().st_size > 2 << 20
     out = tmp_path / "big.parquet"
     p = convert(bins, src, out, "--row-group-rows", "700")

@@ -21,6 +21,7 @@ struct BackfillCommand: AsyncParsableCommand {
     @OptionGroup var s3: S3Options
 
     func run() async throws {
+        CommandFailure.useJSONLines(runOptions.logFormat == "json")
         let region = try aws.regionOptions.resolve()
         let plan = try planOptions.resolve(awsRegion: region.name)
         let path = catalogOptions.path

@@ -1,5 +1,7 @@
 import ArgumentParser
+import BackfillCore
 import Foundation
+import Synchronization
 
 /// One-line errors with the exit codes the CLI promises: 2 for usage errors (what was typed
 /// is wrong), 1 for runtime errors (files, permissions, network). Never a stack trace.
@@ -14,12 +16,23 @@ enum CommandFailure {
         return ExitCode(1)
     }
 
-    static func printError(_ message: String) {
-        let oneLine = message.split(whereSeparator: \.isNewline).joined(separator: " ")
-        FileHandle.standardError.write(Data("pulp-backfill: error: \(oneLine)\n".utf8))
-    }
+    /// With `--log-format json` every stderr line is a JSON object, these included.
+    private static let json = Mutex(false)
+    static func useJSONLines(_ on: Bool) { json.withLock { $0 = on } }
 
-    static func notice(_ message: String) {
-        FileHandle.standardError.write(Data("pulp-backfill: \(message)\n".utf8))
+    static func printError(_ message: String) { write(level: "error", message) }
+
+    static func notice(_ message: String) { write(level: nil, message) }
+
+    private static func write(level: String?, _ message: String) {
+        let oneLine = message.split(whereSeparator: \.isNewline).joined(separator: " ")
+        let line: String
+        if json.withLock({ $0 }) {
+            let time = UTCFormat.iso(millis: Int64(Date().timeIntervalSince1970 * 1000))
+            line = "{\"time\":\(JSONText.string(time)),\"level\":\(JSONText.string(level ?? "notice")),\"message\":\(JSONText.string(oneLine))}\n"
+        } else {
+            line = "pulp-backfill: \(level.map { $0 + ": " } ?? "")\(oneLine)\n"
+        }
+        FileHandle.standardError.write(Data(line.utf8))
     }
 }

@@ -22,6 +22,7 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup var s3: S3Options
 
     func run() async throws {
+        CommandFailure.useJSONLines(runOptions.logFormat == "json")
         guard let codec = ParquetCompression(rawValue: range.compression.lowercased()) else {
             throw CommandFailure.usage("--compression \(range.compression): unknown codec (expected snappy, zstd or none)")
         }
@@ -56,8 +57,10 @@ struct ExportCommand: AsyncParsableCommand {
         defer { try? catalog.close() }
         let outcome = try await BackfillRun.execute(catalog: catalog, catalogPath: catalogPath, backfillID: backfillID,
                                                     options: runOptions, aws: aws, s3: s3, compactHours: false)
-        guard outcome.snapshot.chunksFailed == 0 else {
-            throw CommandFailure.runtime("\(outcome.snapshot.chunksFailed) chunk(s) failed after \(runOptions.maxAttempts) attempts; nothing was written (run again)")
+        // Export writes one file from the whole range: every chunk must be done.
+        guard outcome.summary.isComplete else {
+            let left = outcome.summary.failedChunks + outcome.summary.otherUnfinished + outcome.summary.heldByOthers.reduce(0) { $0 + $1.chunks }
+            throw CommandFailure.runtime("\(left) chunk(s) not finished (failed after \(runOptions.maxAttempts) attempts, or held by another process); nothing was written (run again)")
         }
 
         let localPath = s3Target == nil ? outputPath : work + "/export.parquet"

@@ -18,6 +18,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var s3: S3Options
 
     func run() async throws {
+        CommandFailure.useJSONLines(runOptions.logFormat == "json")
         let path = catalogOptions.path
         let catalog: Catalog
         do {

@@ -30,7 +30,7 @@ final class SignalInterruption: @unchecked Sendable {
         }
         guard first else { _exit(128 + number) }
         let name = number == SIGINT ? "interrupted" : "terminated"
-        FileHandle.standardError.write(Data("\npulp-backfill: \(name); stopping queries and releasing chunks (signal again to exit now)\n".utf8))
+        CommandFailure.notice("\(name); stopping queries and releasing chunks (signal again to exit now)")
         onFirst(number)
     }
 

@@ -278,8 +278,6 @@ def test_interrupt_sends_stopquery_for_queries_in_flight(tmp_path):
         sim.stop()
 
 
-@pytest.mark.xfail(strict=True, reason="SIGINT while a StartQuery answer is on its way cancels the request: "
-                   "the query runs on in Insights with no StopQuery (the run exits at once, activeQueries stays 2)")
 def test_interrupt_during_startquery_still_stops_the_query(tmp_path):
     # Every answer takes 1.5 s: SIGINT comes after the simulator started both queries but
     # before their ids reached the run. Those queries are in flight all the same.
@@ -468,8 +466,6 @@ def test_log_format_json_makes_every_stderr_line_json(tmp_path):
         sim.stop()
 
 
-@pytest.mark.xfail(strict=True, reason="`backfill --log-format json` prints its plan notice "
-                   "('pulp-backfill: backfill 1: 12 chunk(s) added, …') as plain text")
 def test_backfill_with_log_format_json_prints_only_json(tmp_path):
     sim = start_sim("--query-base-ms", "40")
     try:
@@ -477,15 +473,12 @@ def test_backfill_with_log_format_json_prints_only_json(tmp_path):
         p = pulp(*backfill_args("2026-02-04T03:00:00Z", "2026-02-04T04:00:00Z", out, catalog, "--log-format", "json"),
                  env=env_for(sim))
         assert p.returncode == 0, p.stderr[-2000:]
-        # Fails (as xfail: passes) while any stderr line of `backfill` is plain text.
+        # Fails while any stderr line of `backfill` is plain text.
         json_lines(p.stderr)
     finally:
         sim.stop()
 
 
-@pytest.mark.xfail(strict=True, reason="with --log-format json, the closing error of a run with failed chunks "
-                   "('pulp-backfill: error: 1 chunk(s) failed; …') and the interrupt notices ('pulp-backfill: "
-                   "interrupted; …', 'pulp-backfill: stopped: N chunk(s) remain …') are plain text")
 @pytest.mark.parametrize("ending", ["failed-chunk", "interrupted"])
 def test_log_format_json_holds_when_a_run_fails_or_is_interrupted(tmp_path, ending):
     # 3-second queries: with a 1-second limit and one attempt the chunk fails; with the
@@ -506,7 +499,7 @@ def test_log_format_json_holds_when_a_run_fails_or_is_interrupted(tmp_path, endi
             run.proc.send_signal(signal.SIGINT)
         code, _, err = run.finish(timeout=30)
         assert code == (1 if ending == "failed-chunk" else 130), err
-        # Fails (as xfail: passes) while any stderr line is plain text.
+        # Fails while any stderr line is plain text.
         json_lines(err)
     finally:
         if run:

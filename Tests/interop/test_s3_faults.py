@@ -289,7 +289,6 @@ def test_two_s3_destinations_survive_a_fault_mix(sim, moto, tmp_path):
         assert hashlib.sha256(files[key]).hexdigest() == part["sha256"]
 
 
-@pytest.mark.xfail(strict=False, reason="hours fail alone: lands with the executor change")
 def test_a_refusing_destination_fails_its_hours_alone_and_the_next_run_heals(sim, moto, tmp_path):
     empty_buckets(moto)
     start, end = "2026-02-04T20:00:00Z", "2026-02-04T22:00:00Z"

@@ -225,7 +225,7 @@ def test_status_json_and_table(exported):
     assert result.returncode == 0, result.stderr
     backfills = {b["log_group"]: b for b in json.loads(result.stdout)["backfills"]}
     main = backfills["/aws/pulp"]
-    assert main["chunks"] == {"total": 25, "pending": 0, "running": 0, "done": 25, "failed": 0, "expired_leases": 0}
+    assert main["chunks"] == {"total": 25, "pending": 0, "running": 0, "done": 25, "failed": 0, "stale_leases": 0}
     assert main["rows"] == 25 * 7 and main["partitions_done"] == 3 and main["partitions_total"] == 3
     assert main["destinations"] == [str(exported / "out"), "s3://my-bucket/logs"]
     assert main["active"] is False and main["eta_seconds"] is None
@@ -284,7 +284,7 @@ def test_status_shows_failures_and_eta_of_an_active_run(tmp_path):
     db.commit()
     db.close()
     status = json.loads(cli("status", "--format", "json", cwd=tmp_path).stdout)["backfills"][0]
-    assert status["chunks"] == {"total": 25, "pending": 11, "running": 2, "done": 10, "failed": 1, "expired_leases": 1}
+    assert status["chunks"] == {"total": 25, "pending": 11, "running": 2, "done": 10, "failed": 1, "stale_leases": 1}
     assert status["active"] is True
     # 11 finished in the last 15 minutes; 15 chunks left → 15 / (11 / 900 s)
     assert abs(status["eta_seconds"] - 15 / (11 / 900)) < 1e-6

@@ -152,5 +152,9 @@ def test_service_unavailable_fault():
         c = s.client(retries=0)
         code, status, _ = error_code(lambda: c.describe_log_groups())
         assert code == "ServiceUnavailableException" and status in (500, 503)
+        stats = s.stats()
+        # The fault is counted under its flag's name, once per request that met it (fails if a
+        # test of the backfill could not tell a 5xx fired).
+        assert stats["faults"]["5xx"] == 1 and stats["requests"]["DescribeLogGroups"] == {"ServiceUnavailableException": 1}
     finally:
         s.stop()

@@ -80,10 +80,15 @@ def test_stats_endpoint_and_sigint_summary():
         stats = json.load(resp)
     assert stats["requests"]["DescribeLogGroups"]["ok"] == 1
     assert stats["peakConcurrentQueries"] == 0 and "bytesScanned" in stats
+    # One request: a peak of exactly one, for that API only (fails if requests are not counted
+    # into the window, or counted twice, or under another API).
+    assert stats["peakRequestsPerSecond"] == {"DescribeLogGroups": 1}
+    # Every fault kind is listed, by its --fault-<kind> name, at 0 (nothing was injected).
+    assert stats["faults"] == {"throttle": 0, "5xx": 0, "reset": 0, "slow": 0, "query-failed": 0}
     s.proc.send_signal(signal.SIGINT)
     out, _ = s.proc.communicate(timeout=20)
     assert s.proc.returncode == 0
-    assert "insights-sim statistics" in out and "DescribeLogGroups: ok=1" in out
+    assert "insights-sim statistics" in out and "DescribeLogGroups: ok=1 peakPerSecond=1" in out
 
 
 def test_expected_is_deterministic_and_sliceable():

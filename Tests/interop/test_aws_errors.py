@@ -135,8 +135,10 @@ class FakeAWS:
         self.server.server_close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def fake():
+    """A fresh fake per test: its counters (polls, calls per prefix, requests) start at zero, so
+    every test passes alone and in any order."""
     server = FakeAWS()
     yield server
     server.stop()

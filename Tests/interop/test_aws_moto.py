@@ -113,6 +113,18 @@ def key_env(moto: Moto, tmp_path: Path, **extra) -> dict:
                      AWS_ENDPOINT_URL=moto.url, AWS_REGION=REGION, **extra)
 
 
+@pytest.fixture(autouse=True)
+def no_secret_in_this_tests_outputs():
+    """After every test: nothing the tool printed during it contains a secret known by then.
+    Checked per test (not once at the end), so the check holds whatever order the tests run in
+    or when a test runs alone. Fails if any command printed a key, token or secret."""
+    first = len(OUTPUTS)
+    yield
+    for output in OUTPUTS[first:]:
+        for secret in SECRETS:
+            assert secret not in output, "a secret was printed"
+
+
 def run(args, env, timeout=120) -> subprocess.CompletedProcess:
     result = subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
     OUTPUTS.append(result.stdout + result.stderr)
@@ -449,11 +461,29 @@ def test_unreachable_endpoint_and_bad_endpoint_url(moto, tmp_path):
     assert "not a valid http(s) URL" in line
 
 
-# --- must stay last: nothing above printed a secret --------------------------------------
+# --- secrets in error output ---------------------------------------------------------------
 
-def test_no_secret_appears_in_any_output():
-    assert len(OUTPUTS) > 20
-    assert len(SECRETS) >= 5
-    for secret in SECRETS:
-        for output in OUTPUTS:
+def test_no_secret_appears_in_error_output(moto, tmp_path):
+    """The outputs most likely to quote a secret — a refused signature, a failed upload, doctor
+    with the secret on the command line — name the problem (and the access key id) but never
+    the secret or the session token. Fails if any of them prints one; self-contained, so it
+    passes alone and in any order."""
+    wrong = "anotherWrongSecretForTheScan0123456789ab"
+    token = "FQoGZXIvYXdzTokenThatMustNotBePrinted0000"
+    SECRETS.update([wrong, token])
+    env = clean_env(tmp_path, AWS_ACCESS_KEY_ID=moto.key_id, AWS_SECRET_ACCESS_KEY=wrong,
+                    AWS_SESSION_TOKEN=token, AWS_ENDPOINT_URL=moto.url, AWS_REGION=REGION)
+    src = tmp_path / "f.parquet"
+    src.write_bytes(b"x")
+    first = len(OUTPUTS)
+    upload = run([TOOL, "upload", "--source", str(src), "--destination", f"s3://{BUCKET}/k"], env)
+    doctor = run([TOOL, "doctor", "--cloudwatch-group", GROUP, "--endpoint-url", moto.url,
+                  "--aws-access-key-id", moto.key_id, "--aws-secret-access-key", wrong], clean_env(tmp_path))
+    refused = run([PROBE, "describe", "/aws"], env)
+    # The commands really failed on the credentials (else this proves nothing about error text).
+    assert upload.returncode == 1 and refused.returncode == 1 and doctor.returncode == 1
+    produced = OUTPUTS[first:]
+    assert len(produced) == 3 and all(output.strip() for output in produced)
+    for output in produced:
+        for secret in (wrong, token, moto.secret):
             assert secret not in output, "a secret was printed"

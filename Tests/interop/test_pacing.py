@@ -25,16 +25,16 @@ QUOTA_RATE = 5
 MOST_IN_ONE_SECOND = QUOTA_RATE + (QUOTA_RATE - 1)
 DEFAULT_CONCURRENCY = 8
 # Two hours holding a burst above 10,000 events (more than one query for a chunk): 24 chunks.
-START, END = "2026-02-04T09:00:00Z", "2026-02-04T11:00:00Z"
+TWO_HOURS = ("2026-02-04T09:00:00Z", "2026-02-04T11:00:00Z")
 
 
-def run_default_backfill(sim: InsightsSim, tmp_path) -> dict:
+def run_default_backfill(sim: InsightsSim, tmp_path, start: str, end: str, chunks: int) -> dict:
     out, catalog = tmp_path / "out", tmp_path / "c.sqlite"
-    p = pulp("backfill", "--cloudwatch-group", GROUP, "--start-time", START, "--end-time", END,
+    p = pulp("backfill", "--cloudwatch-group", GROUP, "--start-time", start, "--end-time", end,
              "--output-path", str(out), "--catalog", str(catalog), env=env_for(sim), timeout=300)
     assert p.returncode == 0, p.stderr[-2000:]
-    assert "done: 24 chunk(s)" in p.stdout, p.stdout
-    want = expected_table(sim, START, END, tmp_path)
+    assert f"done: {chunks} chunk(s)" in p.stdout, p.stdout
+    want = expected_table(sim, start, end, tmp_path)
     assert_same_rows(exported_table(out), want)
     assert_files_by_hour(out, want)
     return sim.stats()
@@ -60,7 +60,7 @@ def test_default_rates_keep_the_request_quotas(tmp_path):
     """Queries of 0.3 s: the request rates, not --concurrency, limit the run."""
     sim = InsightsSim(*CORPUS, *AWS_QUOTAS, "--latency-ms", "0-2", "--query-base-ms", "300", "--require-sigv4")
     try:
-        stats = run_default_backfill(sim, tmp_path)
+        stats = run_default_backfill(sim, tmp_path, *TWO_HOURS, chunks=24)
         assert_within_quotas(stats)
         # The pacing was exercised: more StartQuery in one second than the rate's steady state,
         # i.e. the run met the burst edge of the bucket. Fails if the run never got near the
@@ -74,10 +74,11 @@ def test_default_rates_keep_the_request_quotas(tmp_path):
 
 def test_default_concurrency_caps_the_queries_in_flight(tmp_path):
     """Queries of 2.5 s: at 5 StartQuery per second, more than 8 would be in flight if the tool
-    let them, so --concurrency is what limits the run."""
+    let them, so --concurrency is what limits the run. One hour (12 chunks) is enough to fill
+    the 8 slots."""
     sim = InsightsSim(*CORPUS, *AWS_QUOTAS, "--latency-ms", "0-2", "--query-base-ms", "2500", "--require-sigv4")
     try:
-        stats = run_default_backfill(sim, tmp_path)
+        stats = run_default_backfill(sim, tmp_path, "2026-02-04T10:00:00Z", "2026-02-04T11:00:00Z", chunks=12)
         assert_within_quotas(stats)
         # Exactly the default --concurrency at the peak: fails if the tool runs fewer queries at
         # once than it may (and then `<= 8` above would prove nothing).

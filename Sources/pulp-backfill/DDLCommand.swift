@@ -1,0 +1,60 @@
+import ArgumentParser
+import BackfillCore
+
+/// `pulp-backfill ddl`: prints the table definition that lets a query engine read a dataset's
+/// hourly files where they are. The text comes from `TableDDL`; this file only parses flags.
+struct DDLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ddl",
+        abstract: "Print a table definition (Athena, Trino, Spark, DuckDB, Snowflake) for a dataset's hourly Parquet files.",
+        discussion: """
+            The columns are exactly the ones the files hold for --dataset and --timestamp-unit (use the \
+            unit the backfill was written with). --layout hive adds the date (string) and hour (integer) \
+            partition columns of the date=YYYY-MM-DD/hour=HH/ folders; --layout flat has none. The \
+            output is SQL for the engine, with comments on what to run again when new hours land.
+            """
+    )
+
+    /// The flag values, as enums so that a bad value fails in the parser (exit 2).
+    enum EngineArgument: String, ExpressibleByArgument, CaseIterable {
+        case athena, trino, spark, duckdb, snowflake
+        var engine: TableDDL.Engine { TableDDL.Engine(rawValue: rawValue)! }
+    }
+    enum UnitArgument: String, ExpressibleByArgument, CaseIterable {
+        case ns, us, ms
+        var unit: TimestampUnit { TimestampUnit(rawValue: rawValue)! }
+    }
+    enum LayoutArgument: String, ExpressibleByArgument, CaseIterable {
+        case hive, flat
+        var layout: HourFileLayout { HourFileLayout(rawValue: rawValue)! }
+    }
+
+    @Option(help: "Query engine: athena, trino, spark, duckdb or snowflake.")
+    var engine: EngineArgument
+
+    @Option(help: "Where the files are: the backfill's --output-path (s3://bucket/prefix, or a local folder for Spark and DuckDB).")
+    var location: String
+
+    @Option(help: "Table (or view) name, optionally SCHEMA.NAME or CATALOG.SCHEMA.NAME (default: pulp_access_logs).")
+    var table: String?
+
+    @Option(help: "Dataset whose files are read (default: access).")
+    var dataset: String = "access"
+
+    @Option(help: "Unit of the files' timestamp column, as written: ns (default), us or ms.")
+    var timestampUnit: UnitArgument = .ns
+
+    @Option(help: "File layout under the location: hive (default) or flat.")
+    var layout: LayoutArgument = .hive
+
+    func run() throws {
+        do {
+            let text = try TableDDL.text(
+                engine: engine.engine, location: location, table: table, dataset: dataset,
+                unit: timestampUnit.unit, layout: layout.layout)
+            print(text, terminator: "")
+        } catch {
+            throw CommandFailure.usage(error.message)
+        }
+    }
+}

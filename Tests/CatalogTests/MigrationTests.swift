@@ -4,7 +4,8 @@ import Testing
 @testable import Catalog
 
 /// Empty → latest; every earlier version → latest with data kept; newer than the binary refused.
-/// With one real migration, later ones are synthetic: the mechanism is what is tested.
+/// The real migrations are followed by two synthetic ones, so the mechanism is tested whatever
+/// the number of real migrations (nothing here assumes how many there are).
 @Suite struct MigrationTests {
     /// The real migrations plus two synthetic later ones that change existing tables.
     static let extended: [Migration] = EmbeddedMigrations.all + [
@@ -76,44 +77,78 @@ import Testing
         #expect(recorded == EmbeddedMigrations.all.map(\.fileName))
     }
 
+    /// Version 1's data, written with version 1's own SQL rather than through today's Catalog
+    /// (which writes the latest schema's columns and could not write an old schema), so this
+    /// holds however many migrations follow: a backfill with a destination and a range, six
+    /// chunks (the first done with its statistics) and one staged row.
+    static let seededRow = StagedRow(timestampNanos: t0 * 1_000_000 + 7, ptr: "ptr-é-1", message: "GET /api/pypi/d/main/simple/caf\u{e9}/ 😀",
+                                     user: "alice", orgID: nil, domain: "d", distribution: "main", package: "café",
+                                     statusCode: 200, userAgent: "pip/24 \"q\"", xForwardedFor: "10.0.0.1")
+    static let seededRanges = (0..<6).map { TimeRange(startMillis: t0 + Int64($0) * 5 * minute, endMillis: t0 + Int64($0 + 1) * 5 * minute) }
+
+    static func seedVersion1(_ path: String) throws {
+        let v1 = try Catalog(path: path, mode: .createIfMissing, migrator: Migrator(migrations: Array(extended.prefix(1))))
+        #expect(try v1.schemaVersion() == 1)
+        try v1.close()
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO backfill (id, identity, log_group, aws_region, filter_paths, exclude_paths, compression, layout, created_at_ms)
+                VALUES (1, 'seeded-v1', '/aws/pulp', 'eu-west-3', '["/api/pypi/"]', '["/livez","/status"]', 'zstd', 'flat', ?)
+                """, arguments: [t0])
+            try db.execute(sql: "INSERT INTO backfill_destination (backfill_id, position, uri) VALUES (1, 0, '/tmp/out')")
+            try db.execute(sql: "INSERT INTO backfill_range (backfill_id, start_ms, end_ms, planned_at_ms) VALUES (1, ?, ?, ?)",
+                           arguments: [t0, t0 + 30 * minute, t0])
+            for range in seededRanges {
+                try db.execute(sql: "INSERT INTO chunk (backfill_id, start_ms, end_ms, hour_ms) VALUES (1, ?, ?, ?)",
+                               arguments: [range.startMillis, range.endMillis, t0])
+            }
+            try db.execute(sql: """
+                UPDATE chunk SET state = 'done', attempts = 1, queries = 1, records_matched = 1, bytes_scanned = 10, rows = 1,
+                finished_at_ms = ? WHERE start_ms = ?
+                """, arguments: [t0, t0])
+            let r = seededRow
+            try db.execute(sql: """
+                INSERT INTO staged_row (backfill_id, hour_ms, timestamp_ns, ptr, chunk_id, message, user, org_id, domain,
+                distribution, package, status_code, user_agent, x_forwarded_for)
+                VALUES (1, ?, ?, ?, (SELECT id FROM chunk WHERE start_ms = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [t0, r.timestampNanos, r.ptr, t0, r.message, r.user, r.orgID, r.domain, r.distribution,
+                                 r.package, r.statusCode.map { Int($0) }, r.userAgent, r.xForwardedFor])
+        }
+        try queue.close()
+    }
+
+    /// Data written at version 1, migrated to `startVersion` by the migrator of that day, then
+    /// to the latest (real migrations plus the synthetic ones): every value is still there and
+    /// reads back through today's Catalog. Fails if a migration loses or changes data (e.g. a
+    /// staged string not kept byte for byte when its storage class changes).
     @Test(arguments: 1..<extended.count)
     func earlierVersionMigratesToLatestKeepingData(startVersion: Int) throws {
         let dir = TemporaryDirectory()
-        let old = Migrator(migrations: Array(Self.extended.prefix(startVersion)))
-        let (catalog, backfill) = try catalogWithBackfill(dir, minutes: 30, migrator: old)
-        let chunks = try catalog.chunks(backfillID: backfill.id)
-        let staged = row(chunks[0].range.startMillis, "p1\u{0}tail")
-        if startVersion < EmbeddedMigrations.all.count {
-            // A schema older than this binary writes: stage a row as version 1 did (strings as
-            // TEXT), so the migration must carry it over (a NUL inside, as v1 stored it).
-            try catalog.write { db in
-                try db.execute(sql: "UPDATE chunk SET state = 'done', rows = 1 WHERE id = ?", arguments: [chunks[0].id])
-                try db.execute(sql: """
-                    INSERT INTO staged_row (backfill_id, hour_ms, timestamp_ns, ptr, chunk_id, message, user, domain,
-                                            distribution, package, status_code, user_agent)
-                    VALUES (?, ?, ?, CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [backfill.id, chunks[0].hourStartMillis, staged.timestampNanos, Data(staged.ptr.utf8), chunks[0].id,
-                                     staged.message, staged.user, staged.domain, staged.distribution, staged.package,
-                                     staged.statusCode.map { Int($0) }, staged.userAgent])
-            }
-        } else {
-            let claimed = try catalog.claimChunks(owner: "w", limit: 1, leaseMillis: 60_000, now: t0)
-            try catalog.completeChunk(id: claimed[0].id, owner: "w", rows: [staged],
-                                      statistics: ChunkStatistics(queries: 1, recordsMatched: 1, bytesScanned: 10), now: t0)
+        let path = dir.file("catalog.sqlite")
+        try Self.seedVersion1(path)
+        if startVersion > 1 {
+            let old = try Catalog(path: path, mode: .mustExist, migrator: Migrator(migrations: Array(Self.extended.prefix(startVersion))))
+            #expect(try old.schemaVersion() == startVersion)
+            try old.close()
         }
-        #expect(try catalog.schemaVersion() == startVersion)
-        try catalog.close()
 
-        let latest = Migrator(migrations: Self.extended)
-        let migrated = try Catalog(path: dir.file("catalog.sqlite"), mode: .mustExist, migrator: latest)
+        let migrated = try Catalog(path: path, mode: .mustExist, migrator: Migrator(migrations: Self.extended))
         #expect(try migrated.schemaVersion() == Self.extended.count)
-        #expect(try migrated.chunks(backfillID: backfill.id) .map(\.range) == chunks.map(\.range))
-        #expect(try migrated.backfill(id: backfill.id) == backfill)
-        // Fails if a migration loses or truncates staged rows (e.g. at the NUL).
-        #expect(try migrated.stagedRows(hour: HourKey(backfillID: backfill.id, hourStartMillis: t0), after: nil, limit: 10) == [staged])
+        let chunks = try migrated.chunks(backfillID: 1)
+        #expect(chunks.map(\.range) == Self.seededRanges)
+        #expect(chunks.filter { $0.state == .done }.map(\.range) == [Self.seededRanges[0]])
+        let backfill = try #require(try migrated.backfill(id: 1))
+        #expect(backfill.spec.logGroup == "/aws/pulp" && backfill.spec.awsRegion == "eu-west-3")
+        #expect(backfill.spec.filterPaths == ["/api/pypi/"] && backfill.spec.excludePaths == ["/livez", "/status"])
+        #expect(backfill.spec.destinations == ["/tmp/out"])
+        #expect(backfill.spec.compression == "zstd" && backfill.spec.layout == "flat")
+        let hour = HourKey(backfillID: 1, hourStartMillis: t0)
+        #expect(try migrated.stagedRowCount(hour: hour) == 1)
+        #expect(try migrated.stagedRows(hour: hour, after: nil, limit: 10) == [Self.seededRow])
         try migrated.close()
 
-        let queue = try DatabaseQueue(path: dir.file("catalog.sqlite"))
+        let queue = try DatabaseQueue(path: path)
         let versions = try queue.read { db in try Int.fetchAll(db, sql: "SELECT version FROM schema_migration ORDER BY version") }
         let owner = try queue.read { db in try String.fetchOne(db, sql: "SELECT owner FROM backfill_owner") }
         let note = try queue.read { db in try String.fetchOne(db, sql: "SELECT DISTINCT note FROM chunk") }

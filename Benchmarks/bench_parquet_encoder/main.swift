@@ -38,7 +38,7 @@ func loadDump(_ path: String) throws -> [DumpedColumn] {
         let rows = reader.u64()
         var column = DumpedColumn(name: name, kind: kind, valid: Array(reader.bytes(rows)))
         switch kind {
-        case .timestampNanos, .int16:
+        case .timestampNanos, .timestampMicros, .timestampMillis, .int16:
             column.ints = reader.bytes(rows * 8).withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) }
         case .string:
             column.offsets = reader.bytes((rows + 1) * 8).withUnsafeBytes { $0.bindMemory(to: Int64.self).map { Int($0) } }
@@ -55,7 +55,7 @@ func fill(_ columns: [DumpedColumn]) throws -> ColumnBatch {
     var data: [ColumnData] = []
     for column in columns {
         switch column.kind {
-        case .timestampNanos:
+        case .timestampNanos, .timestampMicros, .timestampMillis:
             var b = Int64ColumnBuilder(reservingCapacity: rows)
             for i in 0..<rows { b.append(column.valid[i] != 0 ? column.ints[i] : nil) }
             data.append(.int64(b))

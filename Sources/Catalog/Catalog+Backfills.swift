@@ -29,11 +29,11 @@ extension Catalog {
                 created = true
                 try db.execute(sql: """
                     INSERT INTO backfill (identity, log_group, aws_region, log_stream, filter_paths, exclude_paths,
-                                          compression, layout, created_at_ms)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                          compression, layout, timestamp_unit, created_at_ms)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [spec.identity, spec.logGroup, spec.awsRegion, spec.logStream,
                                      jsonArray(spec.filterPaths), jsonArray(spec.excludePaths),
-                                     spec.compression, spec.layout, now])
+                                     spec.compression, spec.layout, spec.timestampUnit, now])
                 backfillID = db.lastInsertedRowID
                 for (position, uri) in spec.destinations.enumerated() {
                     try db.execute(sql: "INSERT OR IGNORE INTO backfill_destination (backfill_id, position, uri) VALUES (?, ?, ?)",
@@ -146,7 +146,8 @@ extension Catalog {
         let spec = BackfillSpec(
             logGroup: row["log_group"], awsRegion: row["aws_region"], logStream: row["log_stream"],
             filterPaths: decodeList(row["filter_paths"]), excludePaths: decodeList(row["exclude_paths"]),
-            destinations: destinations, compression: row["compression"], layout: row["layout"])
+            destinations: destinations, compression: row["compression"], layout: row["layout"],
+            timestampUnit: row["timestamp_unit"])
         return Backfill(id: id, spec: spec, createdAtMillis: row["created_at_ms"])
     }
 

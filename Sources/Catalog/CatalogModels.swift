@@ -16,10 +16,13 @@ public struct BackfillSpec: Sendable, Equatable {
     /// Not part of the identity: the latest plan's values win.
     public var compression: String
     public var layout: String
+    /// Unit of the timestamp column: `ns`, `us` or `ms`. Part of the identity.
+    public var timestampUnit: String
 
     public init(logGroup: String, awsRegion: String = "us-east-1", logStream: String? = nil,
                 filterPaths: [String] = ["/api/pypi/"], excludePaths: [String] = ["/livez", "/status"],
-                destinations: [String], compression: String = "snappy", layout: String = "hive") {
+                destinations: [String], compression: String = "snappy", layout: String = "hive",
+                timestampUnit: String = "ns") {
         self.logGroup = logGroup
         self.awsRegion = awsRegion
         self.logStream = logStream
@@ -28,6 +31,7 @@ public struct BackfillSpec: Sendable, Equatable {
         self.destinations = destinations
         self.compression = compression
         self.layout = layout
+        self.timestampUnit = timestampUnit
     }
 
     /// Canonical text of the identifying settings. Lists are de-duplicated and sorted: the
@@ -38,7 +42,9 @@ public struct BackfillSpec: Sendable, Equatable {
         return "{\"log_group\":\(jsonString(logGroup)),\"aws_region\":\(jsonString(awsRegion)),"
             + "\"log_stream\":\(logStream.map(jsonString) ?? "null"),"
             + "\"filter_paths\":\(list(filterPaths)),\"exclude_paths\":\(list(excludePaths)),"
-            + "\"destinations\":\(list(destinations))}"
+            + "\"destinations\":\(list(destinations))"
+            // Only when not the default, so backfills planned before units existed keep their identity.
+            + (timestampUnit == "ns" ? "" : ",\"timestamp_unit\":\(jsonString(timestampUnit))") + "}"
     }
 }
 

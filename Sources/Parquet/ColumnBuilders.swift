@@ -202,14 +202,14 @@ public enum ColumnData: Sendable {
 
     func matches(_ kind: ParquetColumnKind) -> Bool {
         switch (self, kind) {
-        case (.int64, .timestampNanos), (.int32, .int16), (.string, .string): true
+        case (.int64, .timestampNanos), (.int64, .timestampMicros), (.int64, .timestampMillis), (.int32, .int16), (.string, .string): true
         default: false
         }
     }
 
     static func empty(for kind: ParquetColumnKind) -> ColumnData {
         switch kind {
-        case .timestampNanos: .int64(Int64ColumnBuilder())
+        case .timestampNanos, .timestampMicros, .timestampMillis: .int64(Int64ColumnBuilder())
         case .int16: .int32(Int32ColumnBuilder())
         case .string: .string(StringColumnBuilder())
         }
@@ -226,7 +226,7 @@ public enum ColumnData: Sendable {
     /// Fixed bytes per row: the value (or a string's offset) and its definition level.
     static func bytesPerRow(_ kind: ParquetColumnKind) -> Int {
         switch kind {
-        case .timestampNanos: 9
+        case .timestampNanos, .timestampMicros, .timestampMillis: 9
         case .int16: 5
         case .string: 9
         }

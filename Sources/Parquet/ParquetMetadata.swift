@@ -1,37 +1,39 @@
 // The Parquet metadata structures this writer emits, with the field ids of parquet.thrift.
 // Only the fields the writer sets are modelled; every optional field is written only when set.
 
-/// `TimeUnit` union, only the NANOS member (field 3, an empty struct) is needed.
+/// `TimeUnit` union: 1 MILLIS, 2 MICROS, 3 NANOS (each an empty struct).
 /// `TimestampType`: 1 isAdjustedToUTC (bool), 2 unit (TimeUnit).
 /// `IntType`: 1 bitWidth (i8), 2 isSigned (bool).
 /// `LogicalType` union: 1 STRING (empty struct), 8 TIMESTAMP, 10 INTEGER.
 enum ParquetLogicalType: Sendable, Equatable, ThriftCompactStruct {
     case string
-    case timestampNanos(isAdjustedToUTC: Bool)
+    case timestamp(unit: TimeUnit, isAdjustedToUTC: Bool)
     case integer(bitWidth: Int8, isSigned: Bool)
 
     func writeFields(to writer: inout ThriftCompactWriter) {
         switch self {
         case .string:
             writer.writeField(1, struct: EmptyThriftStruct())
-        case .timestampNanos(let adjusted):
-            writer.writeField(8, struct: TimestampType(isAdjustedToUTC: adjusted))
+        case .timestamp(let unit, let adjusted):
+            writer.writeField(8, struct: TimestampType(isAdjustedToUTC: adjusted, unit: unit))
         case .integer(let width, let signed):
             writer.writeField(10, struct: IntType(bitWidth: width, isSigned: signed))
         }
     }
 
-    private struct TimestampType: ThriftCompactStruct {
-        var isAdjustedToUTC: Bool
+    enum TimeUnit: Int16, Sendable, Equatable, ThriftCompactStruct {
+        case millis = 1, micros = 2, nanos = 3
         func writeFields(to writer: inout ThriftCompactWriter) {
-            writer.writeField(1, bool: isAdjustedToUTC)
-            writer.writeField(2, struct: TimeUnitNanos())
+            writer.writeField(rawValue, struct: EmptyThriftStruct())
         }
     }
 
-    private struct TimeUnitNanos: ThriftCompactStruct {
+    private struct TimestampType: ThriftCompactStruct {
+        var isAdjustedToUTC: Bool
+        var unit: TimeUnit
         func writeFields(to writer: inout ThriftCompactWriter) {
-            writer.writeField(3, struct: EmptyThriftStruct())
+            writer.writeField(1, bool: isAdjustedToUTC)
+            writer.writeField(2, struct: unit)
         }
     }
 

@@ -4,6 +4,10 @@
 public enum ParquetColumnKind: Sendable, Equatable, CaseIterable {
     /// INT64 annotated TIMESTAMP(NANOS, isAdjustedToUTC=false); pyarrow reads `timestamp[ns]`.
     case timestampNanos
+    /// INT64 annotated TIMESTAMP(MICROS, isAdjustedToUTC=false); Spark reads `timestamp_ntz`.
+    case timestampMicros
+    /// INT64 annotated TIMESTAMP(MILLIS, isAdjustedToUTC=false).
+    case timestampMillis
     /// BYTE_ARRAY annotated STRING (and ConvertedType UTF8); pyarrow reads `string`.
     case string
     /// INT32 annotated INTEGER(16, signed) (and ConvertedType INT_16); pyarrow reads `int16`.
@@ -11,7 +15,7 @@ public enum ParquetColumnKind: Sendable, Equatable, CaseIterable {
 
     var physicalType: ParquetPhysicalType {
         switch self {
-        case .timestampNanos: .int64
+        case .timestampNanos, .timestampMicros, .timestampMillis: .int64
         case .string: .byteArray
         case .int16: .int32
         }
@@ -19,7 +23,9 @@ public enum ParquetColumnKind: Sendable, Equatable, CaseIterable {
 
     var convertedType: ParquetConvertedType? {
         switch self {
-        case .timestampNanos: nil  // ConvertedType has no nanosecond timestamp
+        // ConvertedType has no nanosecond timestamp, and its TIMESTAMP_MICROS/MILLIS mean
+        // UTC-adjusted: a local (not adjusted) timestamp carries the logical type only.
+        case .timestampNanos, .timestampMicros, .timestampMillis: nil
         case .string: .utf8
         case .int16: .int16
         }
@@ -27,7 +33,9 @@ public enum ParquetColumnKind: Sendable, Equatable, CaseIterable {
 
     var logicalType: ParquetLogicalType {
         switch self {
-        case .timestampNanos: .timestampNanos(isAdjustedToUTC: false)
+        case .timestampNanos: .timestamp(unit: .nanos, isAdjustedToUTC: false)
+        case .timestampMicros: .timestamp(unit: .micros, isAdjustedToUTC: false)
+        case .timestampMillis: .timestamp(unit: .millis, isAdjustedToUTC: false)
         case .string: .string
         case .int16: .integer(bitWidth: 16, isSigned: true)
         }

@@ -25,6 +25,9 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "Codec: snappy (default), zstd or none.")
     var compression: String = "snappy"
 
+    @Option(help: "Unit of the timestamp column: ns (the seed's schema), us (read natively by Spark) or ms.")
+    var timestampUnit: TimestampUnit = .ns
+
     @Option(help: "Keep only request paths starting with one of these comma-separated prefixes (default: /api/pypi/).")
     var filterPaths: String?
 
@@ -46,6 +49,7 @@ struct ConvertCommand: ParsableCommand {
 
         var options = InsightsFileConverter.Options()
         options.compression = codec
+        options.timestampUnit = timestampUnit
         options.filter = PathFilter(filterPaths: filterPaths, excludePaths: excludePaths)
         options.rowGroupRows = rowGroupRows
         options.dataPageBytes = dataPageBytes

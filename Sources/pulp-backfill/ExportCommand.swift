@@ -66,7 +66,8 @@ struct ExportCommand: AsyncParsableCommand {
         let localPath = s3Target == nil ? outputPath : work + "/export.parquet"
         let written: (rows: Int64, bytes: Int64)
         do {
-            written = try RangeFileExport.write(catalog: catalog, backfillID: backfillID, compression: codec, to: localPath)
+            written = try RangeFileExport.write(catalog: catalog, backfillID: backfillID, compression: codec,
+                                                  timestampUnit: range.timestampUnit, to: localPath)
         } catch {
             throw CommandFailure.runtime("cannot write \(outputPath): \(error)")
         }

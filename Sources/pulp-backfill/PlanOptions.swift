@@ -19,6 +19,8 @@ struct QueryRangeOptions: ParsableArguments {
     var excludePaths: String = "/livez,/status"
     @Option(help: "Codec of the Parquet files: snappy, zstd or none.")
     var compression: String = "snappy"
+    @Option(help: "Unit of the timestamp column: ns (the seed's schema), us (read natively by Spark) or ms. Part of a backfill's identity.")
+    var timestampUnit: TimestampUnit = .ns
 
     /// Checks the request (usage errors exit 2) and prints the end-clamping notice.
     func resolve(awsRegion: String, outputPaths: [String], layout: String? = nil) throws -> ResolvedPlan {
@@ -26,6 +28,7 @@ struct QueryRangeOptions: ParsableArguments {
                                   startTime: startTime, endTime: endTime, outputPaths: outputPaths,
                                   filterPaths: [filterPaths], excludePaths: [excludePaths])
         request.compression = compression.lowercased()
+        request.timestampUnit = timestampUnit
         if let layout { request.layout = layout.lowercased() }
         let plan: ResolvedPlan
         do {
@@ -51,3 +54,5 @@ struct PlanOptions: ParsableArguments {
         try range.resolve(awsRegion: awsRegion, outputPaths: outputPath, layout: layout)
     }
 }
+
+extension TimestampUnit: ExpressibleByArgument {}

@@ -76,7 +76,8 @@ struct StatusReport: Encodable {
         var lines: [String] = []
         let range = p.firstMillis.flatMap { first in p.lastMillis.map { "\(UTCFormat.iso(millis: first)) → \(UTCFormat.iso(millis: $0))" } } ?? "-"
         lines.append("backfill \(p.backfill.id): \(spec.logGroup) (\(spec.awsRegion)\(spec.logStream.map { ", stream \($0)" } ?? ""))  \(range)")
-        lines.append("  outputs:     \(spec.destinations.joined(separator: ", "))")
+        lines.append("  outputs:     \(spec.destinations.joined(separator: ", "))"
+                     + (spec.timestampUnit == "ns" ? "" : " (timestamp unit \(spec.timestampUnit))"))
         var chunks = "  chunks:      \(p.totalChunks) total, \(p.done) done, \(liveChunks) running, \(p.pending) pending, \(p.failed) failed"
         if staleChunks > 0 { chunks += ", \(staleChunks) stale (owner gone or lease expired; the next run takes them over)" }
         lines.append(chunks)
@@ -119,7 +120,7 @@ struct StatusReport: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case backfillID = "backfill_id", logGroup = "log_group", awsRegion = "aws_region", logStream = "log_stream"
-        case destinations, filterPaths = "filter_paths", excludePaths = "exclude_paths", start, end, chunks
+        case destinations, timestampUnit = "timestamp_unit", filterPaths = "filter_paths", excludePaths = "exclude_paths", start, end, chunks
         case rows, skipped, malformed, queries, polls = "get_query_results_calls", failedHours = "failed_hours", recordsMatched = "records_matched", bytesScanned = "bytes_scanned"
         case costPerGB = "cost_per_gb_usd", estimatedCost = "estimated_cost_usd", partitionsDone = "partitions_done"
         case partitionsTotal = "partitions_total", active, etaSeconds = "eta_seconds", failures
@@ -156,6 +157,7 @@ struct StatusReport: Encodable {
         try c.encode(p.backfill.spec.awsRegion, forKey: .awsRegion)
         try c.encode(p.backfill.spec.logStream, forKey: .logStream)
         try c.encode(p.backfill.spec.destinations, forKey: .destinations)
+        try c.encode(p.backfill.spec.timestampUnit, forKey: .timestampUnit)
         try c.encode(p.backfill.spec.filterPaths, forKey: .filterPaths)
         try c.encode(p.backfill.spec.excludePaths, forKey: .excludePaths)
         try c.encode(p.firstMillis.map { UTCFormat.iso(millis: $0) }, forKey: .start)

@@ -81,7 +81,7 @@ private func encode(_ body: @escaping (inout ThriftCompactWriter) -> Void) -> [U
         0x00,              // end LogicalType
         0x00,
     ])
-    let timestamp = SchemaElement(type: .int64, repetition: .optional, name: "t", logicalType: .timestampNanos(isAdjustedToUTC: false))
+    let timestamp = SchemaElement(type: .int64, repetition: .optional, name: "t", logicalType: .timestamp(unit: .nanos, isAdjustedToUTC: false))
     #expect(ThriftCompactWriter.encode(timestamp) == [
         0x15, 0x04, 0x25, 0x02, 0x18, 0x01, 0x74,
         0x6C,              // 10: logicalType (delta 6, no converted_type)

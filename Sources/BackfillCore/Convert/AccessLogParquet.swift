@@ -5,8 +5,12 @@ import Parquet
 /// column builders that turn `AccessLogRow`s into writer batches.
 public enum AccessLogParquet {
     /// Columns in the seed exporter's order; its dashboards read them by these names.
-    public static let schema = ParquetSchema([
-        ParquetColumn("timestamp", .timestampNanos),
+    public static let schema = schema(timestampUnit: .ns)
+
+    /// The schema with the timestamp column in `unit`.
+    public static func schema(timestampUnit unit: TimestampUnit) -> ParquetSchema {
+        ParquetSchema([
+        ParquetColumn("timestamp", unit.columnKind),
         ParquetColumn("message", .string),
         ParquetColumn("user", .string),
         ParquetColumn("org_id", .string),
@@ -16,7 +20,8 @@ public enum AccessLogParquet {
         ParquetColumn("status_code", .int16),
         ParquetColumn("user_agent", .string),
         ParquetColumn("x_forwarded_for", .string),
-    ])
+        ])
+    }
 
     /// Rows per batch handed to the writer: large enough to amortize per-batch work, small
     /// enough that a batch's column copies stay a few tens of megabytes.
@@ -35,8 +40,10 @@ public enum AccessLogParquet {
     }
 
     /// Appends `rows` to `writer` in batches of `batchRows`.
+    /// Timestamps are stored in the unit of the writer's schema.
     public static func append<Rows: Collection<AccessLogRow>>(_ rows: Rows, to writer: ParquetFileWriter) throws(ParquetError) {
-        var builder = BatchBuilder(capacity: min(rows.count, batchRows))
+        let unit = writer.schema.columns.first.flatMap { TimestampUnit(columnKind: $0.kind) } ?? .ns
+        var builder = BatchBuilder(capacity: min(rows.count, batchRows), unit: unit)
         for row in rows {
             builder.append(row)
             if builder.count == batchRows {
@@ -54,9 +61,11 @@ public enum AccessLogParquet {
         private var userAgent, xForwardedFor: StringColumnBuilder
         public private(set) var count = 0
         private let capacity: Int
+        private let unit: TimestampUnit
 
-        public init(capacity: Int) {
+        public init(capacity: Int, unit: TimestampUnit = .ns) {
             self.capacity = capacity
+            self.unit = unit
             timestamp = Int64ColumnBuilder(reservingCapacity: capacity)
             message = StringColumnBuilder(reservingCapacity: capacity, bytesCapacity: capacity * 512)
             user = StringColumnBuilder(reservingCapacity: capacity)
@@ -70,7 +79,7 @@ public enum AccessLogParquet {
         }
 
         public mutating func append(_ row: AccessLogRow) {
-            timestamp.append(row.timestampNanos)
+            timestamp.append(unit.value(nanos: row.timestampNanos))
             message.append(row.message)
             user.append(row.user)
             orgID.append(row.orgID)
@@ -89,7 +98,7 @@ public enum AccessLogParquet {
                 .int64(timestamp), .string(message), .string(user), .string(orgID), .string(domain),
                 .string(distribution), .string(package), .int32(statusCode), .string(userAgent), .string(xForwardedFor),
             ])
-            self = BatchBuilder(capacity: capacity)
+            self = BatchBuilder(capacity: capacity, unit: unit)
             return batch
         }
     }

@@ -10,6 +10,7 @@ import Parquet
 public struct InsightsFileConverter: Sendable {
     public struct Options: Sendable {
         public var compression: ParquetCompression = .snappy
+        public var timestampUnit: TimestampUnit = .ns
         public var filter: PathFilter = .seedDefault
         public var rowGroupRows: Int?
         public var dataPageBytes: Int?
@@ -155,7 +156,7 @@ public struct InsightsFileConverter: Sendable {
         do {
             let sink = try ParquetFileOutput(path: file.temporaryPath)
             let writer = try ParquetFileWriter(
-                output: sink, schema: AccessLogParquet.schema,
+                output: sink, schema: AccessLogParquet.schema(timestampUnit: options.timestampUnit),
                 options: AccessLogParquet.writerOptions(
                     compression: options.compression, rowGroupRows: options.rowGroupRows, dataPageBytes: options.dataPageBytes))
             try rows.write(to: writer)

@@ -64,18 +64,20 @@ public struct ParsedRowSet: Sendable {
         let groups = rowGroups(schema: writer.schema, rowLimit: writer.options.rowGroupRowLimit,
                                byteLimit: writer.options.rowGroupByteLimit)
         guard let first = groups.first else { return }
+        // Timestamps are stored in the unit of the writer's schema.
+        let unit = writer.schema.columns.first.flatMap { TimestampUnit(columnKind: $0.kind) } ?? .ns
         // Two sets of string columns, used in turn: a row group is gathered into the set the
         // one before the last used, whose batch the writer has finished with, so the memory
         // is refilled in place instead of being freed and faulted in again.
         let buffers = [ResultSlots<StringColumnBuilder>(count: Self.sources.count), ResultSlots<StringColumnBuilder>(count: Self.sources.count)]
         let gatherQueue = DispatchQueue(label: "pulp-backfill.convert.gather")
-        var current = try batch(first, buffers: buffers[0])
+        var current = try batch(first, buffers: buffers[0], unit: unit)
         for index in groups.indices {
             let next = ResultSlots<Result<ColumnBatch, ParquetError>>(count: 1)
             let gathering = DispatchGroup()
             if index + 1 < groups.count {
                 gatherQueue.async(group: gathering) {
-                    next[0] = Result { () throws(ParquetError) in try batch(groups[index + 1], buffers: buffers[(index + 1) % 2]) }
+                    next[0] = Result { () throws(ParquetError) in try batch(groups[index + 1], buffers: buffers[(index + 1) % 2], unit: unit) }
                 }
             }
             do {
@@ -125,7 +127,7 @@ public struct ParsedRowSet: Sendable {
     /// Rows `range` of the order as one batch in `AccessLogParquet.schema` column order, its
     /// columns gathered in parallel. String columns are filled into `buffers` (one slot per
     /// column, reused from call to call) and shared with the batch.
-    func batch(_ range: Range<Int>, buffers: ResultSlots<StringColumnBuilder>? = nil) throws(ParquetError) -> ColumnBatch {
+    func batch(_ range: Range<Int>, buffers: ResultSlots<StringColumnBuilder>? = nil, unit: TimestampUnit = .ns) throws(ParquetError) -> ColumnBatch {
         let sources = Self.sources
         let buffers = buffers ?? ResultSlots<StringColumnBuilder>(count: sources.count)
         let references = order[range]
@@ -134,7 +136,11 @@ public struct ParsedRowSet: Sendable {
             switch sources[index] {
             case .timestamp:
                 var column = Int64ColumnBuilder(reservingCapacity: references.count)
-                for reference in references { column.append(reference.timestamp) }
+                if unit == .ns {
+                    for reference in references { column.append(reference.timestamp) }
+                } else {
+                    for reference in references { column.append(unit.value(nanos: reference.timestamp)) }
+                }
                 columns[index] = .int64(column)
             case .status:
                 columns[index] = .int32(Self.gatherStatus(slices.map(\.statusCodes), references))

@@ -84,7 +84,8 @@ public enum AWSBackfillServices {
                     catalog: catalog, destinations: destinations,
                     layout: HourFileLayout(rawValue: backfill.spec.layout) ?? .hive,
                     compression: ParquetCompression(rawValue: backfill.spec.compression) ?? .snappy,
-                    writeEmpty: options.writeEmpty, workDirectory: options.workDirectory)
+                    writeEmpty: options.writeEmpty, workDirectory: options.workDirectory,
+                    timestampUnit: TimestampUnit(rawValue: backfill.spec.timestampUnit) ?? .ns)
             })
     }
 }

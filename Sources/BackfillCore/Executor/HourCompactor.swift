@@ -19,6 +19,8 @@ public struct HourCompactor: Sendable {
     public let destinations: [any PartitionDestination]
     public let layout: HourFileLayout
     public let compression: ParquetCompression
+    /// Unit of the file's timestamp column (the backfill's).
+    public let timestampUnit: TimestampUnit
     /// Write a zero-row file for an hour without rows (else: registered with no file).
     public let writeEmpty: Bool
     /// Directory for the work file (the catalog's directory: local and writable).
@@ -30,7 +32,8 @@ public struct HourCompactor: Sendable {
     private let encoding = BlockingWork(label: "pulp-backfill.compaction")
 
     public init(catalog: Catalog, destinations: [any PartitionDestination], layout: HourFileLayout,
-                compression: ParquetCompression, writeEmpty: Bool, workDirectory: String) {
+                compression: ParquetCompression, writeEmpty: Bool, workDirectory: String, timestampUnit: TimestampUnit = .ns) {
+        self.timestampUnit = timestampUnit
         self.catalog = catalog
         self.destinations = destinations
         self.layout = layout
@@ -133,7 +136,7 @@ public struct HourCompactor: Sendable {
 
     func writeHourFile(_ hour: HourKey, to path: String) throws -> WrittenFile {
         let output = try HashingFileOutput(path: path)
-        let writer = try ParquetFileWriter(output: output, schema: AccessLogParquet.schema,
+        let writer = try ParquetFileWriter(output: output, schema: AccessLogParquet.schema(timestampUnit: timestampUnit),
                                            options: AccessLogParquet.writerOptions(compression: compression))
         var file = WrittenFile()
         try catalog.forEachStagedRowBatch(hour: hour, batchSize: pageRows) { page in

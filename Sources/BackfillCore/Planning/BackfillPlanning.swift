@@ -14,6 +14,8 @@ public struct PlanRequest: Sendable, Equatable {
     /// Codec and file layout of the hourly files (not part of the backfill's identity).
     public var compression: String = "snappy"
     public var layout: String = "hive"
+    /// Unit of the timestamp column (part of the backfill's identity).
+    public var timestampUnit: TimestampUnit = .ns
 
     public init(logGroup: String, awsRegion: String = "us-east-1", logStream: String? = nil, startTime: String,
                 endTime: String, outputPaths: [String], filterPaths: [String] = ["/api/pypi/"],
@@ -91,7 +93,8 @@ public enum BackfillPlanning {
         }
         let spec = BackfillSpec(logGroup: group, awsRegion: request.awsRegion, logStream: stream,
                                 filterPaths: cleanList(request.filterPaths), excludePaths: cleanList(request.excludePaths),
-                                destinations: destinations, compression: request.compression, layout: request.layout)
+                                destinations: destinations, compression: request.compression, layout: request.layout,
+                                timestampUnit: request.timestampUnit.rawValue)
         return ResolvedPlan(spec: spec, range: TimeRange(startMillis: range.startMillis, endMillis: range.endMillis),
                             notice: range.notice)
     }

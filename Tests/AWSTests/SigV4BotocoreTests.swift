@@ -170,8 +170,11 @@ import TestRandom
         #expect(specs.contains { ($0["segments"] as? [String])?.isEmpty == false })
         #expect(specs.contains { ($0["query"] as? [[Any]])?.contains { $0[1] is NSNull } == true })
         let scalars = Set(specs.compactMap { $0["key"] as? String }.joined().unicodeScalars)
+        let queryScalars = Set(specs.flatMap { ($0["query"] as? [[Any]]) ?? [] }
+            .flatMap { $0.compactMap { $0 as? String } }.joined().unicodeScalars)
         for scalar in "~+=/% ?#&[]@!$'()*,;:\\\"\té😀\u{301}".unicodeScalars {
             #expect(scalars.contains(scalar), "no S3 key with \(scalar.escaped(asASCII: true))")
+            #expect(queryScalars.contains(scalar), "no query parameter with \(scalar.escaped(asASCII: true))")
         }
     }
 

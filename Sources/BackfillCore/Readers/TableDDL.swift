@@ -361,7 +361,7 @@ public enum TableDDL {
                 switch unit {
                 case .ns: "TIMESTAMP_NS"
                 case .us: "TIMESTAMP"
-                case .ms: "TIMESTAMP_MS"
+                case .ms: "TIMESTAMP"  // DuckDB widens milliseconds to microseconds
                 }
             var out = "-- DuckDB: a view over the hourly Parquet files"
             out += hive ? ", with date (VARCHAR) and hour (INTEGER) from their date=/hour= folders.\n" : ".\n"

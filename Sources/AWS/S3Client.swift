@@ -28,6 +28,9 @@ public struct S3Client: Sendable {
     public struct ObjectInfo: Sendable, Equatable {
         public let size: Int64
         public let eTag: String?
+        /// The SHA-256 S3 stored with the object (base64), when it was uploaded with one in a
+        /// single PutObject and the HEAD asked for it (`checksum: true`).
+        public var checksumSHA256: String? = nil
     }
 
     // MARK: - Objects
@@ -125,11 +128,22 @@ public struct S3Client: Sendable {
         }
     }
 
-    /// Size and ETag, or nil if there is no such object.
-    public func headObject(_ location: S3Location) async throws -> ObjectInfo? {
-        let response = try await service.send(request("HEAD", location), operation: "S3 HeadObject \(location)", acceptStatus: [404])
+    /// Size and ETag (and, with `checksum`, the stored SHA-256), or nil if there is no such object.
+    public func headObject(_ location: S3Location, checksum: Bool = false) async throws -> ObjectInfo? {
+        var head = request("HEAD", location)
+        if checksum { head.headers.append(("x-amz-checksum-mode", "ENABLED")) }
+        let response = try await service.send(head, operation: "S3 HeadObject \(location)", acceptStatus: [404])
         if response.status == 404 { return nil }
-        return ObjectInfo(size: Int64(response.header("Content-Length") ?? "") ?? 0, eTag: response.header("ETag"))
+        return ObjectInfo(size: Int64(response.header("Content-Length") ?? "") ?? 0, eTag: response.header("ETag"),
+                          checksumSHA256: response.header("x-amz-checksum-sha256"))
+    }
+
+    /// The last `count` bytes of an object (all of it if shorter): a Parquet footer without
+    /// reading the file.
+    public func getObjectTail(_ location: S3Location, count: Int) async throws -> [UInt8] {
+        var get = request("GET", location)
+        get.headers.append(("Range", "bytes=-\(max(1, count))"))
+        return try await service.send(get, operation: "S3 GetObject (tail) \(location)").body
     }
 
     public func getObject(_ location: S3Location) async throws -> [UInt8] {

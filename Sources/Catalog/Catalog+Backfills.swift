@@ -66,11 +66,7 @@ extension Catalog {
                 let compacted = try Int.fetchOne(compactedCount, arguments: [id, hour]) ?? 0
                 guard compacted > 0 else { continue }
                 reopened.append(hour)
-                try db.execute(sql: """
-                    UPDATE chunk SET state = 'pending', compacted = 0, attempts = 0, rows = 0, skipped = 0, malformed = 0,
-                                     lease_owner = NULL, lease_expires_ms = NULL, started_at_ms = NULL, finished_at_ms = NULL
-                    WHERE backfill_id = ? AND hour_ms = ? AND compacted = 1
-                    """, arguments: [id, hour])
+                try Self.reopenCompactedChunks(db, backfillID: id, hourStartMillis: hour)
             }
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk WHERE backfill_id = ?", arguments: [id]) ?? 0
             let backfill = try Self.fetchBackfill(db, id: id)!

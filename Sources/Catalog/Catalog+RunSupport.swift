@@ -130,3 +130,31 @@ extension Catalog {
         }
     }
 }
+
+extension Catalog {
+    /// Plans exported hours again (`verify --repair`): their chunks go back to `pending`, so the
+    /// next run queries and exports them anew (to every destination; the new partition replaces
+    /// the old one). Returns how many chunks were reopened.
+    @discardableResult
+    public func reopenHours(_ hours: [HourKey]) throws -> Int {
+        try write { db in
+            var reopened = 0
+            for hour in hours {
+                try Self.reopenCompactedChunks(db, backfillID: hour.backfillID, hourStartMillis: hour.hourStartMillis)
+                reopened += db.changesCount
+            }
+            return reopened
+        }
+    }
+
+    /// One hour's compacted chunks back to `pending` (their staged rows are gone, so the whole
+    /// hour is queried again). Shared by re-planning into an exported hour and by repair.
+    static func reopenCompactedChunks(_ db: Database, backfillID: Int64, hourStartMillis: Int64) throws {
+        try db.execute(sql: """
+            UPDATE chunk SET state = 'pending', compacted = 0, attempts = 0, rows = 0, skipped = 0, malformed = 0,
+                             lease_owner = NULL, lease_expires_ms = NULL, lease_host = NULL, lease_pid = NULL,
+                             lease_process_start = NULL, started_at_ms = NULL, finished_at_ms = NULL
+            WHERE backfill_id = ? AND hour_ms = ? AND compacted = 1
+            """, arguments: [backfillID, hourStartMillis])
+    }
+}

@@ -12,7 +12,7 @@ struct PulpBackfill: AsyncParsableCommand {
         version: ToolVersion.version,
         subcommands: [
             BackfillCommand.self, PlanCommand.self, RunCommand.self, ExportCommand.self, StatusCommand.self, CatalogCommand.self,
-            ConvertCommand.self, UploadCommand.self, DoctorCommand.self, DDLCommand.self,
+            ConvertCommand.self, UploadCommand.self, DoctorCommand.self, DDLCommand.self, VerifyCommand.self,
         ]
     )
 

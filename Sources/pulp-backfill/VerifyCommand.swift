@@ -1,0 +1,113 @@
+import AWS
+import ArgumentParser
+import BackfillCore
+import Catalog
+import Foundation
+
+/// `pulp-backfill verify`: is every exported hour still, at every destination, the file the
+/// catalog recorded? One line per problem; exit 1 if any. `--repair` plans the bad hours again.
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check every exported hour at every destination against the catalog (size, sha256, footer, rows, schema, min/max timestamp).",
+        discussion: """
+            Local files are read whole (size, SHA-256, Parquet footer). S3 objects are checked by HEAD (size and the \
+            SHA-256 S3 stored at upload) and a ranged read of the footer; --deep reads every byte instead. One line per \
+            problem on stdout; exit 1 if there is any. --repair plans the bad or missing hours again: the next `run` \
+            re-exports them to every destination.
+            """)
+
+    @Option(help: "Only hours that end after this time (ISO 8601 or relative).")
+    var from: String?
+    @Option(help: "Only hours that start before this time (ISO 8601 or relative).")
+    var to: String?
+    @Option(help: "Only this dataset's backfills (today: access).")
+    var dataset: String = "access"
+    @Flag(help: "Read every byte of S3 objects (SHA-256 of the content), not only their size, stored checksum and footer.")
+    var deep = false
+    @Flag(help: "Plan the hours with problems again; the next `run` re-exports them.")
+    var repair = false
+    @OptionGroup var catalogOptions: CatalogOptions
+    @OptionGroup var aws: AWSOptions
+    @OptionGroup var s3: S3Options
+
+    func run() async throws {
+        guard dataset == "access" else { throw CommandFailure.usage("--dataset \(dataset): unknown dataset (expected access)") }
+        let now = Date()
+        let fromMillis: Int64?, toMillis: Int64?
+        do {
+            fromMillis = try from.map { Catalog.hourStart(try TimeExpression.parseMillis($0, now: now)) }
+            toMillis = try to.map { try TimeExpression.parseMillis($0, now: now) }
+        } catch let error as TimeExpression.ParseError {
+            throw CommandFailure.usage(error.description)
+        }
+        let catalog: Catalog
+        let partitions: [PartitionListing]
+        let backfills: [Int64: Backfill]
+        do {
+            catalog = try Catalog(path: catalogOptions.path, mode: .mustExist)
+            partitions = try catalog.partitions(fromMillis: fromMillis, toMillis: toMillis)
+            backfills = Dictionary(uniqueKeysWithValues: try catalog.listBackfills().map { ($0.id, $0) })
+        } catch let error as CatalogError {
+            throw CommandFailure.runtime(error.description)
+        }
+        defer { try? catalog.close() }
+
+        let regionsNeedingS3 = Set(partitions.filter { $0.uris.contains { $0.hasPrefix("s3://") } }
+            .compactMap { backfills[$0.backfillID]?.spec.awsRegion })
+        let (awsSettings, s3Settings, deep) = (aws.settings, s3.settings, deep)
+        let problems: [(PartitionListing, String, String)] = try await AWSHTTPClient.withClient { http in
+            var clients: [String: S3Client] = [:]
+            for region in regionsNeedingS3 {
+                var settings = awsSettings
+                settings.region = region
+                do {
+                    clients[region] = try await AWSSession.make(settings: settings, s3: s3Settings, http: http).s3()
+                } catch {
+                    throw CommandFailure.exit(for: error)
+                }
+            }
+            var found: [(PartitionListing, String, String)] = []
+            for partition in partitions {
+                let unit = backfills[partition.backfillID].flatMap { TimestampUnit(rawValue: $0.spec.timestampUnit) } ?? .ns
+                for uri in partition.uris {
+                    let observed: PartitionVerification.ObservedFile
+                    if uri.hasPrefix("s3://") {
+                        guard let location = try? S3Location(uri: uri),
+                              let client = backfills[partition.backfillID].flatMap({ clients[$0.spec.awsRegion] }) else {
+                            found.append((partition, uri, "cannot be checked: not a readable S3 location"))
+                            continue
+                        }
+                        observed = await PartitionVerification.observeS3(location, s3: client, deep: deep)
+                    } else {
+                        observed = PartitionVerification.observeLocal(path: uri)
+                    }
+                    for problem in PartitionVerification.problems(partition, timestampUnit: unit, observed: observed) {
+                        found.append((partition, uri, problem))
+                    }
+                }
+            }
+            return found
+        }
+
+        let files = partitions.reduce(0) { $0 + $1.uris.count }
+        for (partition, uri, problem) in problems {
+            print("\(UTCFormat.iso(millis: partition.hourStartMillis)) \(uri): \(problem)")
+        }
+        let badHours = Array(Set(problems.map { HourKey(backfillID: $0.0.backfillID, hourStartMillis: $0.0.hourStartMillis) }))
+            .sorted { ($0.hourStartMillis, $0.backfillID) < ($1.hourStartMillis, $1.backfillID) }
+        if problems.isEmpty {
+            print("verified: \(partitions.count) hour(s), \(files) file(s), no problems")
+            return
+        }
+        if repair {
+            do {
+                try catalog.reopenHours(badHours)
+            } catch let error as CatalogError {
+                throw CommandFailure.runtime(error.description)
+            }
+            CommandFailure.notice("repair: \(badHours.count) hour(s) planned again; `pulp-backfill run --catalog \(catalogOptions.path)` re-exports them")
+        }
+        throw CommandFailure.runtime("\(problems.count) problem(s) in \(badHours.count) of \(partitions.count) hour(s)")
+    }
+}

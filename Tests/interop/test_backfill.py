@@ -227,8 +227,11 @@ def test_interrupt_releases_chunks_and_resume_finishes(sim, tmp_path):
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "chunk(s) remain" in err
-    status = json.loads(pulp("status", "--catalog", str(catalog), "--format", "json", env=env).stdout)
-    assert "running" not in json.dumps(status) or '"running": 0' in json.dumps(status) or '"running":0' in json.dumps(status)
+    # The interrupted run gave its chunks back: none is leased (live or stale), some are pending
+    # again (fails if leases are left behind for the next run to wait out).
+    chunks = json.loads(pulp("status", "--catalog", str(catalog), "--format", "json", env=env).stdout)["backfills"][0]["chunks"]
+    assert chunks["running"] == 0 and chunks["stale_leases"] == 0, chunks
+    assert chunks["pending"] > 0 and chunks["done"] + chunks["pending"] == chunks["total"], chunks
     p = pulp("run", "--catalog", str(catalog), env=env)
     assert p.returncode == 0, p.stderr
     want = expected_table(sim, start, end, tmp_path)

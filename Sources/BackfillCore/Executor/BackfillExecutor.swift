@@ -182,9 +182,10 @@ public struct BackfillExecutor: Sendable {
                                         maxAttempts: 0, backfillID: backfillID, deadHolders: deadHolders).first
             }) else { return }
             guard let context = contexts[chunk.backfillID] else {
-                // Planned after this run started: leave it for the next run.
+                // Planned after this run started: leave it for the next run, and stop this worker
+                // (claiming again would hand it the same chunk, oldest first, forever).
                 try catalog.releaseChunk(id: chunk.id, owner: settings.owner)
-                continue
+                return
             }
             let finished = try await process(chunk, context: context)
             await progress.chunkFinished(rows: finished.rows, finished.end)

@@ -29,7 +29,7 @@ struct DDLCommand: ParsableCommand {
         var layout: HourFileLayout { HourFileLayout(rawValue: rawValue)! }
     }
 
-    @Option(help: "Query engine: athena, trino, spark, duckdb or snowflake.")
+    @Option(help: "Query engine.")
     var engine: EngineArgument
 
     @Option(help: "Where the files are: the backfill's --output-path (s3://bucket/prefix, or a local folder for Spark and DuckDB).")
@@ -38,13 +38,13 @@ struct DDLCommand: ParsableCommand {
     @Option(help: "Table (or view) name, optionally SCHEMA.NAME or CATALOG.SCHEMA.NAME (default: pulp_access_logs).")
     var table: String?
 
-    @Option(help: "Dataset whose files are read (default: access).")
+    @Option(help: "Dataset whose files are read.")
     var dataset: String = "access"
 
-    @Option(help: "Unit of the files' timestamp column, as written: ns (default), us or ms.")
+    @Option(help: "Unit of the files' timestamp column, as the backfill wrote it.")
     var timestampUnit: UnitArgument = .ns
 
-    @Option(help: "File layout under the location: hive (default) or flat.")
+    @Option(help: "File layout under the location.")
     var layout: LayoutArgument = .hive
 
     func run() throws {

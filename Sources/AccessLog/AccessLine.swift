@@ -18,6 +18,14 @@
 ///   request, status and user agent are both null;
 /// * rule 7: the first `x_forwarded_for:` anywhere in the line, its `"` right after the colon;
 /// * rule 9: `django.request:WARNING` is looked for in the access line, not in the wrapper.
+///
+/// Older lines (a backfill of history meets three shapes, all of them also wrapped in
+/// parentheses in production: `(pulp [cid]: … 550)` or `… x_forwarded_for:"…")`):
+/// * before 2026-01-06 there were no labels: `pulp [cid]: HOST IDENT USER [time] …`, and
+///   `user` is taken from that position (`unlabeledUser`); `org_id` stays null;
+/// * from 2026-01-06 `user:… org_id:…`, from 2026-01-21 `x_forwarded_for:"…"` at the end.
+/// The wrapper's `(` and `)` never reach a value: every field either ends at a closing quote,
+/// at a space, or (status, bytes) at the first non-digit.
 struct AccessLine {
     let bytes: UnsafeBufferPointer<UInt8>
 
@@ -173,11 +181,17 @@ struct AccessLine {
         return index > start
     }
 
-    // MARK: - Rule 6: user and org_id
+    // MARK: - Rule 6: user and org_id (and the label-less user of older lines)
 
     /// The token after `label` where the label starts the line or follows a space, up to the
     /// next space; nil when missing, empty or `-`.
     func labeledToken(_ label: Label) -> UnsafeBufferPointer<UInt8>? {
+        labelValue(label).flatMap(AccessLine.nonPlaceholder)
+    }
+
+    /// The raw token after `label` (possibly empty or `-`), or nil when the line has no such
+    /// label at all: rule 6 and the older-line rule below need to tell the two apart.
+    func labelValue(_ label: Label) -> UnsafeBufferPointer<UInt8>? {
         var searchFrom = 0
         while let labelStart = firstIndex(of: label, from: searchFrom) {
             searchFrom = labelStart + 1
@@ -185,9 +199,51 @@ struct AccessLine {
             let tokenStart = labelStart + label.text.utf8CodeUnitCount
             var tokenEnd = tokenStart
             while tokenEnd < bytes.count, bytes[tokenEnd] != UInt8(ascii: " ") { tokenEnd += 1 }
-            return AccessLine.nonPlaceholder(UnsafeBufferPointer(rebasing: bytes[tokenStart..<tokenEnd]))
+            return UnsafeBufferPointer(rebasing: bytes[tokenStart..<tokenEnd])
         }
         return nil
+    }
+
+    /// The `user` column: rule 6's `user:` token when the line has that label (even `user:-`,
+    /// which is null), else the user of an older line (before 2026-01-06 the format had no
+    /// labels: `pulp [CID]: HOST IDENT USER [time] …`). Only label-less lines pay for the
+    /// second look, and it reads at most the first few dozen bytes.
+    var user: UnsafeBufferPointer<UInt8>? {
+        if let value = labelValue(.user) { return AccessLine.nonPlaceholder(value) }
+        return unlabeledUser
+    }
+
+    /// USER of a line whose start, after an optional `(` (the production format wraps the
+    /// whole line in parentheses), is `pulp [CID]: HOST IDENT USER [`: CID is any bytes up to
+    /// the first `]`, which must be followed by `: `; then exactly three tokens (non-empty runs
+    /// of non-space bytes) each followed by one space, and a `[` right after the third one's
+    /// space. `-` is null. Two or four tokens, a doubled space or any other start: nil (such a
+    /// line does not say which token is the user). An `org_id:` label is not looked at: a
+    /// label-less line has none, and the `org_id` column keeps rule 6.
+    var unlabeledUser: UnsafeBufferPointer<UInt8>? {
+        let count = bytes.count
+        var index = 0
+        if count > 0, bytes[0] == UInt8(ascii: "(") { index = 1 }
+        // "pulp [" (6 bytes), then the CID.
+        guard count - index >= 6, bytes[index] == UInt8(ascii: "p"), bytes[index + 1] == UInt8(ascii: "u"),
+            bytes[index + 2] == UInt8(ascii: "l"), bytes[index + 3] == UInt8(ascii: "p"),
+            bytes[index + 4] == UInt8(ascii: " "), bytes[index + 5] == UInt8(ascii: "[")
+        else { return nil }
+        index += 6
+        while index < count, bytes[index] != UInt8(ascii: "]") { index += 1 }
+        guard count - index >= 3, bytes[index + 1] == UInt8(ascii: ":"), bytes[index + 2] == UInt8(ascii: " ") else {
+            return nil
+        }
+        index += 3
+        var tokenStart = index
+        for _ in 0..<3 {
+            tokenStart = index
+            while index < count, bytes[index] != UInt8(ascii: " ") { index += 1 }
+            guard index > tokenStart, index < count else { return nil }
+            index += 1  // the single space after the token
+        }
+        guard index < count, bytes[index] == UInt8(ascii: "[") else { return nil }
+        return AccessLine.nonPlaceholder(UnsafeBufferPointer(rebasing: bytes[tokenStart..<(index - 1)]))
     }
 
     // MARK: - Rule 7: x_forwarded_for

@@ -82,7 +82,7 @@ public struct AccessLogParser: Sendable {
                     UTF8Repair.withValid(ptr) { ptr in
                         kept(AccessLogRowBytes(
                             timestampNanos: nanos, message: message,
-                            user: line.labeledToken(.user), orgID: line.labeledToken(.orgID),
+                            user: line.user, orgID: line.labeledToken(.orgID),
                             domain: simplePath.domain, distribution: simplePath.distribution, package: simplePath.package,
                             statusCode: status?.status, userAgent: userAgent, xForwardedFor: forwardedFor, ptr: ptr))
                     }

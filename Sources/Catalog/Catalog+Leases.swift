@@ -14,11 +14,13 @@ extension Catalog {
     /// as an attempt.
     public func claimChunks(
         owner: String, holder: LeaseHolder? = nil, limit: Int, leaseMillis: Int64, maxAttempts: Int = 5,
-        backfillID: Int64? = nil, deadHolders: [LeaseHolder] = [], now: Int64 = CatalogClock.nowMillis()
+        backfillID: Int64? = nil, backfillIDs: [Int64]? = nil, deadHolders: [LeaseHolder] = [],
+        now: Int64 = CatalogClock.nowMillis()
     ) throws -> [Chunk] {
         guard limit > 0 else { return [] }
         return try write { db in
-            let filter = backfillID == nil ? "" : "AND backfill_id = \(backfillID!)"
+            var filter = backfillID == nil ? "" : "AND backfill_id = \(backfillID!)"
+            if let backfillIDs { filter += " AND backfill_id IN (\(backfillIDs.map(String.init).joined(separator: ",")))" }
             // Index-friendly SELECTs (chunk_by_state) instead of one OR, merged by start.
             var conditions: [(String, StatementArguments)] = [
                 ("state = 'pending'", StatementArguments()),

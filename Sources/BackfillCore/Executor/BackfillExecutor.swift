@@ -176,10 +176,11 @@ public struct BackfillExecutor: Sendable {
             try Task.checkCancellation()
             // maxAttempts 0: failed chunks were requeued at the start of the run; one that fails
             // again in this run is not claimed again until the next run.
-            let (catalog, settings) = (self.catalog, self.settings)
+            // Only chunks of the backfills this run knows (one planned meanwhile waits for the next run).
+            let (catalog, settings, known) = (self.catalog, self.settings, Array(contexts.keys))
             guard let chunk = try await catalogWork.run({
                 try catalog.claimChunks(owner: settings.owner, holder: settings.holder, limit: 1, leaseMillis: settings.leaseMillis,
-                                        maxAttempts: 0, backfillID: backfillID, deadHolders: deadHolders).first
+                                        maxAttempts: 0, backfillIDs: known, deadHolders: deadHolders).first
             }) else { return }
             guard let context = contexts[chunk.backfillID] else {
                 // Planned after this run started: leave it for the next run, and stop this worker

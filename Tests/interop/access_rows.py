@@ -309,18 +309,40 @@ def _skip_spaces(line: str, i: int, required: bool) -> int | None:
     return j
 
 
-def _label_token(line: str, label: str):
-    """Rule 6: token after `label` where the label starts the line or follows a space."""
-    pos = 0
-    while True:
-        k = line.find(label, pos)
-        if k < 0:
-            return None
+_NO_LABEL = object()
+
+
+def _label_raw(line: str, label: str):
+    """Rule 6: the raw token after `label` where the label starts the line or follows a space
+    (may be "" or "-"), or `_NO_LABEL` when no such label is in the line."""
+    for m in re.finditer(re.escape(label), line):
+        k = m.start()
         if k == 0 or line[k - 1] == " ":
-            end = line.find(" ", k + len(label))
-            tok = line[k + len(label):] if end < 0 else line[k + len(label):end]
-            return None if tok in ("", "-") else tok
-        pos = k + 1
+            return line[m.end():].split(" ", 1)[0]
+    return _NO_LABEL
+
+
+def _label_token(line: str, label: str):
+    """Rule 6: the label's token, None when it is missing, empty or `-`."""
+    tok = _label_raw(line, label)
+    return None if tok is _NO_LABEL or tok in ("", "-") else tok
+
+
+# Design 7.4, lines from before 2026-01-06: no labels; the start of the line, after an optional
+# "(" (production wraps the whole line in parentheses), is `pulp [CID]: HOST IDENT USER [`.
+# Read here as: CID runs to the first "]"; HOST, IDENT and USER are non-empty and hold no space;
+# single spaces between them; "[" right after the space that follows USER.
+_OLDER_START = re.compile(r"\(?pulp \[[^\]]*\]: (?P<host>[^ ]+) (?P<ident>[^ ]+) (?P<user>[^ ]+) \[")
+
+
+def _user(line: str):
+    """The `user` column: rule 6 when the line has a `user:` label (`user:-` is null and ends
+    the matter), else USER of an older label-less line (`-` is null), else null."""
+    tok = _label_raw(line, "user:")
+    if tok is _NO_LABEL:
+        m = _OLDER_START.match(line)
+        tok = m.group("user") if m else "-"
+    return None if tok in ("", "-") else tok
 
 
 def _nanos(y, mo, d, h, mi, s, frac, offset_minutes=0) -> int:
@@ -439,7 +461,7 @@ def parse_row(raw: dict, include=DEFAULT_FILTER, exclude=DEFAULT_EXCLUDE) -> Out
     return Outcome("kept", {
         "timestamp": ts,
         "message": message,
-        "user": _label_token(line, "user:"),
+        "user": _user(line),
         "org_id": _label_token(line, "org_id:"),
         "domain": pm.group(1),
         "distribution": pm.group(2),

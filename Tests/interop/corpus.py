@@ -158,6 +158,112 @@ def all_null_rows(n=50):
     return rows
 
 
+# ---- the three access-line shapes a backfill of history meets (design.md 7.4) ----------------
+# before 2026-01-06: `pulp [cid]: HOST IDENT USER [time] "req" status bytes "ref" "ua" duration`
+# from 2026-01-06:   `pulp [cid]: HOST IDENT user:U org_id:O [time] …`
+# from 2026-01-21:   the same plus ` x_forwarded_for:"…"` at the end
+# each of them, in production, wrapped in parentheses: `(pulp [cid]: … )`.
+OLDER_USERS = ["alice", "bob", "svc-rhoai", "-", "-", "caf\u00e9", "\U0001F600", "a(b", "x)", "[x", "x]",
+               "a:b", "svc@corp.example", "dom\\name", "o'brien", "tab\tin", "org_id:5", "()", "[]", "--"]
+OLDER_CIDS = ["abc-123", "0f1e2d3c", "-", "", "a b", "[x", "None"]
+OLDER_HOSTS = ["10.128.4.9", "2001:db8::7", "-", "ip-10-0-1-2.ec2.internal"]
+# (text in the line, the user agent it stands for)
+OLDER_AGENTS = [("pip/24.0", "pip/24.0"), ("uv/0.9.26 (linux)", "uv/0.9.26 (linux)"), ("", ""),
+                ('pip/24.0 {\\"ci\\":null}', 'pip/24.0 {"ci":null}'), ("ends with )", "ends with )"),
+                ("a) b (c", "a) b (c"), ("x user:zed y", "x user:zed y")]
+# (text inside x_forwarded_for:"…", the value it stands for)
+OLDER_XFF = [("23.48.249.160,10.0.0.1", "23.48.249.160"), ("-", None), ("", None), (" 198.51.100.23 , 10.0.0.2", "198.51.100.23"),
+             ("2001:db8::7)", "2001:db8::7)")]
+
+
+def older_shape_rows(n: int = 3000, seed: int = 17):
+    """Rows of all three shapes, with and without the parentheses, JSON-wrapped or plain, plus
+    label-less starts that must NOT give a user (two or four tokens, doubled spaces, a missing
+    `pulp `, a CID with `]`, …). Returns (rows, intended): `intended` maps each row's @ptr to
+    the cells the generator meant that line to yield — user, org_id, status_code, user_agent,
+    x_forwarded_for — worked out here from the choices made, not by parsing the line, so the
+    reference implementation can be checked against it."""
+    rng = random.Random(seed)
+    rows, intended = [], {}
+    for i in range(n):
+        shape = rng.choice(["older", "older", "labels", "xff"])
+        if shape == "older":
+            t = datetime(2025, 12, 1, tzinfo=timezone.utc) + timedelta(seconds=rng.randint(0, 35 * 86400))
+        elif shape == "labels":
+            t = datetime(2026, 1, 6, tzinfo=timezone.utc) + timedelta(seconds=rng.randint(0, 14 * 86400))
+        else:
+            t = datetime(2026, 1, 21, tzinfo=timezone.utc) + timedelta(seconds=rng.randint(0, 20 * 86400))
+        clf = t.strftime("%d/%b/%Y:%H:%M:%S +0000")
+        user = rng.choice(OLDER_USERS)
+        org = rng.choice(["42", "org123", "-"])
+        cid = rng.choice(OLDER_CIDS)
+        host = rng.choice(OLDER_HOSTS)
+        ident = rng.choice(["-", "-", "-", "ident"])
+        parens = rng.random() < 0.5
+        want_user = None if user == "-" else user
+        want_org = None
+        if shape == "older":
+            start = f"pulp [{cid}]: {host} {ident} {user} ["
+            r = rng.random()
+            if r < 0.25:  # starts that do not have the older shape: no user may be taken
+                want_user = None
+                start = rng.choice([
+                    f"pulp [{cid}]: {host} {user} [",                       # two tokens
+                    f"pulp [{cid}]: {host} {ident} {user} extra [",         # four tokens
+                    f"pulp [{cid}]: {host} {ident} John {user} [",          # a user with a space
+                    f"pulp [{cid}]: {host}  {ident} {user} [",              # a doubled space
+                    f"pulp [{cid}]: {host} {ident} {user}  [",              # two spaces before [
+                    f"pulp [{cid}]:  {host} {ident} {user} [",              # two spaces after ]:
+                    f"pulp [{cid}]:{host} {ident} {user} [",                # no space after ]:
+                    f"pulp [{cid}] : {host} {ident} {user} [",              # space before the colon
+                    f"pulp [a]b]: {host} {ident} {user} [",                 # a CID holding "]"
+                    f"pulp{cid}]: {host} {ident} {user} [",                 # no " [" after pulp
+                    f"Pulp [{cid}]: {host} {ident} {user} [",               # not "pulp"
+                    f" pulp [{cid}]: {host} {ident} {user} [",              # a leading space
+                    f"x pulp [{cid}]: {host} {ident} {user} [",             # not at the start
+                    f"pulp [{cid}]: {host}\t{ident} {user} [",              # a tab is no separator
+                    f"pulp [{cid}]: {host} {ident} {user} ",                # no "[" after USER
+                ])
+                if start.endswith(f"John {user} [") and user.startswith("["):
+                    want_user = "John"  # "HOST IDENT John [x [": three tokens, then " [" — the shape holds
+                if parens and rng.random() < 0.3:
+                    start = "(" + start  # "((pulp": only one "(" may come first
+            if user == "org_id:5":
+                want_org = "5"  # a space comes before USER in every start above: rule 6's label
+        else:
+            start = f"pulp [{cid}]: {host} {ident} user:{user} org_id:{org} ["
+            # "user:org_id:5" holds no org_id: label (it follows ":", not a space): org_id is ORG.
+            want_org = None if org == "-" else org
+        status = rng.choice(["200", "200", "304", "404", "99", "-"])
+        size = rng.choice(["0", "456", "-"])
+        agent_text, agent = rng.choice(OLDER_AGENTS)
+        duration = rng.choice([" 550", " 1", ""])
+        line = f'{start}{clf}] "GET {pypi_path(rng)} HTTP/1.1" {status} {size} "-" "{agent_text}"{duration}'
+        want_xff = None
+        if shape == "xff":
+            xff_text, want_xff = rng.choice(OLDER_XFF)
+            line += f' x_forwarded_for:"{xff_text}"'
+        if parens:
+            line = "(" + line + ")"
+        if agent_text == "x user:zed y" and not (shape == "labels" or shape == "xff"):
+            want_user = "zed"  # a user: label anywhere in the line is rule 6's, older shape or not
+        ptr = ptr_for(50_000 + i)
+        intended[ptr] = {
+            "user": want_user, "org_id": want_org,
+            "status_code": int(status) if status.isdigit() and 100 <= int(status) <= 599 else None,
+            "user_agent": agent if status != "-" else None,  # no status: the user agent is not read
+            "x_forwarded_for": want_xff,
+        }
+        kind = rng.random()
+        if kind < 0.6:
+            rows.append({"@timestamp": insights_ts(t), "@message": wrap(line, t), "@ptr": ptr})
+        elif kind < 0.9:
+            rows.append({"@timestamp": insights_ts(t), "@message": line, "@ptr": ptr})
+        else:  # no @timestamp: the time comes from the line, wrapper or not
+            rows.append({"@message": line, "@ptr": ptr})
+    return rows, intended
+
+
 def write_ndjson(path, rows):
     with open(path, "w", encoding="utf-8") as f:
         for r in rows:

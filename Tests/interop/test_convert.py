@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import corpus
-from access_rows import COLUMNS, SEED_SCHEMA, decode_ndjson_line, expected_rows, load_ndjson, repair_utf8
+from access_rows import COLUMNS, SEED_SCHEMA, access_line, decode_ndjson_line, expected_rows, load_ndjson, repair_utf8
 from readers import READERS, as_tuples
 
 CODEC_NAMES = {"snappy": "SNAPPY", "zstd": "ZSTD", "none": "UNCOMPRESSED"}
@@ -143,6 +143,44 @@ def test_json_escapes_invalid_utf8_and_nul_cell_for_cell(bins, tmp_path):
     assert any("\U0001F600" in v for v in cells("user_agent")) and any("\u00e9" in v for v in cells("domain"))
     assert sum("\x00" in r["_ptr"] or "\ufffd" in r["_ptr"] for r in kept) > 20
     assert len(kept) > 200 and skipped > 10
+
+
+def test_older_line_shapes_cell_for_cell(bins, tmp_path):
+    """The three shapes a backfill of history meets — label-less lines from before 2026-01-06
+    (the user is the token before `[time]`), `user:… org_id:…` lines, and lines ending with
+    `x_forwarded_for:"…"` — each with and without the production wrapper `(pulp [cid]: … )`,
+    JSON-wrapped or plain, with `-` users, users with odd characters, and label-less starts that
+    must not give a user (two or four tokens before `[`, doubled spaces, no `pulp [CID]: `).
+    `convert` must match the reference cell for cell in four readers, and the reference must
+    give what the generator meant each line to hold. Fails if an older line loses its user, a
+    wrong start takes one, or the wrapper's `)` costs or changes any other value."""
+    rows, intended = corpus.older_shape_rows()
+    src = tmp_path / "older.ndjson"
+    corpus.write_ndjson(src, rows)
+    out = tmp_path / "older.parquet"
+    p = convert(bins, src, out)
+    kept, skipped, malformed = expected_rows(load_raw(src))
+    m = SUMMARY.search(p.stdout)
+    assert m and tuple(map(int, m.groups())) == (len(kept), skipped, malformed), p.stdout
+
+    # The reference against the generator's own record of each line (so the oracle is not
+    # merely agreeing with the converter): user, org_id, status, user agent, x_forwarded_for.
+    for r in kept:
+        want = intended[r["_ptr"]]
+        assert {k: r[k] for k in want} == want, (r["message"], want)
+
+    # The corpus holds what this test is about (fails if the generator drifts).
+    lines = {r["_ptr"]: access_line(r["message"]) for r in kept}
+    labelless = [r for r in kept if "user:" not in lines[r["_ptr"]]]
+    older_user = [r for r in labelless if r["user"] is not None]
+    assert len(kept) > 2900 and len(older_user) > 700
+    assert sum(lines[r["_ptr"]].startswith("(pulp [") for r in older_user) > 300
+    assert sum(not lines[r["_ptr"]].startswith("(") for r in older_user) > 300
+    assert sum(r["user"] is None and "pulp [" in lines[r["_ptr"]] for r in labelless) > 250  # "-" and wrong starts
+    for odd in ("\u00e9", "\U0001F600", "(", ")", "[", "]", ":", "\t", "\\"):
+        assert any(odd in r["user"] for r in older_user), odd
+    assert sum(lines[r["_ptr"]].endswith('")') and r["x_forwarded_for"] is not None for r in kept) > 100
+    check_file(out, kept)
 
 
 def test_reference_decoders_are_sound():

@@ -135,3 +135,31 @@ def test_generated_ddl_flat_layout(clean_session, bins, folders):
     table = run_generated_ddl(clean_session, bins, folder, "ms", "flat", "logs_flat")
     assert table.columns == FILE_COLUMNS
     assert rows_of(table, False) == ddl_folders.expected_rows(folder, "flat")
+
+
+def test_a_us_backfill_is_read_natively_and_equals_pyarrow(clean_session, tmp_path):
+    """The user path: `backfill --timestamp-unit us` against insights-sim, then
+    `spark.read.parquet(folder)` with no setting. Fails if the backfill's files (not only
+    convert's) carry a type Spark refuses or reads otherwise."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from servers import InsightsSim
+    from test_backfill import CORPUS, FAST, GROUP, env_for, pulp
+
+    sim = InsightsSim(*CORPUS, *FAST)
+    try:
+        out = tmp_path / "out"
+        p = pulp("backfill", "--cloudwatch-group", GROUP, "--start-time", "2026-02-04T10:00:00Z",
+                 "--end-time", "2026-02-04T12:00:00Z", "--output-path", str(out), "--catalog", str(tmp_path / "c.sqlite"),
+                 "--timestamp-unit", "us", "--start-rate", "100", "--poll-rate", "200", env=env_for(sim))
+        assert p.returncode == 0, p.stderr
+    finally:
+        sim.stop()
+    df = clean_session.read.parquet(str(out))
+    assert isinstance(df.schema["timestamp"].dataType, TimestampNTZType)
+    got = sorted(((as_epoch_ns(r["timestamp"]),) + tuple(r[c] for c in FILE_COLUMNS[1:]) for r in df.select(*FILE_COLUMNS).collect()),
+                 key=repr)
+    table = pa.concat_tables([pq.read_table(f) for f in sorted(out.rglob("*.parquet"))])
+    ts = table.column("timestamp").cast(pa.int64()).to_pylist()
+    want = sorted(((t * 1000,) + tuple(table.column(c)[i].as_py() for c in FILE_COLUMNS[1:]) for i, t in enumerate(ts)), key=repr)
+    assert len(got) == len(want) > 1000 and got == want

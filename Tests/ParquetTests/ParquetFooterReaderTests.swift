@@ -135,6 +135,7 @@ private func footerBytes(of file: [UInt8]) -> [UInt8] {
         w.i64(40, 123_456_789_012)                                // delta 25: long form
         w.i32(3, 33)                                              // negative delta: long form
         w.string(41, "read me")                                   // delta 38: long form
+        w.i32(42, 9)                                              // short form after a long one
         w.field(100, 1, long: true)                               // bool in a long-form header
         w.endStruct()
 
@@ -146,11 +147,12 @@ private func footerBytes(of file: [UInt8]) -> [UInt8] {
             case 40: seen[40] = "\(try r.readI64())"
             case 3: seen[3] = "\(try r.readI32())"
             case 41: seen[41] = try r.readString()
+            case 42: seen[42] = "\(try r.readI32())"
             case 100: seen[100] = "\(f.boolValue!)"
             default: try r.skip(f)
             }
         }
-        #expect(seen == [1: "-7", 40: "123456789012", 3: "33", 41: "read me", 100: "true"])
+        #expect(seen == [1: "-7", 40: "123456789012", 3: "33", 41: "read me", 42: "9", 100: "true"])
         #expect(r.isAtEnd)
     }
 
@@ -184,6 +186,21 @@ private func footerBytes(of file: [UInt8]) -> [UInt8] {
             var r = ThriftCompactReader(bytes)
             #expect(throws: ParquetFooterError.self, "\(name)") { try body(&r) }
         }
+    }
+
+    @Test func declaredSizesAreCheckedBeforeAnyElementIsRead() {
+        // A list claiming 2^31-1 elements (or a map 64 entries) with a few bytes left must be
+        // refused at its header, before the reader reserves room for it or loops over it: the
+        // error's offset is the end of the header. Without the check the first element would be
+        // decoded and the error would come later (after a multi-gigabyte reservation).
+        var list = ThriftCompactReader([0xF5, 0xFF, 0xFF, 0xFF, 0xFF, 0x07, 0x02, 0x02])
+        let listError = #expect(throws: ParquetFooterError.self) {
+            _ = try list.readList(expecting: .i32) { (r) throws(ParquetFooterError) in try r.readI32() }
+        }
+        guard case .malformed(6, _) = listError else { Issue.record("\(String(describing: listError))"); return }
+        var map = ThriftCompactReader([0x40, 0x55, 0x02, 0x02])
+        let mapError = #expect(throws: ParquetFooterError.self) { try map.skipValue(type: 11) }
+        guard case .malformed(2, _) = mapError else { Issue.record("\(String(describing: mapError))"); return }
     }
 
     @Test func nestingIsLimited() {

@@ -218,8 +218,10 @@ struct AccessLine {
     /// the first `]`, which must be followed by `: `; then exactly three tokens (non-empty runs
     /// of non-space bytes) each followed by one space, and a `[` right after the third one's
     /// space. `-` is null. Two or four tokens, a doubled space or any other start: nil (such a
-    /// line does not say which token is the user). An `org_id:` label is not looked at: a
-    /// label-less line has none, and the `org_id` column keeps rule 6.
+    /// line does not say which token is the user). A USER token that is itself a label the row
+    /// rules read (`org_id:…`, `x_forwarded_for:…`) is not a user: the older lines had no
+    /// labels, and such a line is a labelled one without `user:`. The `org_id` column always
+    /// keeps rule 6 (a label-less line has none, so it is null).
     var unlabeledUser: UnsafeBufferPointer<UInt8>? {
         let count = bytes.count
         var index = 0
@@ -243,7 +245,19 @@ struct AccessLine {
             index += 1  // the single space after the token
         }
         guard index < count, bytes[index] == UInt8(ascii: "[") else { return nil }
-        return AccessLine.nonPlaceholder(UnsafeBufferPointer(rebasing: bytes[tokenStart..<(index - 1)]))
+        let token = UnsafeBufferPointer(rebasing: bytes[tokenStart..<(index - 1)])
+        // A label is not a bare user: `HOST IDENT org_id:42 [` is a labelled line that lacks
+        // `user:` (its org_id is rule 6's), and an `x_forwarded_for:` token is rule 7's.
+        if Self.hasPrefix(token, Label.orgID) || Self.hasPrefix(token, Label.forwardedFor) { return nil }
+        return AccessLine.nonPlaceholder(token)
+    }
+
+    private static func hasPrefix(_ token: UnsafeBufferPointer<UInt8>, _ label: Label) -> Bool {
+        let count = label.text.utf8CodeUnitCount
+        guard token.count >= count else { return false }
+        let text = label.text.utf8Start
+        for offset in 0..<count where token[offset] != text[offset] { return false }
+        return true
     }
 
     // MARK: - Rule 7: x_forwarded_for

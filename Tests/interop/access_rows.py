@@ -331,8 +331,11 @@ def _label_token(line: str, label: str):
 # Design 7.4, lines from before 2026-01-06: no labels; the start of the line, after an optional
 # "(" (production wraps the whole line in parentheses), is `pulp [CID]: HOST IDENT USER [`.
 # Read here as: CID runs to the first "]"; HOST, IDENT and USER are non-empty and hold no space;
-# single spaces between them; "[" right after the space that follows USER.
-_OLDER_START = re.compile(r"\(?pulp \[[^\]]*\]: (?P<host>[^ ]+) (?P<ident>[^ ]+) (?P<user>[^ ]+) \[")
+# single spaces between them; "[" right after the space that follows USER. The older lines had
+# no labels, so a USER that is a label other rules read (org_id:, x_forwarded_for:) is no user:
+# such a line is a labelled line that lacks `user:`.
+_OLDER_START = re.compile(
+    r"\(?pulp \[[^\]]*\]: (?P<host>[^ ]+) (?P<ident>[^ ]+) (?!org_id:|x_forwarded_for:)(?P<user>[^ ]+) \[")
 
 
 def _user(line: str):

@@ -229,7 +229,9 @@ def older_shape_rows(n: int = 3000, seed: int = 17):
                 if parens and rng.random() < 0.3:
                     start = "(" + start  # "((pulp": only one "(" may come first
             if user == "org_id:5":
-                want_org = "5"  # a space comes before USER in every start above: rule 6's label
+                # A space comes before USER in every start above, so rule 6 reads it as org_id,
+                # and a label is never the bare user of an older line.
+                want_org, want_user = "5", None
         else:
             start = f"pulp [{cid}]: {host} {ident} user:{user} org_id:{org} ["
             # "user:org_id:5" holds no org_id: label (it follows ":", not a space): org_id is ORG.

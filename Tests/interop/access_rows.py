@@ -315,10 +315,13 @@ _NO_LABEL = object()
 def _label_raw(line: str, label: str):
     """Rule 6: the raw token after `label` where the label starts the line or follows a space
     (may be "" or "-"), or `_NO_LABEL` when no such label is in the line."""
-    for m in re.finditer(re.escape(label), line):
-        k = m.start()
+    k = line.find(label)
+    while k >= 0:
         if k == 0 or line[k - 1] == " ":
-            return line[m.end():].split(" ", 1)[0]
+            start = k + len(label)
+            end = line.find(" ", start)
+            return line[start:] if end < 0 else line[start:end]
+        k = line.find(label, k + 1)
     return _NO_LABEL
 
 

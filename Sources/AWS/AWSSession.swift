@@ -18,6 +18,29 @@ public struct S3Settings: Sendable {
         self.profile = profile
     }
     var hasOwnCredentials: Bool { accessKeyId != nil || secretAccessKey != nil || profile != nil }
+
+    /// One destination's own settings from environment variables `PREFIX` + `ACCESS_KEY_ID`,
+    /// `SECRET_ACCESS_KEY`, `SESSION_TOKEN`, `ENDPOINT_URL`, `REGION` (production's
+    /// `BACKUP_S3_ACCESS_KEY_ID`… with prefix `BACKUP_S3_`), over `base` for what they leave
+    /// out (endpoint, region). The key pair must be complete; its values are never printed.
+    public static func fromEnvironment(prefix: String, base: S3Settings = S3Settings(),
+                                       environment: [String: String] = ProcessInfo.processInfo.environment) throws -> S3Settings {
+        func value(_ name: String) -> String? {
+            guard let v = environment[prefix + name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
+            return v
+        }
+        guard let key = value("ACCESS_KEY_ID"), let secret = value("SECRET_ACCESS_KEY") else {
+            throw AWSError.configuration("\(prefix)ACCESS_KEY_ID and \(prefix)SECRET_ACCESS_KEY must both be set for the destination's own credentials")
+        }
+        return S3Settings(accessKeyId: key, secretAccessKey: secret, sessionToken: value("SESSION_TOKEN"),
+                          endpointURL: value("ENDPOINT_URL") ?? base.endpointURL, region: value("REGION") ?? base.region)
+    }
+
+    /// One destination's own settings from a profile (its credentials, region and endpoint
+    /// as the profile files give them), over `base` for endpoint and region.
+    public static func fromProfile(_ profile: String, base: S3Settings = S3Settings()) -> S3Settings {
+        S3Settings(endpointURL: base.endpointURL, region: base.region, profile: profile)
+    }
 }
 
 /// Everything resolved once per command: configuration, the winning credential provider, and

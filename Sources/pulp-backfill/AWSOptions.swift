@@ -1,4 +1,5 @@
 import AWS
+import BackfillCore
 import ArgumentParser
 import Foundation
 
@@ -71,9 +72,47 @@ struct S3Options: ParsableArguments {
     @Option(name: .customLong("s3-profile"), help: "Profile whose credentials are used for S3 only.")
     var profile: String?
 
+    @Option(name: .customLong("destination-env"),
+            help: "An S3 destination's own credentials from environment variables: URI=PREFIX reads PREFIXACCESS_KEY_ID, PREFIXSECRET_ACCESS_KEY, PREFIXSESSION_TOKEN, PREFIXENDPOINT_URL, PREFIXREGION (e.g. s3://backup=BACKUP_S3_). Repeatable.")
+    var destinationEnv: [String] = []
+
+    @Option(name: .customLong("destination-profile"), help: "An S3 destination's own credentials from a profile: URI=PROFILE. Repeatable.")
+    var destinationProfile: [String] = []
+
     var settings: S3Settings {
         S3Settings(accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, sessionToken: sessionToken,
                    endpointURL: endpointURL, region: region, profile: profile)
+    }
+
+    /// Each S3 destination given its own credentials, by its canonical URI (as the catalog
+    /// stores it). Bad syntax is a usage error (exit 2); missing variables a configuration
+    /// error (exit 2) naming them, never their values.
+    func destinationSettings() throws -> [String: S3Settings] {
+        var result: [String: S3Settings] = [:]
+        for (flag, values) in [("--destination-env", destinationEnv), ("--destination-profile", destinationProfile)] {
+            for value in values {
+                guard let equals = value.lastIndex(of: "="), value.hasPrefix("s3://") else {
+                    throw CommandFailure.usage("\(flag) \(value): expected s3://bucket[/prefix]=\(flag == "--destination-env" ? "PREFIX" : "PROFILE")")
+                }
+                let name = String(value[value.index(after: equals)...])
+                let uri: String
+                do {
+                    uri = try OutputDestination.parse(String(value[..<equals])).uri
+                } catch let invalid as OutputDestination.Invalid {
+                    throw CommandFailure.usage("\(flag): \(invalid.description)")
+                }
+                guard !name.isEmpty else { throw CommandFailure.usage("\(flag) \(value): the part after = is empty") }
+                guard result[uri] == nil else { throw CommandFailure.usage("\(flag): \(uri) is given credentials twice") }
+                do {
+                    result[uri] = flag == "--destination-env"
+                        ? try S3Settings.fromEnvironment(prefix: name, base: settings)
+                        : S3Settings.fromProfile(name, base: settings)
+                } catch {
+                    throw CommandFailure.exit(for: error)
+                }
+            }
+        }
+        return result
     }
 }
 

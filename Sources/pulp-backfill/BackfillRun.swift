@@ -45,6 +45,11 @@ enum BackfillRun {
         serviceOptions.startQueryRate = options.startRate
         serviceOptions.getQueryResultsRate = options.pollRate
         serviceOptions.writeEmpty = options.writeEmpty
+        serviceOptions.destinationS3 = try s3.destinationSettings()
+        let known = Set(backfills.flatMap(\.spec.destinations))
+        if let unknown = serviceOptions.destinationS3.keys.sorted().first(where: { !known.contains($0) }) {
+            throw CommandFailure.usage("\(unknown) has credentials (--destination-env/--destination-profile) but is not a destination of the backfill")
+        }
         serviceOptions.queryTimeout = .milliseconds(Int64(options.queryTimeoutSeconds * 1000))
         let reporter = ProgressReporter(progress: progress, json: options.logFormat == "json")
 

@@ -1,4 +1,5 @@
 import AWS
+import BackfillCore
 import ArgumentParser
 import Foundation
 
@@ -78,7 +79,23 @@ struct DoctorCommand: AsyncParsableCommand {
             return checks
         }
         checks += await checkLogGroup(session)
-        for destination in s3Destinations { checks.append(await checkS3(session, destination)) }
+        // Each S3 destination with the credentials a run would use for it (its own, if given).
+        let own = try s3.destinationSettings()
+        for destination in s3Destinations {
+            let uri = (try? OutputDestination.parse(destination.description).uri) ?? destination.description
+            guard let settings = own[uri] else {
+                checks.append(await checkS3(session, destination))
+                continue
+            }
+            do {
+                let destinationSession = try await AWSSession.make(settings: aws.settings, s3: settings, http: http)
+                var check = await checkS3(destinationSession, destination)
+                check = Check(name: check.name, passed: check.passed, detail: check.detail + " with its own credentials")
+                checks.append(check)
+            } catch {
+                checks.append(Check(name: "destination \(destination)", passed: false, detail: "its own credentials: \(error)"))
+            }
+        }
         for directory in localDestinations { checks.append(checkLocal(directory)) }
         return checks
     }

@@ -56,6 +56,7 @@ struct VerifyCommand: AsyncParsableCommand {
         let regionsNeedingS3 = Set(partitions.filter { $0.uris.contains { $0.hasPrefix("s3://") } }
             .compactMap { backfills[$0.backfillID]?.spec.awsRegion })
         let (awsSettings, s3Settings, deep) = (aws.settings, s3.settings, deep)
+        let own = try s3.destinationSettings()
         let problems: [(PartitionListing, String, String)] = try await AWSHTTPClient.withClient { http in
             var clients: [String: S3Client] = [:]
             for region in regionsNeedingS3 {
@@ -67,6 +68,18 @@ struct VerifyCommand: AsyncParsableCommand {
                     throw CommandFailure.exit(for: error)
                 }
             }
+            // Destinations with credentials of their own get a client of their own.
+            var ownClients: [String: S3Client] = [:]
+            for (uri, settings) in own.sorted(by: { $0.key < $1.key }) {
+                guard let backfill = backfills.values.first(where: { $0.spec.destinations.contains(uri) }) else { continue }
+                var regional = awsSettings
+                regional.region = backfill.spec.awsRegion
+                do {
+                    ownClients[uri] = try await AWSSession.make(settings: regional, s3: settings, http: http).s3()
+                } catch {
+                    throw CommandFailure.exit(for: error)
+                }
+            }
             var found: [(PartitionListing, String, String)] = []
             for partition in partitions {
                 let unit = backfills[partition.backfillID].flatMap { TimestampUnit(rawValue: $0.spec.timestampUnit) } ?? .ns
@@ -74,7 +87,8 @@ struct VerifyCommand: AsyncParsableCommand {
                     let observed: PartitionVerification.ObservedFile
                     if uri.hasPrefix("s3://") {
                         guard let location = try? S3Location(uri: uri),
-                              let client = backfills[partition.backfillID].flatMap({ clients[$0.spec.awsRegion] }) else {
+                              let client = ownClients.first(where: { uri.hasPrefix($0.key + "/") })?.value
+                                  ?? backfills[partition.backfillID].flatMap({ clients[$0.spec.awsRegion] }) else {
                             found.append((partition, uri, "cannot be checked: not a readable S3 location"))
                             continue
                         }

@@ -33,6 +33,8 @@ public enum AWSBackfillServices {
         public var startQueryRate: Double = 5
         public var getQueryResultsRate: Double = 5
         public var writeEmpty = false
+        /// S3 destinations with credentials of their own, by canonical URI; the others use `s3`.
+        public var destinationS3: [String: S3Settings] = [:]
         /// Queries running longer are stopped and retried.
         public var queryTimeout: Duration = .seconds(15 * 60)
         public var workDirectory: String
@@ -49,15 +51,20 @@ public enum AWSBackfillServices {
                             options: Options, pacing: InsightsPacing) async throws -> BackfillServices {
         var logsByRegion: [String: CloudWatchLogsClient] = [:]
         var s3ByRegion: [String: S3Client] = [:]
+        var s3ByDestination: [String: S3Client] = [:]  // "region uri": a destination's own credentials
         for region in Set(backfills.map(\.spec.awsRegion)) {
             var settings = options.aws
             settings.region = region  // the backfill's region, as planned
-            let needsS3 = backfills.contains { $0.spec.awsRegion == region && $0.spec.destinations.contains { $0.hasPrefix("s3://") } }
+            let s3URIs = Set(backfills.filter { $0.spec.awsRegion == region }.flatMap(\.spec.destinations).filter { $0.hasPrefix("s3://") })
             let session = try await AWSSession.make(settings: settings, s3: options.s3, http: http)
             logsByRegion[region] = try session.logs(retryPolicy: AWSRetryPolicy.none)
-            if needsS3 { s3ByRegion[region] = try session.s3() }
+            if s3URIs.contains(where: { options.destinationS3[$0] == nil }) { s3ByRegion[region] = try session.s3() }
+            for uri in s3URIs.sorted() {
+                guard let own = options.destinationS3[uri] else { continue }
+                s3ByDestination["\(region) \(uri)"] = try await AWSSession.make(settings: settings, s3: own, http: http).s3()
+            }
         }
-        let logs = logsByRegion, s3 = s3ByRegion
+        let logs = logsByRegion, s3 = s3ByRegion, ownS3 = s3ByDestination
         return BackfillServices(
             queryRunner: { backfill in
                 guard let client = logs[backfill.spec.awsRegion] else {
@@ -74,7 +81,7 @@ public enum AWSBackfillServices {
                     case .local(let directory):
                         destinations.append(LocalDirectoryDestination(directory: directory))
                     case .s3(let bucket, let prefix):
-                        guard let client = s3[backfill.spec.awsRegion] else {
+                        guard let client = ownS3["\(backfill.spec.awsRegion) \(uri)"] ?? s3[backfill.spec.awsRegion] else {
                             throw AWSError.configuration("no S3 client for \(uri)")
                         }
                         destinations.append(S3PrefixDestination(s3: client, bucket: bucket, prefix: prefix))

@@ -57,6 +57,13 @@ MUTATIONS = [
         'sql += " ORDER BY timestamp_ns, ptr LIMIT ?"', 'sql += " ORDER BY ptr, timestamp_ns LIMIT ?"',
         pytest=["Tests/interop/test_backfill.py::test_a_day_with_bursts_is_exported_exactly"]),
     Mutation(
+        # Subtler than the one above (whose paging loses or repeats rows): every row comes out
+        # once, each page of 2,000 in reverse; only the per-file order check can see it.
+        "page-rows-reversed", "each page of an hour's rows handed to the writer in reverse order",
+        "Sources/Catalog/Catalog+Compaction.swift",
+        "try body(page)", "try body(Array(page.reversed()))",
+        pytest=["Tests/interop/test_backfill.py::test_a_day_with_bursts_is_exported_exactly"]),
+    Mutation(
         "filter-regex-no-optional-backslash", "the server filter regex no longer matches a JSON-escaped \\/",
         "Sources/BackfillCore/Executor/InsightsQuery.swift",
         'case "/": out += #"\\\\?\\/"#', 'case "/": out += #"\\/"#',

@@ -138,6 +138,37 @@ public struct S3Client: Sendable {
                           checksumSHA256: response.header("x-amz-checksum-sha256"))
     }
 
+    /// Keys and sizes of the objects under `prefix` (ListObjectsV2, every page; bounded by
+    /// `maxPages` of 1,000 keys).
+    public func listObjects(bucket: String, prefix: String, maxPages: Int = 10_000) async throws -> [String: Int64] {
+        var found: [String: Int64] = [:]
+        var token: String?
+        for _ in 0..<maxPages {
+            var query: [(String, String)] = [("list-type", "2"), ("prefix", prefix)]
+            if let token { query.append(("continuation-token", token)) }
+            let list = AWSHTTPRequest(method: "GET", endpoint: service.endpoint, path: "/\(bucket)",
+                                      query: AWSPercentEncoding.formEncode(query.sorted { $0.0 < $1.0 }), body: [])
+            let location = S3Location(bucket: bucket, key: prefix)
+            let request = pathStyle || !location.isVirtualHostable ? list : {
+                let e = service.endpoint
+                var virtual = list
+                virtual.endpoint = AWSEndpoint(scheme: e.scheme, host: "\(bucket).\(e.host)", port: e.port, basePath: e.basePath)
+                virtual.path = "/"
+                return virtual
+            }()
+            let response = try await service.send(request, operation: "S3 ListObjectsV2 s3://\(bucket)/\(prefix)")
+            let xml = String(decoding: response.body, as: UTF8.self)
+            for entry in TinyXML.all("Contents", in: xml) {
+                guard let key = TinyXML.text(of: "Key", in: entry) else { continue }
+                found[key] = Int64(TinyXML.text(of: "Size", in: entry) ?? "") ?? 0
+            }
+            guard TinyXML.text(of: "IsTruncated", in: xml) == "true",
+                  let next = TinyXML.text(of: "NextContinuationToken", in: xml) else { return found }
+            token = next
+        }
+        throw AWSError.invalidResponse("S3 ListObjectsV2 s3://\(bucket)/\(prefix) did not end after \(maxPages) pages")
+    }
+
     /// The last `count` bytes of an object (all of it if shorter): a Parquet footer without
     /// reading the file.
     public func getObjectTail(_ location: S3Location, count: Int) async throws -> [UInt8] {

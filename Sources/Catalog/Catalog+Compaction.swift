@@ -93,6 +93,20 @@ extension Catalog {
     public func registerPartition(_ partition: PartitionRegistration) throws {
         try write { db in
             let hour = partition.hour
+            if partition.found {
+                // Found at every destination: the hour's chunks are settled without a query.
+                let held = try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM chunk WHERE backfill_id = ? AND hour_ms = ? AND state = 'running'
+                    """, arguments: [hour.backfillID, hour.hourStartMillis]) ?? 0
+                guard held == 0 else {
+                    throw CatalogError.hourNotComplete(backfillID: hour.backfillID, hourStartMillis: hour.hourStartMillis)
+                }
+                try db.execute(sql: """
+                    UPDATE chunk SET state = 'done', last_error = NULL, rows = 0, skipped = 0, malformed = 0,
+                                     finished_at_ms = ?
+                    WHERE backfill_id = ? AND hour_ms = ? AND compacted = 0
+                    """, arguments: [partition.exportedAtMillis, hour.backfillID, hour.hourStartMillis])
+            }
             let notDone = try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM chunk WHERE backfill_id = ? AND hour_ms = ? AND state <> 'done'
                 """, arguments: [hour.backfillID, hour.hourStartMillis]) ?? 0
@@ -109,15 +123,16 @@ extension Catalog {
             }
             try db.execute(sql: """
                 INSERT INTO partition (backfill_id, hour_ms, rows, bytes, sha256, min_timestamp_ns, max_timestamp_ns,
-                                       exported_at_ms, writer_version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                       exported_at_ms, writer_version, found)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (backfill_id, hour_ms) DO UPDATE SET
                     rows = excluded.rows, bytes = excluded.bytes, sha256 = excluded.sha256,
                     min_timestamp_ns = excluded.min_timestamp_ns, max_timestamp_ns = excluded.max_timestamp_ns,
-                    exported_at_ms = excluded.exported_at_ms, writer_version = excluded.writer_version
+                    exported_at_ms = excluded.exported_at_ms, writer_version = excluded.writer_version,
+                    found = excluded.found
                 """, arguments: [hour.backfillID, hour.hourStartMillis, partition.rows, partition.bytes, partition.sha256,
                                  partition.minTimestampNanos, partition.maxTimestampNanos, partition.exportedAtMillis,
-                                 partition.writerVersion])
+                                 partition.writerVersion, partition.found ? 1 : 0])
             let partitionID = try Int64.fetchOne(db, sql: "SELECT id FROM partition WHERE backfill_id = ? AND hour_ms = ?",
                                                  arguments: [hour.backfillID, hour.hourStartMillis])!
             try db.execute(sql: "DELETE FROM partition_file WHERE partition_id = ?", arguments: [partitionID])

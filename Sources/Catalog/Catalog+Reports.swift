@@ -26,6 +26,8 @@ public struct BackfillProgress: Sendable, Equatable {
     public let queries: Int64
     /// GetQueryResults calls.
     public var polls: Int64 = 0
+    /// Of `partitionsDone`, the hours found at their destinations rather than exported.
+    public var partitionsFound = 0
     public let recordsMatched: Int64
     public let bytesScanned: Int64
     /// Failed chunks, most recent first (at most the requested number).
@@ -74,6 +76,8 @@ public struct PartitionListing: Sendable, Equatable {
     public let maxTimestampNanos: Int64?
     public let exportedAtMillis: Int64
     public let writerVersion: String
+    /// Found at its destinations (`--if-exists skip`), not exported by this catalog.
+    public var found = false
 }
 
 extension Catalog {
@@ -98,9 +102,15 @@ extension Catalog {
                 """, arguments: ["now": now, "recent": now - recentWindowMillis])
             var byBackfill: [Int64: Row] = [:]
             for row in sums { byBackfill[row["backfill_id"]] = row }
-            let partitionCounts = try Row.fetchAll(db, sql: "SELECT backfill_id, count(*) AS n FROM partition GROUP BY backfill_id")
+            let partitionCounts = try Row.fetchAll(db, sql: """
+                SELECT backfill_id, count(*) AS n, sum(found) AS found FROM partition GROUP BY backfill_id
+                """)
             var partitions: [Int64: Int] = [:]
-            for row in partitionCounts { partitions[row["backfill_id"]] = row["n"] }
+            var foundPartitions: [Int64: Int] = [:]
+            for row in partitionCounts {
+                partitions[row["backfill_id"]] = row["n"]
+                foundPartitions[row["backfill_id"]] = row["found"]
+            }
 
             return try Int64.fetchAll(db, sql: "SELECT id FROM backfill ORDER BY id").compactMap { id in
                 guard let backfill = try Self.fetchBackfill(db, id: id) else { return nil }
@@ -121,6 +131,7 @@ extension Catalog {
                     bytesScanned: int("bytes"), failures: failures, partitionsDone: partitions[id] ?? 0,
                     hoursTotal: Int(int("hours")), recentlyFinished: Int(int("recent")))
                 progress.polls = int("polls")
+                progress.partitionsFound = foundPartitions[id] ?? 0
                 return progress
             }
         }
@@ -140,7 +151,7 @@ extension Catalog {
             // Columns are read by position (fast for thousands of rows); keep the list in sync.
             let cursor = try Row.fetchCursor(db, sql: """
                 SELECT p.backfill_id, b.log_group, p.hour_ms, p.rows, p.bytes, p.sha256, p.min_timestamp_ns,
-                       p.max_timestamp_ns, p.exported_at_ms, p.writer_version,
+                       p.max_timestamp_ns, p.exported_at_ms, p.writer_version, p.found,
                        (SELECT group_concat(uri, char(31)) FROM
                            (SELECT f.uri FROM partition_file f WHERE f.partition_id = p.id ORDER BY f.destination)) AS uris
                 FROM partition p JOIN backfill b ON b.id = p.backfill_id
@@ -149,12 +160,14 @@ extension Catalog {
                 """, arguments: arguments)
             var listings: [PartitionListing] = []
             while let row = try cursor.next() {
-                let uris: String = row[10] ?? ""
-                listings.append(PartitionListing(
+                let uris: String = row[11] ?? ""
+                var listing = PartitionListing(
                     backfillID: row[0], logGroup: row[1], hourStartMillis: row[2], rows: row[3], bytes: row[4],
                     uris: uris.isEmpty ? [] : uris.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init),
                     sha256: row[5], minTimestampNanos: row[6], maxTimestampNanos: row[7],
-                    exportedAtMillis: row[8], writerVersion: row[9]))
+                    exportedAtMillis: row[8], writerVersion: row[9])
+                listing.found = (row[10] as Int) != 0
+                listings.append(listing)
             }
             return listings
         }

@@ -158,3 +158,20 @@ extension Catalog {
             """, arguments: [backfillID, hourStartMillis])
     }
 }
+
+extension Catalog {
+    /// Hours of these backfills never exported by this catalog and not finished yet: the ones
+    /// `--if-exists` looks up at their destinations before querying. (An hour exported before
+    /// and planned again — re-planned, repaired — is exported again, whatever exists.)
+    public func hoursToLookUp(backfillIDs: [Int64]) throws -> [HourKey] {
+        try read { db in
+            let ids = backfillIDs.map(String.init).joined(separator: ",")
+            return try Row.fetchAll(db, sql: """
+                SELECT c.backfill_id, c.hour_ms FROM chunk c
+                WHERE c.backfill_id IN (\(ids)) AND c.compacted = 0
+                  AND NOT EXISTS (SELECT 1 FROM partition p WHERE p.backfill_id = c.backfill_id AND p.hour_ms = c.hour_ms)
+                GROUP BY c.backfill_id, c.hour_ms ORDER BY c.hour_ms, c.backfill_id
+                """).map { HourKey(backfillID: $0["backfill_id"], hourStartMillis: $0["hour_ms"]) }
+        }
+    }
+}

@@ -239,6 +239,8 @@ public struct PartitionRegistration: Sendable, Equatable {
     public var exportedAtMillis: Int64
     public var writerVersion: String
     public var files: [File]
+    /// Found at its destinations (`--if-exists skip`), not exported by this catalog.
+    public var found = false
 
     public init(hour: HourKey, rows: Int64, bytes: Int64, sha256: String, minTimestampNanos: Int64?,
                 maxTimestampNanos: Int64?, exportedAtMillis: Int64, writerVersion: String, files: [File]) {

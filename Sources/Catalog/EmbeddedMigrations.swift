@@ -163,5 +163,13 @@ CREATE TABLE hour_failure (
 ALTER TABLE backfill ADD COLUMN timestamp_unit TEXT NOT NULL DEFAULT 'ns';
 
 """#),
+        Migration(version: 4, fileName: "0004_found_hours.sql", sql: #"""
+-- pulp-backfill catalog, version 4: hours found at their destinations.
+-- A partition with found = 1 was not exported by this catalog: its file already existed at
+-- every destination when the run started (`--if-exists skip`), and its rows, size and
+-- timestamps were read from that file's footer. Its sha256 is '' unless the file was read.
+ALTER TABLE partition ADD COLUMN found INTEGER NOT NULL DEFAULT 0 CHECK (found IN (0, 1));
+
+"""#),
     ]
 }

@@ -32,6 +32,7 @@ enum BackfillRun {
         settings.compactHours = compactHours
         settings.leaseMillis = Int64(options.leaseSeconds) * 1000
         settings.noWait = options.noWait
+        settings.ifExists = options.ifExists
         StderrLogHandler.bootstrap(verbose: options.verbose, json: options.logFormat == "json")
         settings.logger = Logger(label: "pulp-backfill")
         let progress = RunProgress()

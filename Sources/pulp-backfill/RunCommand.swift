@@ -42,6 +42,7 @@ struct RunCommand: AsyncParsableCommand {
     static func finish(_ outcome: BackfillRun.Outcome, catalogPath: String) throws {
         let s = outcome.snapshot, summary = outcome.summary
         var line = "done: \(s.chunksDone) chunk(s), \(s.rows) rows, \(s.hoursCompacted) hour(s) exported in \(ProgressReporter.duration(s.elapsedSeconds))"
+        if s.hoursFound > 0 { line += ", \(s.hoursFound) hour(s) found at every destination (not queried)" }
         if s.chunksTakenOver > 0 { line += " (\(s.chunksTakenOver) chunk(s) taken over by another run)" }
         print(line)
         var problems: [String] = []

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BackfillCore
 
 /// Flags of `run` that shape how chunks are executed (shared by `run`, `backfill`, `export`).
 struct RunOptions: ParsableArguments {
@@ -15,6 +16,8 @@ struct RunOptions: ParsableArguments {
     /// Hidden: the tests shorten Insights' query-time limit to see a stuck query stopped and retried.
     @Option(help: .hidden)
     var queryTimeoutSeconds: Double = 15 * 60
+    @Option(help: "An hour whose file already exists at its destinations: skip (found everywhere: registered, not queried; found at some: written to the others only), overwrite, or fail (stop before any query).")
+    var ifExists: IfExists = .skip
     @Flag(help: "Do not wait for chunks other live processes hold: exit 75 at once, saying how many.")
     var noWait = false
     @Flag(help: "Write a zero-row file for hours without rows (default: register them without a file).")
@@ -33,3 +36,5 @@ struct RunOptions: ParsableArguments {
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json") }
     }
 }
+
+extension IfExists: ExpressibleByArgument {}

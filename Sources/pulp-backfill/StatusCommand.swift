@@ -94,7 +94,8 @@ struct StatusReport: Encodable {
         lines.append("  rows:        \(p.rows) staged/exported, \(p.skipped) skipped, \(p.malformed) malformed")
         lines.append("  insights:    \(p.queries) StartQuery + \(p.polls) GetQueryResults calls, \(ByteCount.text(p.bytesScanned)) scanned, "
                      + "est. cost $\(String(format: "%.4f", estimate.estimatedCostUSD)) (at $\(costPerGB)/GB)")
-        lines.append("  partitions:  \(p.partitionsDone)/\(p.hoursTotal) hours exported")
+        lines.append("  partitions:  \(p.partitionsDone)/\(p.hoursTotal) hours exported"
+                     + (p.partitionsFound > 0 ? " (\(p.partitionsFound) of them found at their destinations, not queried)" : ""))
         if estimate.active {
             let eta = estimate.etaSeconds.map { DurationFormat.text(seconds: $0) } ?? "unknown (no chunk finished in the last 15 min)"
             lines.append("  eta:         \(eta) (run active: \(liveChunks) chunk(s) leased)")
@@ -123,7 +124,7 @@ struct StatusReport: Encodable {
         case destinations, timestampUnit = "timestamp_unit", filterPaths = "filter_paths", excludePaths = "exclude_paths", start, end, chunks
         case rows, skipped, malformed, queries, polls = "get_query_results_calls", failedHours = "failed_hours", recordsMatched = "records_matched", bytesScanned = "bytes_scanned"
         case costPerGB = "cost_per_gb_usd", estimatedCost = "estimated_cost_usd", partitionsDone = "partitions_done"
-        case partitionsTotal = "partitions_total", active, etaSeconds = "eta_seconds", failures
+        case partitionsTotal = "partitions_total", partitionsFound = "partitions_found", active, etaSeconds = "eta_seconds", failures
     }
 
     struct ChunkCounts: Encodable {
@@ -179,6 +180,7 @@ struct StatusReport: Encodable {
         try c.encode(estimate.estimatedCostUSD, forKey: .estimatedCost)
         try c.encode(p.partitionsDone, forKey: .partitionsDone)
         try c.encode(p.hoursTotal, forKey: .partitionsTotal)
+        try c.encode(p.partitionsFound, forKey: .partitionsFound)
         try c.encode(estimate.active, forKey: .active)
         try c.encode(estimate.etaSeconds, forKey: .etaSeconds)
         try c.encode(p.failures.map {

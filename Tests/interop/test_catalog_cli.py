@@ -244,7 +244,8 @@ def test_catalog_formats(exported):
     assert len(records) == 4  # 3 hours of /aws/pulp, 1 of /aws/other
     for record in records:
         assert list(sorted(record)) == sorted(["hour", "rows", "bytes", "uris", "sha256", "min_timestamp",
-                                               "max_timestamp", "exported_at", "log_group"])
+                                               "max_timestamp", "exported_at", "log_group", "found"])
+        assert record["found"] is False  # exported by this catalog, not found at the destinations
     pulp = [r for r in records if r["log_group"] == "/aws/pulp"]
     assert [r["hour"] for r in pulp] == ["2026-02-04T10:00:00Z", "2026-02-04T11:00:00Z", "2026-02-04T12:00:00Z"]
     assert [r["rows"] for r in pulp] == [12 * 7, 12 * 7, 7]

@@ -17,8 +17,35 @@ public struct S3PrefixDestination: PartitionDestination {
         self.prefix = prefix
     }
 
+    public func location(of key: String) -> String { objectLocation(key).description }
+
+    func objectLocation(_ key: String) -> S3Location { S3Location(bucket: bucket, key: prefix.isEmpty ? key : "\(prefix)/\(key)") }
+
+    public func existingFiles(_ keys: [String], dayPrefixes: [String]) async throws -> [String: Int64] {
+        var listed: [String: Int64] = [:]
+        for day in Set(dayPrefixes).sorted() {
+            let under = prefix.isEmpty ? day : "\(prefix)/\(day)"
+            for (key, size) in try await s3.listObjects(bucket: bucket, prefix: under) {
+                listed[prefix.isEmpty ? key : String(key.dropFirst(prefix.count + 1))] = size
+            }
+        }
+        return listed.filter { Set(keys).contains($0.key) }
+    }
+
+    public func footer(of key: String) async throws -> ParquetFooter {
+        let location = objectLocation(key)
+        guard let info = try await s3.headObject(location) else { throw AWSError.invalidResponse("\(location) disappeared") }
+        return try await PartitionVerification.footer(location, size: info.size, s3: s3).get()
+    }
+
+    public func sha256(of key: String) async throws -> String? {
+        guard let stored = try await s3.headObject(objectLocation(key), checksum: true)?.checksumSHA256,
+              let bytes = Data(base64Encoded: stored), bytes.count == 32 else { return nil }
+        return bytes.map { String(format: "%02x", $0) }.joined()
+    }
+
     public func store(file path: String, key: String) async throws -> String {
-        let location = S3Location(bucket: bucket, key: prefix.isEmpty ? key : "\(prefix)/\(key)")
+        let location = objectLocation(key)
         try await s3.uploadFile(path: path, to: location, contentType: "application/vnd.apache.parquet")
         return location.description
     }

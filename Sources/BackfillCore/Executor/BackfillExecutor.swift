@@ -21,6 +21,8 @@ public struct ExecutorSettings: Sendable {
     /// Chunks other live processes hold: wait for them (false), or end the run at once and
     /// report them (true, `--no-wait`).
     public var noWait = false
+    /// What to do with an hour whose file already exists at its destinations (`--if-exists`).
+    public var ifExists = IfExists.skip
     /// How often a waiting run looks again at chunks others hold.
     public var waitPollMillis: Int64 = 2_000
     /// The process that holds this run's leases.
@@ -47,6 +49,26 @@ public struct BackfillServices: Sendable {
                 compactor: @escaping @Sendable (Backfill) throws -> HourCompactor?) {
         self.queryRunner = queryRunner
         self.compactor = compactor
+    }
+}
+
+/// `--if-exists`: before an hour is queried, its file is looked up at every destination.
+public enum IfExists: String, Sendable, CaseIterable {
+    /// Present everywhere: registered as found, never queried; present at some: exported to
+    /// the others only.
+    case skip
+    /// Exported and written to every destination whatever exists.
+    case overwrite
+    /// Stop before any query if any hour exists at any destination.
+    case fail
+}
+
+/// `--if-exists fail` met hours that exist.
+public struct HoursAlreadyExist: Error, CustomStringConvertible {
+    public let files: [String]
+    public var description: String {
+        let shown = files.prefix(5).joined(separator: ", ")
+        return "\(files.count) hourly file(s) already exist (\(shown)\(files.count > 5 ? ", …" : "")); nothing was queried (--if-exists fail)"
     }
 }
 
@@ -81,6 +103,8 @@ public struct BackfillExecutor: Sendable {
     private let compactions = CompactionGate()
     /// Hours whose export failed in this run (each is tried again by the next run).
     private let failedHours = FailedHours()
+    /// Destinations that already hold an hour's file (`--if-exists skip`): not written again.
+    private let presentFiles = PresentFiles()
     /// One dense chunk staged at a time (see `process`).
     private let denseStaging = QuerySlots(limit: 1)
     /// Catalog transactions run here, one at a time (the catalog has one writer anyway).
@@ -104,10 +128,14 @@ public struct BackfillExecutor: Sendable {
         }
         let known = contexts
         let ids = backfills.map(\.id)
-        await progress.start(totalChunks: try catalog.unfinishedChunkCount(backfillID: backfillID))
         var summary = RunSummary()
-        guard !ids.isEmpty else { return summary }
-
+        guard !ids.isEmpty else {
+            await progress.start(totalChunks: 0)
+            return summary
+        }
+        // Hours whose files already exist, before anything is queried (their chunks are then done).
+        try await lookUpExistingHours(ids, contexts: known)
+        await progress.start(totalChunks: try catalog.unfinishedChunkCount(backfillID: backfillID))
         // Hours finished by an earlier run that died before compacting them (or failed).
         try await compactReadyHours(backfillID: backfillID, contexts: known)
         // Bounded: each round either finishes, claims what became free, or waits one poll; a
@@ -159,6 +187,42 @@ public struct BackfillExecutor: Sendable {
         let held = summary.heldByOthers.reduce(0) { $0 + $1.chunks }
         summary.otherUnfinished = pending + max(0, running - held)
         return summary
+    }
+
+    /// `--if-exists`: the run's hours never exported by this catalog, looked up at every
+    /// destination (a day's keys per listing). `skip`: present everywhere → registered as found
+    /// from the file's footer; present at some → those destinations are not written again.
+    /// `fail`: any present → stop before any query.
+    private func lookUpExistingHours(_ ids: [Int64], contexts: [Int64: BackfillContext]) async throws {
+        guard settings.ifExists != .overwrite, settings.compactHours else { return }
+        let catalog = self.catalog
+        let hours = try await catalogWork.run { try catalog.hoursToLookUp(backfillIDs: ids) }
+        var existing: [String] = []
+        for (backfillID, backfillHours) in Dictionary(grouping: hours, by: \.backfillID).sorted(by: { $0.key < $1.key }) {
+            guard let compactor = contexts[backfillID]?.compactor, !compactor.destinations.isEmpty else { continue }
+            let (found, unlisted) = try await compactor.existing(backfillHours)
+            for (uri, error) in unlisted.sorted(by: { $0.key < $1.key }) {
+                settings.logger.warning("cannot look up existing files; every hour is written there", metadata: [
+                    "destination": "\(uri)", "error": "\(error)",
+                ])
+            }
+            for hour in backfillHours {
+                guard let sizes = found[hour] else { continue }
+                let key = compactor.layout.key(hourStartMillis: hour.hourStartMillis)
+                existing += compactor.destinations.filter { sizes[$0.uri] != nil }.map { $0.location(of: key) }
+                guard settings.ifExists == .skip else { continue }
+                if sizes.count == compactor.destinations.count {
+                    let registration = try await compactor.registerFound(hour, sizes: sizes)
+                    await progress.hourFound()
+                    settings.logger.info("hour found at every destination; not queried", metadata: [
+                        "hour": "\(UTCFormat.iso(millis: hour.hourStartMillis))", "rows": "\(registration.rows)",
+                    ])
+                } else {
+                    await presentFiles.set(hour, Set(sizes.keys))
+                }
+            }
+        }
+        if settings.ifExists == .fail, !existing.isEmpty { throw HoursAlreadyExist(files: existing) }
     }
 
     /// Running chunks of these backfills that other owners hold, judged.
@@ -361,7 +425,7 @@ public struct BackfillExecutor: Sendable {
         guard await compactions.begin(hour) else { return }  // another worker is on it
         let outcome: HourCompactor.Outcome
         do {
-            outcome = try await compactor.compact(hour, rule: settings.retries.hour)
+            outcome = try await compactor.compact(hour, rule: settings.retries.hour, present: await presentFiles.get(hour))
             await compactions.end(hour)
         } catch {
             await compactions.end(hour)
@@ -421,4 +485,11 @@ actor FailedHours {
     func add(_ failure: HourFailure) { failures[failure.hour] = failure }
     func contains(_ hour: HourKey) -> Bool { failures[hour] != nil }
     func all() -> [HourFailure] { failures.values.sorted { ($0.hour.hourStartMillis, $0.hour.backfillID) < ($1.hour.hourStartMillis, $1.hour.backfillID) } }
+}
+
+/// Per hour, the destinations found holding its file when the run started.
+actor PresentFiles {
+    private var present: [HourKey: Set<String>] = [:]
+    func set(_ hour: HourKey, _ destinations: Set<String>) { present[hour] = destinations }
+    func get(_ hour: HourKey) -> Set<String> { present[hour] ?? [] }
 }

@@ -55,7 +55,9 @@ public struct HourCompactor: Sendable {
     /// destination that fails is tried again (with the hour's retry rule) while those that
     /// succeeded are not written again. Only when every destination holds the file is the hour
     /// registered. A failure never propagates: it is the outcome, so the run goes on.
-    public func compact(_ hour: HourKey, rule: RetryRule = RetryBudget().hour) async throws -> Outcome {
+    /// `present`: destinations (by uri) that already hold the hour's file and are not written
+    /// again (`--if-exists skip`); the registration still lists them.
+    public func compact(_ hour: HourKey, rule: RetryRule = RetryBudget().hour, present: Set<String> = []) async throws -> Outcome {
         // Catalog reads and writes block (SQLite, one connection): they run on `encoding`,
         // never on the concurrency pool, whose two threads also drive every query.
         let catalog = self.catalog
@@ -68,6 +70,10 @@ public struct HourCompactor: Sendable {
 
         var file: WrittenFile?
         var stored: [String: String] = [:]  // destination uri → file uri
+        let key = layout.key(hourStartMillis: hour.hourStartMillis)
+        for destination in destinations where present.contains(destination.uri) {
+            stored[destination.uri] = destination.location(of: key)
+        }
         var attempt = 0
         while true {
             attempt += 1
@@ -91,7 +97,6 @@ public struct HourCompactor: Sendable {
                 errors.append(("writing the hour's file in \(workDirectory)", error))
             }
             if let file, file.rows > 0 || writeEmpty {
-                let key = layout.key(hourStartMillis: hour.hourStartMillis)
                 for destination in destinations where stored[destination.uri] == nil {
                     try Task.checkCancellation()
                     do {
@@ -104,7 +109,8 @@ public struct HourCompactor: Sendable {
                 }
             }
             if errors.isEmpty, let file {
-                let files = destinations.compactMap { d in stored[d.uri].map { PartitionRegistration.File(destination: d.uri, uri: $0) } }
+                let written = file.rows > 0 || writeEmpty
+                let files = written ? destinations.compactMap { d in stored[d.uri].map { PartitionRegistration.File(destination: d.uri, uri: $0) } } : []
                 let registration = PartitionRegistration(
                     hour: hour, rows: file.rows, bytes: files.isEmpty ? 0 : file.bytes, sha256: files.isEmpty ? "" : file.sha256,
                     minTimestampNanos: file.minTimestampNanos, maxTimestampNanos: file.maxTimestampNanos,
@@ -177,5 +183,53 @@ final class HashingFileOutput: ParquetOutput {
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
         }.joined()
+    }
+}
+
+extension HourCompactor {
+    /// `--if-exists` before any query: which of `hours` already exist at which destinations
+    /// (each destination asked once per day of hours), by hour. A destination that cannot be
+    /// listed counts as holding nothing (its uploads then fail or succeed hour by hour, alone);
+    /// its error is returned for the log.
+    public func existing(_ hours: [HourKey]) async throws -> (found: [HourKey: [String: Int64]], unlisted: [String: String]) {
+        let keys = Dictionary(uniqueKeysWithValues: hours.map { (layout.key(hourStartMillis: $0.hourStartMillis), $0) })
+        let days = hours.map { layout.dayPrefix(hourStartMillis: $0.hourStartMillis) }
+        var found: [HourKey: [String: Int64]] = [:]
+        var unlisted: [String: String] = [:]
+        for destination in destinations {
+            let present: [String: Int64]
+            do {
+                present = try await destination.existingFiles(Array(keys.keys), dayPrefixes: days)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                unlisted[destination.uri] = BackfillExecutor.oneLine(error)
+                continue
+            }
+            for (key, size) in present {
+                if let hour = keys[key] { found[hour, default: [:]][destination.uri] = size }
+            }
+        }
+        return (found, unlisted)
+    }
+
+    /// Registers an hour whose file every destination already holds, read from the first
+    /// destination's footer (rows, min/max timestamp), without querying it.
+    public func registerFound(_ hour: HourKey, sizes: [String: Int64]) async throws -> PartitionRegistration {
+        let key = layout.key(hourStartMillis: hour.hourStartMillis)
+        guard let first = destinations.first else { throw CatalogError.hourNotComplete(backfillID: hour.backfillID, hourStartMillis: hour.hourStartMillis) }
+        let footer = try await first.footer(of: key)
+        let range = footer.int64Range(column: "timestamp")
+        let registration = PartitionRegistration(
+            hour: hour, rows: footer.numRows, bytes: sizes[first.uri] ?? 0, sha256: try await first.sha256(of: key) ?? "",
+            minTimestampNanos: range.map { $0.min * timestampUnit.nanos }, maxTimestampNanos: range.map { $0.max * timestampUnit.nanos },
+            exportedAtMillis: Int64(Date().timeIntervalSince1970 * 1000), writerVersion: footer.createdBy ?? "",
+            files: destinations.map { PartitionRegistration.File(destination: $0.uri, uri: $0.location(of: key)) })
+        var found = registration
+        found.found = true
+        let catalog = self.catalog
+        let stored = found
+        try await encoding.run { try catalog.registerPartition(stored) }
+        return found
     }
 }

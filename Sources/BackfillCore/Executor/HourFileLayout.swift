@@ -18,4 +18,13 @@ public enum HourFileLayout: String, Sendable, CaseIterable {
         case .flat: return name
         }
     }
+
+    /// What every key of the hour's UTC day starts with: one listing finds the whole day.
+    public func dayPrefix(hourStartMillis: Int64) -> String {
+        let date = String(UTCFormat.iso(millis: hourStartMillis).prefix(10))
+        switch self {
+        case .hive: return "date=\(date)/"
+        case .flat: return "pulp_access_logs_\(date.replacingOccurrences(of: "-", with: ""))T"
+        }
+    }
 }

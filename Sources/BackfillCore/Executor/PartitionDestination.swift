@@ -1,4 +1,5 @@
 import Foundation
+import Parquet
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,6 +13,16 @@ public protocol PartitionDestination: Sendable {
     /// Puts the complete local file `path` at `key` under this destination, replacing any
     /// earlier file; returns the file's full location. Never leaves a partial file behind.
     func store(file path: String, key: String) async throws -> String
+    /// The full location of `key` here (what `store` returns).
+    func location(of key: String) -> String
+    /// Which of `keys` exist here, with their sizes. `dayPrefixes` are the keys' common
+    /// prefixes per day: a destination that lists (S3) lists each once instead of asking per key.
+    func existingFiles(_ keys: [String], dayPrefixes: [String]) async throws -> [String: Int64]
+    /// The Parquet footer of the file at `key`.
+    func footer(of key: String) async throws -> ParquetFooter
+    /// The SHA-256 (hex) of the file at `key`, if this destination can tell without reading
+    /// it remotely (a local file is read; S3 gives the checksum stored at upload, if any).
+    func sha256(of key: String) async throws -> String?
 }
 
 /// A local directory: the file is copied to a hidden temporary name, fsynced, and renamed
@@ -21,6 +32,25 @@ public struct LocalDirectoryDestination: PartitionDestination {
     public var uri: String { directory }
 
     public init(directory: String) { self.directory = directory }
+
+    public func location(of key: String) -> String { directory + "/" + key }
+
+    public func existingFiles(_ keys: [String], dayPrefixes: [String]) async throws -> [String: Int64] {
+        var found: [String: Int64] = [:]
+        for key in keys {
+            var info = stat()
+            if stat(location(of: key), &info) == 0, (info.st_mode & S_IFMT) == S_IFREG { found[key] = Int64(info.st_size) }
+        }
+        return found
+    }
+
+    public func footer(of key: String) async throws -> ParquetFooter {
+        try ParquetFooterReader.read(path: location(of: key))
+    }
+
+    public func sha256(of key: String) async throws -> String? {
+        PartitionVerification.observeLocal(path: location(of: key)).sha256Hex
+    }
 
     public func store(file path: String, key: String) async throws -> String {
         let target = directory + "/" + key

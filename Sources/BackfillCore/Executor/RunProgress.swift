@@ -13,6 +13,8 @@ public actor RunProgress {
         public var rows = 0
         public var hoursCompacted = 0
         public var hoursFailed = 0
+        /// Hours found at every destination (`--if-exists skip`): registered, not queried.
+        public var hoursFound = 0
         public var throttles = 0
         public var elapsedSeconds = 0.0
         /// Set while the run waits for chunks other processes hold, e.g.
@@ -60,6 +62,7 @@ public actor RunProgress {
 
     public func hourCompacted(rows: Int) { snapshotValue.hoursCompacted += 1 }
     public func hourFailed() { snapshotValue.hoursFailed += 1 }
+    public func hourFound() { snapshotValue.hoursFound += 1 }
     public func setWaiting(_ text: String?) { snapshotValue.waiting = text }
 
     public func snapshot() async -> Snapshot {

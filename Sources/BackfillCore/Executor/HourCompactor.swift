@@ -191,7 +191,7 @@ extension HourCompactor {
     /// (each destination asked once per day of hours), by hour. A destination that cannot be
     /// listed counts as holding nothing (its uploads then fail or succeed hour by hour, alone);
     /// its error is returned for the log.
-    public func existing(_ hours: [HourKey]) async throws -> (found: [HourKey: [String: Int64]], unlisted: [String: String]) {
+    func existing(_ hours: [HourKey]) async throws -> (found: [HourKey: [String: Int64]], unlisted: [String: String]) {
         let keys = Dictionary(uniqueKeysWithValues: hours.map { (layout.key(hourStartMillis: $0.hourStartMillis), $0) })
         let days = hours.map { layout.dayPrefix(hourStartMillis: $0.hourStartMillis) }
         var found: [HourKey: [String: Int64]] = [:]
@@ -215,7 +215,7 @@ extension HourCompactor {
 
     /// Registers an hour whose file every destination already holds, read from the first
     /// destination's footer (rows, min/max timestamp), without querying it.
-    public func registerFound(_ hour: HourKey, sizes: [String: Int64]) async throws -> PartitionRegistration {
+    func registerFound(_ hour: HourKey, sizes: [String: Int64]) async throws -> PartitionRegistration {
         let key = layout.key(hourStartMillis: hour.hourStartMillis)
         guard let first = destinations.first else { throw CatalogError.hourNotComplete(backfillID: hour.backfillID, hourStartMillis: hour.hourStartMillis) }
         let footer = try await first.footer(of: key)

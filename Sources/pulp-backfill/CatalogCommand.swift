@@ -9,10 +9,7 @@ struct CatalogCommand: AsyncParsableCommand {
         commandName: "catalog",
         abstract: "List exported hourly partitions: hour, rows, bytes, destination URIs, sha256, min/max timestamp, exported at.")
 
-    @Option(help: "Only hours that end after this time (ISO 8601 or relative).")
-    var from: String?
-    @Option(help: "Only hours that start before this time (ISO 8601 or relative).")
-    var to: String?
+    @OptionGroup var hours: HourRangeOptions
     @Option(help: "Only partitions of this log group.")
     var cloudwatchGroup: String?
     @Option(help: "table, json or csv.")
@@ -21,19 +18,7 @@ struct CatalogCommand: AsyncParsableCommand {
 
     func run() async throws {
         let outputFormat = try OutputFormat.parse(format, allowed: [.table, .json, .csv])
-        let now = Date()
-        var fromMillis: Int64?
-        var toMillis: Int64?
-        do {
-            // An hour is listed when it overlaps [from, to): so `--from 10:30` still lists hour 10.
-            fromMillis = try from.map { Catalog.hourStart(try TimeExpression.parseMillis($0, now: now)) }
-            toMillis = try to.map { try TimeExpression.parseMillis($0, now: now) }
-        } catch let error as TimeExpression.ParseError {
-            throw CommandFailure.usage(error.description)
-        }
-        if let fromMillis, let toMillis, toMillis <= fromMillis {
-            throw CommandFailure.usage("--to must be after --from")
-        }
+        let (fromMillis, toMillis) = try hours.resolve()
         let partitions: [PartitionListing]
         do {
             let catalog = try Catalog(path: catalogOptions.path, mode: .mustExist)
@@ -49,6 +34,30 @@ struct CatalogCommand: AsyncParsableCommand {
         case .table: out = PartitionFormatting.table(partitions)
         }
         FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}
+
+/// `--from`/`--to` of the commands that look at exported hours (`catalog`, `verify`).
+struct HourRangeOptions: ParsableArguments {
+    @Option(help: "Only hours that end after this time (ISO 8601 or relative).")
+    var from: String?
+    @Option(help: "Only hours that start before this time (ISO 8601 or relative).")
+    var to: String?
+
+    /// The hour range in milliseconds; an hour counts when it overlaps [from, to), so
+    /// `--from 10:30` still includes hour 10. Bad times are usage errors (exit 2).
+    func resolve(now: Date = Date()) throws -> (from: Int64?, to: Int64?) {
+        let fromMillis: Int64?, toMillis: Int64?
+        do {
+            fromMillis = try from.map { Catalog.hourStart(try TimeExpression.parseMillis($0, now: now)) }
+            toMillis = try to.map { try TimeExpression.parseMillis($0, now: now) }
+        } catch let error as TimeExpression.ParseError {
+            throw CommandFailure.usage(error.description)
+        }
+        if let fromMillis, let toMillis, toMillis <= fromMillis {
+            throw CommandFailure.usage("--to must be after --from")
+        }
+        return (fromMillis, toMillis)
     }
 }
 

@@ -17,10 +17,7 @@ struct VerifyCommand: AsyncParsableCommand {
             re-exports them to every destination.
             """)
 
-    @Option(help: "Only hours that end after this time (ISO 8601 or relative).")
-    var from: String?
-    @Option(help: "Only hours that start before this time (ISO 8601 or relative).")
-    var to: String?
+    @OptionGroup var hours: HourRangeOptions
     @Option(help: "Only this dataset's backfills (today: access).")
     var dataset: String = "access"
     @Flag(help: "Read every byte of S3 objects (SHA-256 of the content), not only their size, stored checksum and footer.")
@@ -33,14 +30,7 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard dataset == "access" else { throw CommandFailure.usage("--dataset \(dataset): unknown dataset (expected access)") }
-        let now = Date()
-        let fromMillis: Int64?, toMillis: Int64?
-        do {
-            fromMillis = try from.map { Catalog.hourStart(try TimeExpression.parseMillis($0, now: now)) }
-            toMillis = try to.map { try TimeExpression.parseMillis($0, now: now) }
-        } catch let error as TimeExpression.ParseError {
-            throw CommandFailure.usage(error.description)
-        }
+        let (fromMillis, toMillis) = try hours.resolve()
         let catalog: Catalog
         let partitions: [PartitionListing]
         let backfills: [Int64: Backfill]

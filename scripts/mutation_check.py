@@ -282,7 +282,7 @@ def main() -> int:
         log_to.write_text("")
         log(f"build and test output: {log_to}")
         needs_swift_tests = any(m.swift for m in selected)
-        log("building the unmutated tree (the first build takes ~10 min)")
+        log("building the unmutated tree (a new worktree's first build takes ~15 min)")
         if not build(tree, swift, log_to, tests=needs_swift_tests):
             raise CheckError(f"the unmutated tree does not build; see {log_to}")
         if not args.no_baseline:

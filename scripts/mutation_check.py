@@ -43,12 +43,14 @@ MUTATIONS = [
         "var startRate: Double = 5", "var startRate: Double = 6",
         pytest=["Tests/interop/test_pacing.py::test_default_rates_keep_the_request_quotas"]),
     Mutation(
+        # Only the fetcher's own tests can see this one: end to end, staging drops the repeated
+        # rows anyway (INSERT OR IGNORE on staged_row's key, which includes @ptr), so a backfill
+        # still exports each row once (test_backfill's day with bursts passes with it).
         "ptr-dedup-skipped", "rows seen in an earlier (overlapping) answer are not dropped by @ptr",
         "Sources/BackfillCore/Executor/ChunkFetcher.swift",
         "if let ptr = row.ptr, !seen.insert(ptr).inserted { continue }",
         "if let ptr = row.ptr, !seen.insert(ptr).inserted, ptr.isEmpty { continue }",
-        swift=["ChunkFetcherTests"],
-        pytest=["Tests/interop/test_backfill.py::test_a_day_with_bursts_is_exported_exactly"]),
+        swift=["ChunkFetcherTests"]),
     Mutation(
         # Paging stays finite: each page's cursor is a row of the previous page's remainder, so
         # the rows after it are a strict subset of the rows after the previous cursor.

@@ -78,6 +78,9 @@ public struct PartitionListing: Sendable, Equatable {
     public let writerVersion: String
     /// Found at its destinations (`--if-exists skip`), not exported by this catalog.
     public var found = false
+    /// Exported from chunks covering part of the hour only (planned by a version that did not
+    /// widen ranges to whole hours): planning the hour again re-exports it whole.
+    public var partial = false
 }
 
 extension Catalog {
@@ -152,6 +155,8 @@ extension Catalog {
             let cursor = try Row.fetchCursor(db, sql: """
                 SELECT p.backfill_id, b.log_group, p.hour_ms, p.rows, p.bytes, p.sha256, p.min_timestamp_ns,
                        p.max_timestamp_ns, p.exported_at_ms, p.writer_version, p.found,
+                       (SELECT coalesce(sum(c.end_ms - c.start_ms), 0) FROM chunk c
+                        WHERE c.backfill_id = p.backfill_id AND c.hour_ms = p.hour_ms) < 3600000 AS partial,
                        (SELECT group_concat(uri, char(31)) FROM
                            (SELECT f.uri FROM partition_file f WHERE f.partition_id = p.id ORDER BY f.destination)) AS uris
                 FROM partition p JOIN backfill b ON b.id = p.backfill_id
@@ -160,13 +165,14 @@ extension Catalog {
                 """, arguments: arguments)
             var listings: [PartitionListing] = []
             while let row = try cursor.next() {
-                let uris: String = row[11] ?? ""
+                let uris: String = row[12] ?? ""
                 var listing = PartitionListing(
                     backfillID: row[0], logGroup: row[1], hourStartMillis: row[2], rows: row[3], bytes: row[4],
                     uris: uris.isEmpty ? [] : uris.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init),
                     sha256: row[5], minTimestampNanos: row[6], maxTimestampNanos: row[7],
                     exportedAtMillis: row[8], writerVersion: row[9])
                 listing.found = (row[10] as Int) != 0
+                listing.partial = (row[11] as Int) != 0
                 listings.append(listing)
             }
             return listings

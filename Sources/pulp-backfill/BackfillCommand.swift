@@ -29,6 +29,7 @@ struct BackfillCommand: AsyncParsableCommand {
         let outcome: PlanOutcome
         do {
             outcome = try BackfillPlanning.apply(plan, catalogPath: path)
+            QueryRangeOptions.printNotices(plan)
             catalog = try Catalog(path: path, mode: .mustExist)
         } catch let error as CatalogError {
             throw CommandFailure.runtime(error.description)

@@ -78,7 +78,7 @@ enum PartitionFormatting {
             out += "\"min_timestamp\": \(JSONText.optional(p.minTimestampNanos.map { UTCFormat.iso(nanos: $0) })), "
             out += "\"max_timestamp\": \(JSONText.optional(p.maxTimestampNanos.map { UTCFormat.iso(nanos: $0) })), "
             out += "\"exported_at\": \(JSONText.string(UTCFormat.iso(millis: p.exportedAtMillis))), "
-            out += "\"log_group\": \(JSONText.string(p.logGroup)), \"found\": \(p.found)}"
+            out += "\"log_group\": \(JSONText.string(p.logGroup)), \"found\": \(p.found), \"partial\": \(p.partial)}"
             out += index == partitions.count - 1 ? "\n" : ",\n"
         }
         return out + "]"
@@ -112,7 +112,7 @@ enum PartitionFormatting {
             let f = fields(p)
             let uris = p.uris.isEmpty ? ["-"] : p.uris
             // A found hour was not exported by this catalog: its "exported at" says so.
-            let exported = p.found ? "found " + f[7] : f[7]
+            let exported = (p.found ? "found " : "") + (p.partial ? "partial " : "") + f[7]
             rows.append([f[0], f[1], f[2], p.sha256.isEmpty ? "-" : String(p.sha256.prefix(12)), f[5].isEmpty ? "-" : f[5],
                          f[6].isEmpty ? "-" : f[6], exported, f[8], uris[0]])
             for uri in uris.dropFirst() { rows.append(["", "", "", "", "", "", "", "", uri]) }

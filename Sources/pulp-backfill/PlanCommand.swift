@@ -39,6 +39,7 @@ struct PlanCommand: AsyncParsableCommand {
                 print(Self.describe(result, quotas: quotaValues, region: region), terminator: "")
             } else {
                 let outcome = try BackfillPlanning.apply(plan, catalogPath: path)
+                QueryRangeOptions.printNotices(plan)
                 print(Self.describe(outcome, plan: plan, path: path, region: region), terminator: "")
             }
         } catch let error as CatalogError {

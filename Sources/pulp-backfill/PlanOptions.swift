@@ -22,13 +22,21 @@ struct QueryRangeOptions: ParsableArguments {
     @Option(help: "Unit of the timestamp column: ns (the seed's schema), us (read natively by Spark) or ms. Part of a backfill's identity.")
     var timestampUnit: TimestampUnit = .ns
 
+    static func printNotices(_ plan: ResolvedPlan) {
+        for line in plan.notice?.split(separator: "\n") ?? [] { CommandFailure.notice(String(line)) }
+    }
+
     /// Checks the request (usage errors exit 2) and prints the end-clamping notice.
-    func resolve(awsRegion: String, outputPaths: [String], layout: String? = nil) throws -> ResolvedPlan {
+    /// `printNotices` false: the caller prints `plan.notice` itself once the plan is applied
+    /// (so a request that then fails still ends with one line, its error).
+    func resolve(awsRegion: String, outputPaths: [String], layout: String? = nil, settledHours: SettledHours? = nil,
+                 printNotices: Bool = true) throws -> ResolvedPlan {
         var request = PlanRequest(logGroup: cloudwatchGroup, awsRegion: awsRegion, logStream: cloudwatchStream,
                                   startTime: startTime, endTime: endTime, outputPaths: outputPaths,
                                   filterPaths: [filterPaths], excludePaths: [excludePaths])
         request.compression = compression.lowercased()
         request.timestampUnit = timestampUnit
+        request.settledHours = settledHours
         if let layout { request.layout = layout.lowercased() }
         let plan: ResolvedPlan
         do {
@@ -36,7 +44,7 @@ struct QueryRangeOptions: ParsableArguments {
         } catch let error as PlanUsageError {
             throw CommandFailure.usage(error.description)
         }
-        if let notice = plan.notice { CommandFailure.notice(notice) }
+        if printNotices { Self.printNotices(plan) }
         return plan
     }
 }
@@ -50,8 +58,23 @@ struct PlanOptions: ParsableArguments {
     @Option(help: "File names under each destination: hive (date=YYYY-MM-DD/hour=HH/…) or flat.")
     var layout: String = "hive"
 
+    @Option(help: "Export only whole hours that ended at least this long ago (e.g. 15m, 1h, 0): events reach CloudWatch minutes late. A start or end inside an hour is widened to the whole hour.")
+    var settle: String = "15m"
+
+    /// Whole, settled hours (see `SettledHours`); the caller prints the plan's notices once it
+    /// is applied. With no settled hour yet: the notices, then exit 0 (nothing to do).
     func resolve(awsRegion: String) throws -> ResolvedPlan {
-        try range.resolve(awsRegion: awsRegion, outputPaths: outputPath, layout: layout)
+        guard let settleMillis = SettledHours.parseDuration(settle) else {
+            throw CommandFailure.usage("--settle \(settle): expected a duration such as 15m, 1h, 90s or 0")
+        }
+        do {
+            return try range.resolve(awsRegion: awsRegion, outputPaths: outputPath, layout: layout,
+                                     settledHours: SettledHours(settleMillis: settleMillis), printNotices: false)
+        } catch let nothing as NothingSettled {
+            for line in nothing.notices { CommandFailure.notice(line) }
+            CommandFailure.notice(nothing.description)
+            throw ExitCode.success
+        }
     }
 }
 

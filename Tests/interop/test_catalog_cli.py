@@ -151,14 +151,15 @@ def test_dry_run_prints_the_estimate_and_creates_nothing(tmp_path):
     result = cli(*plan_args(), "--dry-run", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "chunks:            25 new" in out
+    # 10:00–12:02 is widened to whole hours: 10:00–13:00.
+    assert "chunks:            36 new" in out
     assert "hours:             3" in out
-    assert "StartQuery:        25 calls" in out
-    assert "GetQueryResults:   50 calls" in out
-    assert "minimum duration:  10s" in out
+    assert "StartQuery:        36 calls" in out
+    assert "GetQueryResults:   72 calls" in out
+    assert "minimum duration:  15s" in out
     assert list(tmp_path.iterdir()) == []
     slow = cli(*plan_args(), "--dry-run", "--start-query-rate", "0.5", cwd=tmp_path)
-    assert "minimum duration:  50s (bound by StartQuery rate" in slow.stdout
+    assert "minimum duration:  1m 12s (bound by StartQuery rate" in slow.stdout
 
 
 def test_plan_replan_and_default_catalog_locations(tmp_path):
@@ -166,11 +167,13 @@ def test_plan_replan_and_default_catalog_locations(tmp_path):
     assert first.returncode == 0, first.stderr
     assert "created backfill 1" in first.stdout and "12 added" in first.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pulp-backfill.sqlite"]
-    # Overlapping re-plan, destinations with a trailing slash: same backfill, only new chunks.
+    # Overlapping re-plan (its start widened to 10:00), destinations with a trailing slash:
+    # same backfill, only new chunks.
     second = cli(*plan_args(start="2026-02-04T10:30:00Z", outputs=["s3://my-bucket/logs/"]), cwd=tmp_path)
-    assert "extended backfill 1" in second.stdout and "13 added, 25 in the backfill" in second.stdout
+    assert "extended backfill 1" in second.stdout and "24 added, 36 in the backfill" in second.stdout
+    assert "start widened to 2026-02-04T10:00:00Z" in second.stderr, second.stderr
     again = cli(*plan_args(), cwd=tmp_path)
-    assert "0 added, 25 in the backfill" in again.stdout
+    assert "0 added, 36 in the backfill" in again.stdout
     # PULP_BACKFILL_CATALOG and --catalog.
     env_path = tmp_path / "env.sqlite"
     assert cli(*plan_args(), cwd=tmp_path, env_extra={"PULP_BACKFILL_CATALOG": str(env_path)}).returncode == 0
@@ -182,24 +185,40 @@ def test_plan_replan_and_default_catalog_locations(tmp_path):
     db = sqlite3.connect(tmp_path / "pulp-backfill.sqlite")
     starts = [r[0] for r in db.execute("SELECT start_ms FROM chunk ORDER BY start_ms")]
     db.close()
-    assert len(starts) == len(set(starts)) == 25
+    assert len(starts) == len(set(starts)) == 36
 
 
-def test_future_end_is_clamped_with_a_notice(tmp_path):
-    start = (datetime.now(timezone.utc) - timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M:%SZ")
+def test_future_end_is_clamped_then_cut_at_the_last_settled_hour(tmp_path):
+    now = datetime.now(timezone.utc)
+    start = (now - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
     result = cli(*plan_args(start=start, end="2099-01-01T00:00:00Z"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "clamped to now" in result.stderr and result.stderr.count("\n") == 1
+    assert "clamped to now" in result.stderr and "end cut to" in result.stderr, result.stderr
     db = sqlite3.connect(tmp_path / "pulp-backfill.sqlite")
     end_ms = db.execute("SELECT max(end_ms) FROM chunk").fetchone()[0]
     db.close()
-    assert abs(end_ms / 1000 - datetime.now(timezone.utc).timestamp()) < 120
+    # The end is the last whole hour that ended at least 15 minutes ago (the default --settle);
+    # fails if an hour still receiving late events is planned.
+    settled = (now - timedelta(minutes=15)).replace(minute=0, second=0, microsecond=0)
+    assert end_ms == int(settled.timestamp() * 1000)
+
+
+def test_nothing_settled_yet_is_nothing_to_do(tmp_path):
+    # A range inside the current hour: no whole hour ended 15 minutes ago yet. Exit 0 (an hourly
+    # job started early has nothing to do), a notice, and no chunk planned.
+    start = (datetime.now(timezone.utc) - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    result = cli(*plan_args(start=start, end="now"), "--settle", "2h", cwd=tmp_path)
+    assert result.returncode == 0 and "nothing to do" in result.stderr, result.stderr
+    assert not (tmp_path / "pulp-backfill.sqlite").exists()
+    bad = cli(*plan_args(), "--settle", "soon", cwd=tmp_path)
+    assert bad.returncode == 2 and "--settle" in bad.stderr and bad.stderr.count("\n") == 1, bad.stderr
 
 
 def test_relative_times_work(tmp_path):
     result = cli(*plan_args(start="2 hours ago", end="1 hour ago"), "--dry-run", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert any(f"chunks:            {n} new" in result.stdout for n in (12, 13))
+    # Whole hours: 12 or 24 chunks, depending on where in the hour (and its settle time) now is.
+    assert any(f"chunks:            {n} new" in result.stdout for n in (12, 24)), result.stdout
 
 
 # ---------------------------------------------------------------- status and catalog
@@ -210,7 +229,7 @@ def exported(tmp_path):
     assert cli(*plan_args(outputs=["out", "s3://my-bucket/logs"]), cwd=tmp_path).returncode == 0
     assert cli(*plan_args(group="/aws/other", end="2026-02-04T10:30:00Z"), cwd=tmp_path).returncode == 0
     catalog = str(tmp_path / "pulp-backfill.sqlite")
-    # Complete only the first backfill's chunks (ids 1..25), then "compact" its hours.
+    # Complete only the first backfill's chunks (ids 1..36), then "compact" its hours.
     db = sqlite3.connect(catalog)
     db.execute("UPDATE chunk SET state = 'done', rows = 0, queries = 1, bytes_scanned = 1073741824 WHERE backfill_id = 2")
     db.commit()
@@ -225,16 +244,16 @@ def test_status_json_and_table(exported):
     assert result.returncode == 0, result.stderr
     backfills = {b["log_group"]: b for b in json.loads(result.stdout)["backfills"]}
     main = backfills["/aws/pulp"]
-    assert main["chunks"] == {"total": 25, "pending": 0, "running": 0, "done": 25, "failed": 0, "stale_leases": 0}
-    assert main["rows"] == 25 * 7 and main["partitions_done"] == 3 and main["partitions_total"] == 3
+    assert main["chunks"] == {"total": 36, "pending": 0, "running": 0, "done": 36, "failed": 0, "stale_leases": 0}
+    assert main["rows"] == 36 * 7 and main["partitions_done"] == 3 and main["partitions_total"] == 3
     assert main["destinations"] == [str(exported / "out"), "s3://my-bucket/logs"]
     assert main["active"] is False and main["eta_seconds"] is None
     other = backfills["/aws/other"]
-    assert other["partitions_done"] == other["partitions_total"] == 1 and other["bytes_scanned"] == 6 * 1073741824
-    assert abs(other["estimated_cost_usd"] - 0.03) < 1e-9
+    assert other["partitions_done"] == other["partitions_total"] == 1 and other["bytes_scanned"] == 12 * 1073741824
+    assert abs(other["estimated_cost_usd"] - 0.06) < 1e-9
     table = cli("status", cwd=exported).stdout
     assert "backfill 1: /aws/pulp (us-east-1)" in table and "3/3 hours exported" in table
-    assert "est. cost $0.0300" in table
+    assert "est. cost $0.0600" in table
 
 
 def test_catalog_formats(exported):
@@ -244,11 +263,12 @@ def test_catalog_formats(exported):
     assert len(records) == 4  # 3 hours of /aws/pulp, 1 of /aws/other
     for record in records:
         assert list(sorted(record)) == sorted(["hour", "rows", "bytes", "uris", "sha256", "min_timestamp",
-                                               "max_timestamp", "exported_at", "log_group", "found"])
+                                               "max_timestamp", "exported_at", "log_group", "found", "partial"])
         assert record["found"] is False  # exported by this catalog, not found at the destinations
     pulp = [r for r in records if r["log_group"] == "/aws/pulp"]
     assert [r["hour"] for r in pulp] == ["2026-02-04T10:00:00Z", "2026-02-04T11:00:00Z", "2026-02-04T12:00:00Z"]
-    assert [r["rows"] for r in pulp] == [12 * 7, 12 * 7, 7]
+    assert [r["rows"] for r in pulp] == [12 * 7, 12 * 7, 12 * 7]
+    assert not any(r["partial"] for r in records)
     assert pulp[0]["uris"][0].startswith(str(exported / "out") + "/") and pulp[0]["uris"][1].startswith("s3://my-bucket/logs/")
     assert pulp[0]["min_timestamp"].startswith("2026-02-04T10:00:00") and pulp[0]["max_timestamp"].startswith("2026-02-04T10:5")
     other = [r for r in records if r["log_group"] == "/aws/other"][0]
@@ -285,10 +305,31 @@ def test_status_shows_failures_and_eta_of_an_active_run(tmp_path):
     db.commit()
     db.close()
     status = json.loads(cli("status", "--format", "json", cwd=tmp_path).stdout)["backfills"][0]
-    assert status["chunks"] == {"total": 25, "pending": 11, "running": 2, "done": 10, "failed": 1, "stale_leases": 1}
+    assert status["chunks"] == {"total": 36, "pending": 22, "running": 2, "done": 10, "failed": 1, "stale_leases": 1}
     assert status["active"] is True
-    # 11 finished in the last 15 minutes; 15 chunks left → 15 / (11 / 900 s)
-    assert abs(status["eta_seconds"] - 15 / (11 / 900)) < 1e-6
+    # 11 finished in the last 15 minutes; 26 chunks left → 26 / (11 / 900 s)
+    assert abs(status["eta_seconds"] - 26 / (11 / 900)) < 1e-6
     assert status["failures"][0]["last_error"] == "query failed: MalformedQueryException"
     table = cli("status", cwd=tmp_path).stdout
-    assert "MalformedQueryException" in table and "eta:         20m 28s" in table
+    assert "MalformedQueryException" in table and "eta:         35m 28s" in table
+
+
+def test_an_hour_exported_from_part_of_its_range_is_partial_and_planned_whole_again(tmp_path):
+    """An older version planned 10:00–10:30 and exported hour 10 from those chunks only: the
+    catalog marks it partial, and planning the hour again (now always whole) reopens it."""
+    assert cli(*plan_args(end="2026-02-04T11:00:00Z"), cwd=tmp_path).returncode == 0
+    catalog = str(tmp_path / "pulp-backfill.sqlite")
+    db = sqlite3.connect(catalog)
+    db.execute("DELETE FROM chunk WHERE start_ms >= ?", (1770201000000,))  # 10:30 onwards: as the old plan had it
+    db.commit()
+    db.close()
+    subprocess.run([PROBE, "claim", "--catalog", catalog, "--owner", "t", "--rows", "7"], check=True, capture_output=True)
+    subprocess.run([PROBE, "compact", "--catalog", catalog], check=True, capture_output=True)
+    [record] = json.loads(cli("catalog", "--format", "json", cwd=tmp_path).stdout)
+    assert record["partial"] is True and record["rows"] == 6 * 7
+    assert "partial " in cli("catalog", cwd=tmp_path).stdout
+    again = cli(*plan_args(end="2026-02-04T11:00:00Z"), cwd=tmp_path)
+    # Fails if the half-exported hour were left as it is (its missing half would never come).
+    assert "6 added, 12 in the backfill" in again.stdout and "reopened:   1" in again.stdout, again.stdout
+    status = json.loads(cli("status", "--format", "json", cwd=tmp_path).stdout)["backfills"][0]
+    assert status["chunks"]["pending"] == 12

@@ -20,7 +20,7 @@ CORPUS = ["--seed", "11", "--events-per-hour", "600", "--burst-every", "0",
           "--start", "2026-02-04T10:00:00Z", "--end", "2026-02-04T11:00:00Z"]
 FAST = ["--latency-ms", "0-2", "--query-base-ms", "20", "--start-query-rate", "200", "--get-results-rate", "400",
         "--require-sigv4"]
-START, END = "2026-02-04T10:00:00Z", "2026-02-04T10:10:00Z"  # two 5-minute chunks
+START, END = "2026-02-04T10:00:00Z", "2026-02-04T11:00:00Z"  # one whole hour: 12 five-minute chunks
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def plan_then_backfill(tmp: Path, sim: InsightsSim, env: dict, *flags: str) -> t
     assert "created backfill 1" in p.stdout, p.stdout
     b = pulp("backfill", *plan_flags(tmp, *flags), "--concurrency", "4", "--start-rate", "100", "--poll-rate", "200", env=env)
     assert b.returncode == 0, b.stderr
-    assert "done: 2 chunk(s)" in b.stdout, b.stdout
+    assert "done: 12 chunk(s)" in b.stdout, b.stdout
     return p.stdout, b.stderr
 
 
@@ -78,7 +78,7 @@ def assert_one_backfill(tmp: Path, env: dict, region: str):
     # backfills (the planned one never run, and the one `backfill` created and ran).
     found = backfills(tmp, env)
     assert [(b["backfill_id"], b["aws_region"]) for b in found] == [(1, region)], found
-    assert found[0]["chunks"]["total"] == 2 and found[0]["chunks"]["done"] == 2, found[0]["chunks"]
+    assert found[0]["chunks"]["total"] == 12 and found[0]["chunks"]["done"] == 12, found[0]["chunks"]
     assert found[0]["rows"] > 0, found[0]
 
 
@@ -99,8 +99,8 @@ def test_profile_region_gives_one_backfill(sim, tmp_path, profile_flag):
     source = f"profile {profile_flag or 'default'}"
     # Fails if plan ignored the profile (it used to record us-east-1 whatever the profile said).
     assert f"(eu-west-1, from {source})" in plan_out, plan_out
-    # Fails if backfill planned anything new: the same backfill, both chunks already planned.
-    assert "backfill 1: 0 chunk(s) added, 2 in total, region eu-west-1" in backfill_err, backfill_err
+    # Fails if backfill planned anything new: the same backfill, every chunk already planned.
+    assert "backfill 1: 0 chunk(s) added, 12 in total, region eu-west-1" in backfill_err, backfill_err
     assert_one_backfill(tmp_path, env, "eu-west-1")
     # doctor (the AWS configuration) names the same region and source.
     d = pulp("doctor", "--cloudwatch-group", GROUP, *flags, env=env)
@@ -113,7 +113,7 @@ def test_aws_region_beats_the_profile_and_gives_one_backfill(sim, tmp_path):
     plan_out, backfill_err = plan_then_backfill(tmp_path, sim, env)
     # Fails if plan ignored AWS_REGION, or if AWS_DEFAULT_REGION or the profile came first.
     assert "(ap-south-1, from AWS_REGION)" in plan_out, plan_out
-    assert "0 chunk(s) added, 2 in total, region ap-south-1" in backfill_err, backfill_err
+    assert "0 chunk(s) added, 12 in total, region ap-south-1" in backfill_err, backfill_err
     assert_one_backfill(tmp_path, env, "ap-south-1")
 
 

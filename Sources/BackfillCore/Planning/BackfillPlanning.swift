@@ -16,6 +16,9 @@ public struct PlanRequest: Sendable, Equatable {
     public var layout: String = "hive"
     /// Unit of the timestamp column (part of the backfill's identity).
     public var timestampUnit: TimestampUnit = .ns
+    /// `plan`/`backfill`: whole hours that ended at least this long ago (see `SettledHours`);
+    /// nil for `export`, which takes exactly the range asked for.
+    public var settledHours: SettledHours?
 
     public init(logGroup: String, awsRegion: String = "us-east-1", logStream: String? = nil, startTime: String,
                 endTime: String, outputPaths: [String], filterPaths: [String] = ["/api/pypi/"],
@@ -47,6 +50,16 @@ public struct DryRunResult: Sendable, Equatable {
     public let alreadyPlanned: Int
     public let backfillExists: Bool
     public let estimate: DryRunEstimate
+}
+
+/// No whole hour of the range has settled yet: nothing to plan, which is not an error (an
+/// hourly job started early simply has nothing to do yet).
+public struct NothingSettled: Error, Equatable, Sendable, CustomStringConvertible {
+    public let notices: [String]
+    public let settleMillis: Int64
+    public var description: String {
+        "nothing to do: no whole hour of the range ended at least \(DurationFormat.text(seconds: Double(settleMillis) / 1000)) ago"
+    }
 }
 
 /// Usage errors of `plan` (exit 2): the CLI prints `description` as one line.
@@ -95,8 +108,17 @@ public enum BackfillPlanning {
                                 filterPaths: cleanList(request.filterPaths), excludePaths: cleanList(request.excludePaths),
                                 destinations: destinations, compression: request.compression, layout: request.layout,
                                 timestampUnit: request.timestampUnit.rawValue)
-        return ResolvedPlan(spec: spec, range: TimeRange(startMillis: range.startMillis, endMillis: range.endMillis),
-                            notice: range.notice)
+        var window = TimeRange(startMillis: range.startMillis, endMillis: range.endMillis)
+        var notices = [range.notice].compactMap { $0 }
+        if let settledHours = request.settledHours {
+            let whole = settledHours.window(window, nowMillis: TimeExpression.millis(now))
+            notices += whole.notices
+            guard let settled = whole.range else {
+                throw NothingSettled(notices: notices, settleMillis: settledHours.settleMillis)
+            }
+            window = settled
+        }
+        return ResolvedPlan(spec: spec, range: window, notice: notices.isEmpty ? nil : notices.joined(separator: "\n"))
     }
 
     /// Splits comma lists (`--filter-paths a,b` and repeated flags both work), trims, drops empties.

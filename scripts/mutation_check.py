@@ -113,6 +113,13 @@ MUTATIONS = [
         pytest=["Tests/interop/test_resume.py::test_a_destination_that_cannot_be_written_fails_its_hours_alone",
                 "Tests/interop/test_s3_faults.py::test_a_refusing_destination_fails_its_hours_alone_and_the_next_run_heals"]),
     Mutation(
+        # settleMillis is never negative, so the cut never happens.
+        "settle-cut-removed", "plan/backfill no longer cut the end at the last settled hour (late events lost)",
+        "Sources/BackfillCore/Planning/SettledHours.swift",
+        "if end > settled {", "if end > settled && settleMillis < 0 {",
+        pytest=["Tests/interop/test_catalog_cli.py::test_future_end_is_clamped_then_cut_at_the_last_settled_hour",
+                "Tests/interop/test_catalog_cli.py::test_nothing_settled_yet_is_nothing_to_do"]),
+    Mutation(
         # Not "skip the call": the usage would then be taken by the next attempt and still
         # counted. Discarding it is what loses a failed attempt's cost.
         "retried-attempt-cost-lost", "a retried attempt's Insights calls and bytes are dropped, not recorded",

@@ -44,8 +44,9 @@ def test_a_lease_is_renewed_while_its_chunk_runs_so_a_second_run_leaves_it_alone
         first = subprocess.Popen([str(bin_dir() / "pulp-backfill"), "run", "--catalog", str(catalog), "--lease-seconds", "2",
                                   "--concurrency", str(CHUNKS), "--start-rate", "100", "--poll-rate", "200"],
                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        # Bounded wait (15 s) for the first run to claim every chunk.
-        for _ in range(300):
+        # Bounded wait (60 s: a loaded CI machine starts processes slowly) for the first run to
+        # claim every chunk.
+        for _ in range(1200):
             claimed = chunk_leases(catalog)
             if all(state == "running" for state, _ in claimed.values()):
                 break

@@ -31,7 +31,9 @@ enum CommandFailure {
             let time = UTCFormat.iso(millis: Int64(Date().timeIntervalSince1970 * 1000))
             line = "{\"time\":\(JSONText.string(time)),\"level\":\(JSONText.string(level ?? "notice")),\"message\":\(JSONText.string(oneLine))}\n"
         } else {
-            line = "pulp-backfill: \(level.map { $0 + ": " } ?? "")\(oneLine)\n"
+            // On a terminal, first clear the live progress line this one would run into.
+            let clear = isatty(STDERR_FILENO) == 1 ? "\r\u{1B}[K" : ""
+            line = clear + "pulp-backfill: \(level.map { $0 + ": " } ?? "")\(oneLine)\n"
         }
         FileHandle.standardError.write(Data(line.utf8))
     }

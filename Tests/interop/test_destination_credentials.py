@@ -47,10 +47,16 @@ def moto(tmp_path_factory):
 
 
 def objects(moto: Moto, bucket: str) -> dict[str, bytes]:
+    """The bucket's objects, except those of the profile test (its own prefix: tests run in random
+    order on one module-wide moto, so it may have run first)."""
     key, secret = moto.keys[bucket]
     s3 = moto.client("s3", key=key, secret=secret)
     listed = s3.list_objects_v2(Bucket=bucket).get("Contents", [])
-    return {o["Key"]: s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read() for o in listed}
+    return {o["Key"]: s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read() for o in listed
+            if not o["Key"].startswith(PROFILE_PREFIX)}
+
+
+PROFILE_PREFIX = "by-profile/"
 
 
 def args(catalog, *extra) -> list[str]:
@@ -98,12 +104,15 @@ def test_a_profile_gives_a_destination_its_keys(sim, moto, tmp_path):
     main_key = moto.keys["pulp-main"]
     env = env_for(sim, AWS_ENDPOINT_URL_S3=moto.url, AWS_SHARED_CREDENTIALS_FILE=str(credentials),
                   AWS_CONFIG_FILE=str(tmp_path / "none"), S3_ACCESS_KEY_ID=main_key[0], S3_SECRET_ACCESS_KEY=main_key[1])
-    out = ["--start-time", "2026-02-04T12:00:00Z", "--end-time", "2026-02-04T13:00:00Z"]
-    a = args(tmp_path / "c.sqlite", "--destination-env", "s3://pulp-main/data=S3_", "--destination-profile", "s3://pulp-backup=backup")
-    a[a.index("--start-time"):a.index("--start-time") + 4] = out
-    p = pulp(*a, env=env)
+    main, backup = "s3://pulp-main/" + PROFILE_PREFIX, "s3://pulp-backup/" + PROFILE_PREFIX
+    p = pulp("backfill", "--cloudwatch-group", GROUP, "--start-time", "2026-02-04T12:00:00Z", "--end-time",
+             "2026-02-04T13:00:00Z", "--output-path", main, "--output-path", backup, "--layout", "flat",
+             "--catalog", str(tmp_path / "c.sqlite"), "--start-rate", "100", "--poll-rate", "200",
+             "--destination-env", f"{main}=S3_", "--destination-profile", f"{backup}=backup", env=env)
     assert p.returncode == 0, p.stderr[-2000:]
-    assert "pulp_access_logs_20260204T120000Z.parquet" in objects(moto, "pulp-backup")
+    key, secret = moto.keys["pulp-backup"]
+    listed = moto.client("s3", key=key, secret=secret).list_objects_v2(Bucket="pulp-backup", Prefix=PROFILE_PREFIX)
+    assert [o["Key"] for o in listed.get("Contents", [])] == [PROFILE_PREFIX + "pulp_access_logs_20260204T120000Z.parquet"]
 
 
 @pytest.mark.parametrize("flag, value, needle", [

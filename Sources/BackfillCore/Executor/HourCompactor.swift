@@ -40,6 +40,9 @@ public struct HourCompactor: Sendable {
         self.compression = compression
         self.writeEmpty = writeEmpty
         self.workDirectory = workDirectory
+        // Work files of killed runs whose hour was exported since (by a later run) are never
+        // compacted again, so the per-hour sweep in `compact` would not see them.
+        StaleTemporaryFiles.remove(in: workDirectory, prefix: ".pulp-backfill-")
     }
 
     /// How one hour's export ended.
@@ -115,6 +118,8 @@ public struct HourCompactor: Sendable {
                     hour: hour, rows: file.rows, bytes: files.isEmpty ? 0 : file.bytes, sha256: files.isEmpty ? "" : file.sha256,
                     minTimestampNanos: file.minTimestampNanos, maxTimestampNanos: file.maxTimestampNanos,
                     exportedAtMillis: now, writerVersion: ToolVersion.version, files: files)
+                // Gone before the hour is registered: a kill after registering cannot leave it.
+                unlink(workPath)
                 do {
                     try await encoding.run { try catalog.registerPartition(registration) }
                 } catch CatalogError.hourAlreadyExported {

@@ -1,5 +1,6 @@
-/// Why a result row produced no access-log row although it was well formed (design.md §2).
-public enum SkipReason: String, Sendable, CaseIterable {
+/// Why a result row produced no row of its dataset although it was well formed. Each dataset
+/// lists the reasons it can give (`Dataset.skipReasons`); `label` is how `status` shows them.
+public enum SkipReason: String, Sendable, CaseIterable, Codable {
     /// No quoted value of the form `METHOD TARGET [PROTOCOL]` (rule 3).
     case noRequest
     /// The path is not `/api/pypi/<domain>/<distribution>/simple/<package>/` (rule 8).
@@ -10,6 +11,29 @@ public enum SkipReason: String, Sendable, CaseIterable {
     case excluded
     /// The access line contains `django.request:WARNING` (rule 9).
     case djangoWarning
+    /// Content datasets: the line is not a content-app download line.
+    case lineShape
+    /// Content datasets: the path is not `/api/pulp-content/<domain>/<distribution…>/<file>`.
+    case contentPath
+    /// Content datasets: the file belongs to another dataset (or to none).
+    case otherDataset
+    /// Content datasets: the file name is not a wheel, NEVRA or Maven name as the dataset needs.
+    case fileName
+
+    /// The name `status` and the catalog use.
+    public var label: String {
+        switch self {
+        case .noRequest: "no-request"
+        case .pathNotPyPI: "path-not-pypi"
+        case .notIncluded: "not-included"
+        case .excluded: "excluded"
+        case .djangoWarning: "django-warning"
+        case .lineShape: "line-shape"
+        case .contentPath: "path"
+        case .otherDataset: "other-dataset"
+        case .fileName: "file-name"
+        }
+    }
 }
 
 /// What one Insights result row turned into.

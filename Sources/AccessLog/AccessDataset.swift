@@ -18,7 +18,8 @@ extension Dataset {
             ],
             skipReasons: [.djangoWarning, .noRequest, .excluded, .notIncluded, .pathNotPyPI],
             rules: AccessRowRules(parser: AccessLogParser(filter: filter)),
-            serverFilter: nil)
+            // Excludes are applied only client-side.
+            serverFilter: InsightsFilterText.anyPrefix(filter.includePrefixes))
     }
 }
 

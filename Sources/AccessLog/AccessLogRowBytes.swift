@@ -59,13 +59,3 @@ public enum RowVerdict: Sendable, Equatable {
     case skipped(SkipReason)
     case malformed(String)
 }
-
-extension RowCounts {
-    public mutating func count(_ verdict: RowVerdict) {
-        switch verdict {
-        case .kept: rows += 1
-        case .skipped: skipped += 1
-        case .malformed: malformed += 1
-        }
-    }
-}

@@ -105,3 +105,17 @@ extension Dataset {
         all(filter: filter).first { $0.name == name }
     }
 }
+
+extension InsightsRow {
+    /// The row through `rules` (the `String` form of `RowRules.parse`).
+    public func parse(with rules: any RowRules, kept: (KeptRow) -> Void) -> RowVerdict {
+        var message = self.message ?? ""
+        var ptr = self.ptr ?? ""
+        return message.withUTF8 { message in
+            ptr.withUTF8 { ptr in
+                guard var timestamp else { return rules.parse(timestamp: nil, message: message, ptr: ptr, kept: kept) }
+                return timestamp.withUTF8 { rules.parse(timestamp: $0, message: message, ptr: ptr, kept: kept) }
+            }
+        }
+    }
+}

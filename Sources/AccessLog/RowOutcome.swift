@@ -49,10 +49,13 @@ public enum RowOutcome: Sendable, Equatable {
 }
 
 /// Per-chunk tallies of what the rows turned into (shown by `status`).
-public struct RowCounts: Sendable, Equatable, Codable {
+public struct RowCounts: Sendable, Equatable {
     public var rows = 0
     public var skipped = 0
     public var malformed = 0
+    /// `skipped` by reason, indexed by the reason's position in `SkipReason.allCases` (an
+    /// array, not a dictionary: it is counted once per row).
+    private var byReason = [Int](repeating: 0, count: SkipReason.allCases.count)
 
     public init(rows: Int = 0, skipped: Int = 0, malformed: Int = 0) {
         self.rows = rows
@@ -63,8 +66,53 @@ public struct RowCounts: Sendable, Equatable, Codable {
     public mutating func count(_ outcome: RowOutcome) {
         switch outcome {
         case .kept: rows += 1
-        case .skipped: skipped += 1
+        case .skipped(let reason): count(skipped: reason)
         case .malformed: malformed += 1
+        }
+    }
+
+    public mutating func count(_ verdict: RowVerdict) {
+        switch verdict {
+        case .kept: rows += 1
+        case .skipped(let reason): count(skipped: reason)
+        case .malformed: malformed += 1
+        }
+    }
+
+    private mutating func count(skipped reason: SkipReason) {
+        skipped += 1
+        byReason[reason.index] += 1
+    }
+
+    /// Adds another tally (of another slice or chunk).
+    public mutating func add(_ other: RowCounts) {
+        rows += other.rows
+        skipped += other.skipped
+        malformed += other.malformed
+        for index in byReason.indices { byReason[index] += other.byReason[index] }
+    }
+
+    /// Skipped rows by reason label, reasons with none left out.
+    public var skippedByReason: [String: Int] {
+        var result: [String: Int] = [:]
+        for (reason, count) in zip(SkipReason.allCases, byReason) where count > 0 { result[reason.label] = count }
+        return result
+    }
+}
+
+extension SkipReason {
+    /// Position in `allCases`.
+    var index: Int {
+        switch self {
+        case .noRequest: 0
+        case .pathNotPyPI: 1
+        case .notIncluded: 2
+        case .excluded: 3
+        case .djangoWarning: 4
+        case .lineShape: 5
+        case .contentPath: 6
+        case .otherDataset: 7
+        case .fileName: 8
         }
     }
 }

@@ -29,11 +29,11 @@ extension Catalog {
                 created = true
                 try db.execute(sql: """
                     INSERT INTO backfill (identity, log_group, aws_region, log_stream, filter_paths, exclude_paths,
-                                          compression, layout, timestamp_unit, created_at_ms)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                          compression, layout, timestamp_unit, dataset, created_at_ms)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [spec.identity, spec.logGroup, spec.awsRegion, spec.logStream,
                                      jsonArray(spec.filterPaths), jsonArray(spec.excludePaths),
-                                     spec.compression, spec.layout, spec.timestampUnit, now])
+                                     spec.compression, spec.layout, spec.timestampUnit, spec.dataset, now])
                 backfillID = db.lastInsertedRowID
                 for (position, uri) in spec.destinations.enumerated() {
                     try db.execute(sql: "INSERT OR IGNORE INTO backfill_destination (backfill_id, position, uri) VALUES (?, ?, ?)",
@@ -143,7 +143,7 @@ extension Catalog {
             logGroup: row["log_group"], awsRegion: row["aws_region"], logStream: row["log_stream"],
             filterPaths: decodeList(row["filter_paths"]), excludePaths: decodeList(row["exclude_paths"]),
             destinations: destinations, compression: row["compression"], layout: row["layout"],
-            timestampUnit: row["timestamp_unit"])
+            timestampUnit: row["timestamp_unit"], dataset: row["dataset"])
         return Backfill(id: id, spec: spec, createdAtMillis: row["created_at_ms"])
     }
 

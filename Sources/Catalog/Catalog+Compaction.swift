@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import GRDBSQLite
 
 /// What the compactor needs: finished hours, their rows in order, and registering the file.
 extension Catalog {
@@ -150,18 +152,33 @@ extension Catalog {
     }
 
     /// The columns `stagedRow(from:)` reads, in the order it reads them by position.
-    static let stagedRowColumns = """
-        timestamp_ns, ptr, message, user, org_id, domain, distribution, package, status_code, user_agent, x_forwarded_for
-        """
+    static let stagedRowColumns = "timestamp_ns, ptr, record"
 
     /// By position, not by name: a name lookup lower-cases and compares column names for every
     /// value, which made reading an hour's rows cost more than encoding them.
     static func stagedRow(from row: Row) -> StagedRow {
-        // Strings are stored as BLOBs (see `ExactText`): read as bytes, every one kept.
-        func text(_ index: Int) -> String? { (row[index] as ExactText?)?.value }
-        return StagedRow(timestampNanos: row[0], ptr: text(1) ?? "", message: text(2) ?? "", user: text(3),
-                         orgID: text(4), domain: text(5) ?? "", distribution: text(6) ?? "", package: text(7) ?? "",
-                         statusCode: (row[8] as Int?).map { Int16(truncatingIfNeeded: $0) },
-                         userAgent: text(9), xForwardedFor: text(10))
+        // `ptr` is stored as a BLOB (see `ExactText`): read as bytes, every one kept.
+        StagedRow(timestampNanos: row[0], ptr: (row[1] as ExactText?)?.value ?? "", record: (row[2] as StagedBytes?)?.bytes ?? [])
+    }
+}
+
+/// A BLOB column read straight into bytes.
+struct StagedBytes: DatabaseValueConvertible, StatementColumnConvertible {
+    let bytes: [UInt8]
+
+    var databaseValue: DatabaseValue { Data(bytes).databaseValue }
+
+    static func fromDatabaseValue(_ dbValue: DatabaseValue) -> StagedBytes? {
+        if case .blob(let data) = dbValue.storage { return StagedBytes(bytes: [UInt8](data)) }
+        return nil
+    }
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    init?(sqliteStatement: SQLiteStatement, index: CInt) {
+        let pointer = sqlite3_column_blob(sqliteStatement, index)
+        let count = Int(sqlite3_column_bytes(sqliteStatement, index))
+        guard let pointer, count > 0 else { bytes = []; return }
+        bytes = [UInt8](UnsafeRawBufferPointer(start: pointer, count: count))
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// How executors take, keep and give back chunks.
@@ -109,22 +110,18 @@ extension Catalog {
             // atomic), but a reopened hour may hold none either; clear defensively anyway.
             try db.execute(sql: "DELETE FROM staged_row WHERE chunk_id = ?", arguments: [id])
             let insert = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO staged_row
-                    (backfill_id, hour_ms, timestamp_ns, ptr, chunk_id, message, user, org_id, domain,
-                     distribution, package, status_code, user_agent, x_forwarded_for)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT OR IGNORE INTO staged_row (backfill_id, hour_ms, timestamp_ns, ptr, chunk_id, record)
+                VALUES (?, ?, ?, ?, ?, ?)
                 """)
             var stored = 0
             for row in rows {
                 guard row.timestampNanos >= startNanos && row.timestampNanos < endNanos else {
                     throw CatalogError.rowOutsideChunk(chunkID: id, timestampNanos: row.timestampNanos)
                 }
-                // Strings go in as BLOBs of their UTF-8 bytes: bound as TEXT, SQLite would end
-                // them at the first U+0000.
+                // `ptr` goes in as a BLOB of its UTF-8 bytes: bound as TEXT, SQLite would end
+                // it at the first U+0000.
                 try insert.execute(arguments: [
-                    chunk.backfillID, chunk.hourStartMillis, row.timestampNanos, ExactText(row.ptr), id, ExactText(row.message),
-                    ExactText(row.user), ExactText(row.orgID), ExactText(row.domain), ExactText(row.distribution),
-                    ExactText(row.package), row.statusCode.map { Int($0) }, ExactText(row.userAgent), ExactText(row.xForwardedFor),
+                    chunk.backfillID, chunk.hourStartMillis, row.timestampNanos, ExactText(row.ptr), id, Data(row.record),
                 ])
                 stored += db.changesCount
             }
@@ -137,6 +134,10 @@ extension Catalog {
                 WHERE id = ?
                 """, arguments: [now, stored, statistics.skipped, statistics.malformed, statistics.queries, statistics.polls,
                                  statistics.recordsMatched, statistics.bytesScanned, id])
+            try db.execute(sql: "DELETE FROM chunk_skip WHERE chunk_id = ?", arguments: [id])
+            for (reason, count) in statistics.skippedByReason where count > 0 {
+                try db.execute(sql: "INSERT INTO chunk_skip (chunk_id, reason, rows) VALUES (?, ?, ?)", arguments: [id, reason, count])
+            }
             return stored
         }
     }

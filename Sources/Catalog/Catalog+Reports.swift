@@ -28,6 +28,8 @@ public struct BackfillProgress: Sendable, Equatable {
     public var polls: Int64 = 0
     /// Of `partitionsDone`, the hours found at their destinations rather than exported.
     public var partitionsFound = 0
+    /// `skipped` by reason label, for the done chunks that recorded reasons.
+    public var skippedByReason: [String: Int64] = [:]
     public let recordsMatched: Int64
     public let bytesScanned: Int64
     /// Failed chunks, most recent first (at most the requested number).
@@ -71,6 +73,8 @@ public struct PartitionListing: Sendable, Equatable {
     public let rows: Int64
     public let bytes: Int64
     public let uris: [String]
+    /// The backfill's dataset (`access`, `content-python`, …).
+    public var dataset = "access"
     public let sha256: String
     public let minTimestampNanos: Int64?
     public let maxTimestampNanos: Int64?
@@ -108,6 +112,13 @@ extension Catalog {
             let partitionCounts = try Row.fetchAll(db, sql: """
                 SELECT backfill_id, count(*) AS n, sum(found) AS found FROM partition GROUP BY backfill_id
                 """)
+            var skips: [Int64: [String: Int64]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT c.backfill_id, s.reason, sum(s.rows) AS n FROM chunk_skip s JOIN chunk c ON c.id = s.chunk_id
+                GROUP BY c.backfill_id, s.reason
+                """) {
+                skips[row["backfill_id"], default: [:]][row["reason"]] = row["n"]
+            }
             var partitions: [Int64: Int] = [:]
             var foundPartitions: [Int64: Int] = [:]
             for row in partitionCounts {
@@ -135,6 +146,7 @@ extension Catalog {
                     hoursTotal: Int(int("hours")), recentlyFinished: Int(int("recent")))
                 progress.polls = int("polls")
                 progress.partitionsFound = foundPartitions[id] ?? 0
+                progress.skippedByReason = skips[id] ?? [:]
                 return progress
             }
         }
@@ -142,13 +154,15 @@ extension Catalog {
 
     /// Exported partitions with an hour in `[fromMillis, toMillis)`, optionally of one log group,
     /// sorted by hour then log group.
-    public func partitions(fromMillis: Int64? = nil, toMillis: Int64? = nil, logGroup: String? = nil) throws -> [PartitionListing] {
+    public func partitions(fromMillis: Int64? = nil, toMillis: Int64? = nil, logGroup: String? = nil,
+                           dataset: String? = nil) throws -> [PartitionListing] {
         try read { db in
             var conditions: [String] = []
             var arguments = StatementArguments()
             if let fromMillis { conditions.append("p.hour_ms >= ?"); arguments += [fromMillis] }
             if let toMillis { conditions.append("p.hour_ms < ?"); arguments += [toMillis] }
             if let logGroup { conditions.append("b.log_group = ?"); arguments += [logGroup] }
+            if let dataset { conditions.append("b.dataset = ?"); arguments += [dataset] }
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             // group_concat keeps this one query; \u{1F} (unit separator) cannot occur in a URI.
             // Columns are read by position (fast for thousands of rows); keep the list in sync.
@@ -158,7 +172,8 @@ extension Catalog {
                        (SELECT coalesce(sum(c.end_ms - c.start_ms), 0) FROM chunk c
                         WHERE c.backfill_id = p.backfill_id AND c.hour_ms = p.hour_ms) < 3600000 AS partial,
                        (SELECT group_concat(uri, char(31)) FROM
-                           (SELECT f.uri FROM partition_file f WHERE f.partition_id = p.id ORDER BY f.destination)) AS uris
+                           (SELECT f.uri FROM partition_file f WHERE f.partition_id = p.id ORDER BY f.destination)) AS uris,
+                       b.dataset
                 FROM partition p JOIN backfill b ON b.id = p.backfill_id
                 \(whereClause)
                 ORDER BY p.hour_ms, b.log_group, p.backfill_id
@@ -173,6 +188,7 @@ extension Catalog {
                     exportedAtMillis: row[8], writerVersion: row[9])
                 listing.found = (row[10] as Int) != 0
                 listing.partial = (row[11] as Int) != 0
+                listing.dataset = row[13]
                 listings.append(listing)
             }
             return listings

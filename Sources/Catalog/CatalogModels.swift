@@ -18,11 +18,13 @@ public struct BackfillSpec: Sendable, Equatable {
     public var layout: String
     /// Unit of the timestamp column: `ns`, `us` or `ms`. Part of the identity.
     public var timestampUnit: String
+    /// The dataset (`access`, `content-python`, …). Part of the identity.
+    public var dataset: String
 
     public init(logGroup: String, awsRegion: String = "us-east-1", logStream: String? = nil,
                 filterPaths: [String] = ["/api/pypi/"], excludePaths: [String] = ["/livez", "/status"],
                 destinations: [String], compression: String = "snappy", layout: String = "hive",
-                timestampUnit: String = "ns") {
+                timestampUnit: String = "ns", dataset: String = "access") {
         self.logGroup = logGroup
         self.awsRegion = awsRegion
         self.logStream = logStream
@@ -32,6 +34,7 @@ public struct BackfillSpec: Sendable, Equatable {
         self.compression = compression
         self.layout = layout
         self.timestampUnit = timestampUnit
+        self.dataset = dataset
     }
 
     /// Canonical text of the identifying settings. Lists are de-duplicated and sorted: the
@@ -44,7 +47,8 @@ public struct BackfillSpec: Sendable, Equatable {
             + "\"filter_paths\":\(list(filterPaths)),\"exclude_paths\":\(list(excludePaths)),"
             + "\"destinations\":\(list(destinations))"
             // Only when not the default, so backfills planned before units existed keep their identity.
-            + (timestampUnit == "ns" ? "" : ",\"timestamp_unit\":\(jsonString(timestampUnit))") + "}"
+            + (timestampUnit == "ns" ? "" : ",\"timestamp_unit\":\(jsonString(timestampUnit))")
+            + (dataset == "access" ? "" : ",\"dataset\":\(jsonString(dataset))") + "}"
     }
 }
 
@@ -151,6 +155,8 @@ public struct ChunkStatistics: Sendable, Equatable {
     public var bytesScanned: Int64
     public var skipped: Int
     public var malformed: Int
+    /// `skipped` by reason label (e.g. `path-not-pypi`); the counts add up to at most `skipped`.
+    public var skippedByReason: [String: Int] = [:]
 
     public init(queries: Int = 1, polls: Int = 0, recordsMatched: Int64 = 0, bytesScanned: Int64 = 0, skipped: Int = 0, malformed: Int = 0) {
         self.queries = queries
@@ -162,35 +168,18 @@ public struct ChunkStatistics: Sendable, Equatable {
     }
 }
 
-/// One parsed access-log row waiting for its hour to be compacted (design §2/§3 columns,
-/// plus `ptr`, the Insights `@ptr` that orders rows with equal timestamps).
+/// One parsed row waiting for its hour to be compacted: its timestamp and `ptr` (the Insights
+/// `@ptr` that orders rows with equal timestamps), and its values as a `StagedRecordWriter`
+/// wrote them, in its dataset's column order.
 public struct StagedRow: Sendable, Equatable, Hashable {
     public var timestampNanos: Int64
     public var ptr: String
-    public var message: String
-    public var user: String?
-    public var orgID: String?
-    public var domain: String
-    public var distribution: String
-    public var package: String
-    public var statusCode: Int16?
-    public var userAgent: String?
-    public var xForwardedFor: String?
+    public var record: [UInt8]
 
-    public init(timestampNanos: Int64, ptr: String, message: String, user: String? = nil, orgID: String? = nil,
-                domain: String, distribution: String, package: String, statusCode: Int16? = nil,
-                userAgent: String? = nil, xForwardedFor: String? = nil) {
+    public init(timestampNanos: Int64, ptr: String, record: [UInt8]) {
         self.timestampNanos = timestampNanos
         self.ptr = ptr
-        self.message = message
-        self.user = user
-        self.orgID = orgID
-        self.domain = domain
-        self.distribution = distribution
-        self.package = package
-        self.statusCode = statusCode
-        self.userAgent = userAgent
-        self.xForwardedFor = xForwardedFor
+        self.record = record
     }
 }
 

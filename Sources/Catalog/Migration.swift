@@ -78,6 +78,7 @@ public struct Migrator: Sendable {
                     )
                     """)
                 try db.execute(sql: migration.sql)
+                try Self.dataSteps[migration.version]?(db)
                 try db.execute(
                     sql: "INSERT INTO schema_migration (version, file_name, applied_at_ms) VALUES (?, ?, ?)",
                     arguments: [migration.version, migration.fileName, CatalogClock.nowMillis()])
@@ -85,5 +86,35 @@ public struct Migrator: Sendable {
                 return .commit
             }
         }
+    }
+}
+
+extension Migrator {
+    /// Steps that SQL cannot express, run right after their version's file, in the same
+    /// transaction.
+    static let dataSteps: [Int: @Sendable (Database) throws -> Void] = [5: convertStagedAccessRows]
+
+    /// Version 5: rows staged by version 4 (the access dataset's columns) become records, in
+    /// the access dataset's column order: message, user, org_id, domain, distribution,
+    /// package, status_code, user_agent, x_forwarded_for.
+    static func convertStagedAccessRows(_ db: Database) throws {
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT backfill_id, hour_ms, timestamp_ns, ptr, chunk_id, message, user, org_id, domain, distribution,
+                   package, status_code, user_agent, x_forwarded_for FROM staged_row_v4
+            """)
+        let insert = try db.makeStatement(sql: """
+            INSERT OR IGNORE INTO staged_row (backfill_id, hour_ms, timestamp_ns, ptr, chunk_id, record) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        while let row = try rows.next() {
+            func text(_ index: Int) -> String? { (row[index] as ExactText?)?.value }
+            var record = StagedRecordWriter()
+            for index in 5...10 { record.appendText(text(index)) }
+            if let status = row[11] as Int64? { record.appendInt(status) } else { record.appendNull() }
+            record.appendText(text(12))
+            record.appendText(text(13))
+            try insert.execute(arguments: [row[0] as Int64, row[1] as Int64, row[2] as Int64, ExactText(text(3) ?? ""), row[4] as Int64,
+                                           StagedBytes(bytes: record.bytes)])
+        }
+        try db.execute(sql: "DROP TABLE staged_row_v4")
     }
 }

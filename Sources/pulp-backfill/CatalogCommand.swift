@@ -12,6 +12,8 @@ struct CatalogCommand: AsyncParsableCommand {
     @OptionGroup var hours: HourRangeOptions
     @Option(help: "Only partitions of this log group.")
     var cloudwatchGroup: String?
+    @Option(help: "Only partitions of this dataset.")
+    var dataset: DatasetName?
     @Option(help: "table, json or csv.")
     var format: String = "table"
     @OptionGroup var catalogOptions: CatalogOptions
@@ -23,7 +25,8 @@ struct CatalogCommand: AsyncParsableCommand {
         do {
             let catalog = try Catalog(path: catalogOptions.path, mode: .mustExist)
             defer { try? catalog.close() }
-            partitions = try catalog.partitions(fromMillis: fromMillis, toMillis: toMillis, logGroup: cloudwatchGroup)
+            partitions = try catalog.partitions(fromMillis: fromMillis, toMillis: toMillis, logGroup: cloudwatchGroup,
+                                                dataset: dataset?.rawValue)
         } catch let error as CatalogError {
             throw CommandFailure.runtime(error.description)
         }
@@ -63,7 +66,7 @@ struct HourRangeOptions: ParsableArguments {
 
 /// Renders partitions as the three `catalog` formats.
 enum PartitionFormatting {
-    static let columns = ["hour", "rows", "bytes", "uris", "sha256", "min_timestamp", "max_timestamp", "exported_at", "log_group"]
+    static let columns = ["hour", "rows", "bytes", "uris", "sha256", "min_timestamp", "max_timestamp", "exported_at", "log_group", "dataset"]
 
     /// A JSON array of records with exactly the keys the issue fixes (nulls written, never
     /// omitted), one record per line. Built by hand: JSONEncoder takes ~1 s for a year.
@@ -78,7 +81,7 @@ enum PartitionFormatting {
             out += "\"min_timestamp\": \(JSONText.optional(p.minTimestampNanos.map { UTCFormat.iso(nanos: $0) })), "
             out += "\"max_timestamp\": \(JSONText.optional(p.maxTimestampNanos.map { UTCFormat.iso(nanos: $0) })), "
             out += "\"exported_at\": \(JSONText.string(UTCFormat.iso(millis: p.exportedAtMillis))), "
-            out += "\"log_group\": \(JSONText.string(p.logGroup)), \"found\": \(p.found), \"partial\": \(p.partial)}"
+            out += "\"log_group\": \(JSONText.string(p.logGroup)), \"dataset\": \(JSONText.string(p.dataset)), \"found\": \(p.found), \"partial\": \(p.partial)}"
             out += index == partitions.count - 1 ? "\n" : ",\n"
         }
         return out + "]"
@@ -87,7 +90,7 @@ enum PartitionFormatting {
     static func fields(_ p: PartitionListing) -> [String] {
         [UTCFormat.iso(millis: p.hourStartMillis), String(p.rows), String(p.bytes), p.uris.joined(separator: " "), p.sha256,
          p.minTimestampNanos.map { UTCFormat.iso(nanos: $0) } ?? "", p.maxTimestampNanos.map { UTCFormat.iso(nanos: $0) } ?? "",
-         UTCFormat.iso(millis: p.exportedAtMillis), p.logGroup]
+         UTCFormat.iso(millis: p.exportedAtMillis), p.logGroup, p.dataset]
     }
 
     /// RFC 4180: a header line; fields with a comma, quote or line break are quoted. Several
@@ -106,7 +109,7 @@ enum PartitionFormatting {
     /// and CSV carry it whole); several URIs of one hour go on continuation lines.
     static func table(_ partitions: [PartitionListing]) -> String {
         if partitions.isEmpty { return "no exported partitions\n" }
-        let header = ["HOUR (UTC)", "ROWS", "BYTES", "SHA256", "MIN TIMESTAMP", "MAX TIMESTAMP", "EXPORTED AT", "LOG GROUP", "URI"]
+        let header = ["HOUR (UTC)", "ROWS", "BYTES", "SHA256", "MIN TIMESTAMP", "MAX TIMESTAMP", "EXPORTED AT", "LOG GROUP", "DATASET", "URI"]
         var rows: [[String]] = []
         for p in partitions {
             let f = fields(p)
@@ -114,8 +117,8 @@ enum PartitionFormatting {
             // A found hour was not exported by this catalog: its "exported at" says so.
             let exported = (p.found ? "found " : "") + (p.partial ? "partial " : "") + f[7]
             rows.append([f[0], f[1], f[2], p.sha256.isEmpty ? "-" : String(p.sha256.prefix(12)), f[5].isEmpty ? "-" : f[5],
-                         f[6].isEmpty ? "-" : f[6], exported, f[8], uris[0]])
-            for uri in uris.dropFirst() { rows.append(["", "", "", "", "", "", "", "", uri]) }
+                         f[6].isEmpty ? "-" : f[6], exported, f[8], f[9], uris[0]])
+            for uri in uris.dropFirst() { rows.append(["", "", "", "", "", "", "", "", "", uri]) }
         }
         var widths = header.map(\.unicodeScalars.count)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.unicodeScalars.count) } }

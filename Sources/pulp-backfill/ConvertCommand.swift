@@ -28,7 +28,10 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "Unit of the timestamp column: ns (the seed's schema), us (read natively by Spark) or ms.")
     var timestampUnit: TimestampUnit = .ns
 
-    @Option(help: "Keep only request paths starting with one of these comma-separated prefixes (default: /api/pypi/).")
+    @Option(help: "Which rows and columns: access, content-python, content-rpm or content-maven.")
+    var dataset: DatasetName = .access
+
+    @Option(help: "Keep only request paths starting with one of these comma-separated prefixes (default: /api/pypi/; access only).")
     var filterPaths: String?
 
     @Option(help: "Skip request paths starting with one of these comma-separated prefixes (default: /livez,/status).")
@@ -50,7 +53,10 @@ struct ConvertCommand: ParsableCommand {
         var options = InsightsFileConverter.Options()
         options.compression = codec
         options.timestampUnit = timestampUnit
-        options.filter = PathFilter(filterPaths: filterPaths, excludePaths: excludePaths)
+        if dataset != .access, filterPaths != nil || excludePaths != nil {
+            throw CommandFailure.usage("--filter-paths and --exclude-paths apply to --dataset access only")
+        }
+        options.dataset = dataset.dataset(filter: PathFilter(filterPaths: filterPaths, excludePaths: excludePaths))
         options.rowGroupRows = rowGroupRows
         options.dataPageBytes = dataPageBytes
         do {

@@ -17,6 +17,23 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup var range: QueryRangeOptions
     @Option(help: "Local file path or S3 URI (s3://bucket/key).")
     var outputPath: String
+    @Option(help: "As the upstream export-content-logs: python, rpm or maven (the same as --dataset content-TYPE).")
+    var contentType: ContentType?
+
+    /// `--content-type`'s values.
+    enum ContentType: String, CaseIterable, ExpressibleByArgument {
+        case python, rpm, maven
+        var dataset: DatasetName { DatasetName(rawValue: "content-" + rawValue)! }
+    }
+
+    /// The dataset asked for, by `--dataset` or `--content-type` (which must agree).
+    func dataset() throws -> DatasetName {
+        guard let contentType else { return range.dataset }
+        guard range.dataset == .access || range.dataset == contentType.dataset else {
+            throw CommandFailure.usage("--content-type \(contentType.rawValue) and --dataset \(range.dataset.rawValue) disagree")
+        }
+        return contentType.dataset
+    }
     @OptionGroup var runOptions: RunOptions
     @OptionGroup var aws: AWSOptions
     @OptionGroup var s3: S3Options
@@ -41,10 +58,12 @@ struct ExportCommand: AsyncParsableCommand {
             }
         }
 
+        _ = try dataset()  // a usage error before anything is created
         let work = try Self.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
         let catalogPath = work + "/export.sqlite"
-        let plan = try range.resolve(awsRegion: aws.regionOptions.resolve().name, outputPaths: [work])
+        let dataset = try dataset()
+        let plan = try range.resolve(awsRegion: aws.regionOptions.resolve().name, outputPaths: [work], dataset: dataset)
 
         let catalog: Catalog
         let backfillID: Int64
@@ -66,7 +85,8 @@ struct ExportCommand: AsyncParsableCommand {
         let localPath = s3Target == nil ? outputPath : work + "/export.parquet"
         let written: (rows: Int64, bytes: Int64)
         do {
-            written = try RangeFileExport.write(catalog: catalog, backfillID: backfillID, compression: codec,
+            written = try RangeFileExport.write(catalog: catalog, backfillID: backfillID,
+                                                  dataset: dataset.dataset(filter: PathFilter(plan.spec)), compression: codec,
                                                   timestampUnit: range.timestampUnit, to: localPath)
         } catch {
             throw CommandFailure.runtime("cannot write \(outputPath): \(error)")

@@ -1,3 +1,4 @@
+import AccessLog
 import ArgumentParser
 import BackfillCore
 import Foundation
@@ -21,6 +22,8 @@ struct QueryRangeOptions: ParsableArguments {
     var compression: String = "snappy"
     @Option(help: "Unit of the timestamp column: ns (the seed's schema), us (read natively by Spark) or ms. Part of a backfill's identity.")
     var timestampUnit: TimestampUnit = .ns
+    @Option(help: "Which rows and columns: access (PyPI API requests) or the content downloads content-python, content-rpm, content-maven. Part of a backfill's identity; --filter-paths and --exclude-paths apply to access only.")
+    var dataset: DatasetName = .access
 
     static func printNotices(_ plan: ResolvedPlan) {
         for line in plan.notice?.split(separator: "\n") ?? [] { CommandFailure.notice(String(line)) }
@@ -30,12 +33,13 @@ struct QueryRangeOptions: ParsableArguments {
     /// `printNotices` false: the caller prints `plan.notice` itself once the plan is applied
     /// (so a request that then fails still ends with one line, its error).
     func resolve(awsRegion: String, outputPaths: [String], layout: String? = nil, settledHours: SettledHours? = nil,
-                 printNotices: Bool = true) throws -> ResolvedPlan {
+                 dataset: DatasetName? = nil, printNotices: Bool = true) throws -> ResolvedPlan {
         var request = PlanRequest(logGroup: cloudwatchGroup, awsRegion: awsRegion, logStream: cloudwatchStream,
                                   startTime: startTime, endTime: endTime, outputPaths: outputPaths,
                                   filterPaths: [filterPaths], excludePaths: [excludePaths])
         request.compression = compression.lowercased()
         request.timestampUnit = timestampUnit
+        request.dataset = (dataset ?? self.dataset).rawValue
         request.settledHours = settledHours
         if let layout { request.layout = layout.lowercased() }
         let plan: ResolvedPlan
@@ -79,3 +83,16 @@ struct PlanOptions: ParsableArguments {
 }
 
 extension TimestampUnit: ExpressibleByArgument {}
+
+/// `--dataset`: the names of `Dataset.all`, so help lists them and a bad value fails in the parser.
+enum DatasetName: String, CaseIterable, ExpressibleByArgument {
+    case access
+    case contentPython = "content-python"
+    case contentRPM = "content-rpm"
+    case contentMaven = "content-maven"
+
+    /// The definition (with these path filters for `access`).
+    func dataset(filter: PathFilter = .seedDefault) -> Dataset {
+        Dataset.named(rawValue, filter: filter)!
+    }
+}

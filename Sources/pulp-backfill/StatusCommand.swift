@@ -76,6 +76,7 @@ struct StatusReport: Encodable {
         var lines: [String] = []
         let range = p.firstMillis.flatMap { first in p.lastMillis.map { "\(UTCFormat.iso(millis: first)) → \(UTCFormat.iso(millis: $0))" } } ?? "-"
         lines.append("backfill \(p.backfill.id): \(spec.logGroup) (\(spec.awsRegion)\(spec.logStream.map { ", stream \($0)" } ?? ""))  \(range)")
+        lines.append("  dataset:     \(spec.dataset)")
         lines.append("  outputs:     \(spec.destinations.joined(separator: ", "))"
                      + (spec.timestampUnit == "ns" ? "" : " (timestamp unit \(spec.timestampUnit))"))
         var chunks = "  chunks:      \(p.totalChunks) total, \(p.done) done, \(liveChunks) running, \(p.pending) pending, \(p.failed) failed"
@@ -91,7 +92,9 @@ struct StatusReport: Encodable {
                 lines.append("  leased:      \(group.chunks) chunk(s) by \(owner), lease free in \(left)")
             }
         }
-        lines.append("  rows:        \(p.rows) staged/exported, \(p.skipped) skipped, \(p.malformed) malformed")
+        let reasons = p.skippedByReason.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key) \($0.value)" }
+        lines.append("  rows:        \(p.rows) staged/exported, \(p.skipped) skipped"
+                     + (reasons.isEmpty ? "" : " (\(reasons.joined(separator: ", ")))") + ", \(p.malformed) malformed")
         lines.append("  insights:    \(p.queries) StartQuery + \(p.polls) GetQueryResults calls, \(ByteCount.text(p.bytesScanned)) scanned, "
                      + "est. cost $\(String(format: "%.4f", estimate.estimatedCostUSD)) (at $\(costPerGB)/GB)")
         lines.append("  partitions:  \(p.partitionsDone)/\(p.hoursTotal) hours exported"
@@ -121,6 +124,7 @@ struct StatusReport: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case backfillID = "backfill_id", logGroup = "log_group", awsRegion = "aws_region", logStream = "log_stream"
+        case dataset, skippedByReason = "skipped_by_reason"
         case destinations, timestampUnit = "timestamp_unit", filterPaths = "filter_paths", excludePaths = "exclude_paths", start, end, chunks
         case rows, skipped, malformed, queries, polls = "get_query_results_calls", failedHours = "failed_hours", recordsMatched = "records_matched", bytesScanned = "bytes_scanned"
         case costPerGB = "cost_per_gb_usd", estimatedCost = "estimated_cost_usd", partitionsDone = "partitions_done"
@@ -157,6 +161,7 @@ struct StatusReport: Encodable {
         try c.encode(p.backfill.spec.logGroup, forKey: .logGroup)
         try c.encode(p.backfill.spec.awsRegion, forKey: .awsRegion)
         try c.encode(p.backfill.spec.logStream, forKey: .logStream)
+        try c.encode(p.backfill.spec.dataset, forKey: .dataset)
         try c.encode(p.backfill.spec.destinations, forKey: .destinations)
         try c.encode(p.backfill.spec.timestampUnit, forKey: .timestampUnit)
         try c.encode(p.backfill.spec.filterPaths, forKey: .filterPaths)
@@ -167,6 +172,7 @@ struct StatusReport: Encodable {
                                  failed: p.failed, staleLeases: staleChunks), forKey: .chunks)
         try c.encode(p.rows, forKey: .rows)
         try c.encode(p.skipped, forKey: .skipped)
+        try c.encode(p.skippedByReason, forKey: .skippedByReason)
         try c.encode(p.malformed, forKey: .malformed)
         try c.encode(p.queries, forKey: .queries)
         try c.encode(p.polls, forKey: .polls)

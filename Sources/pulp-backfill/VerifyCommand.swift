@@ -1,3 +1,4 @@
+import AccessLog
 import AWS
 import ArgumentParser
 import BackfillCore
@@ -18,8 +19,8 @@ struct VerifyCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var hours: HourRangeOptions
-    @Option(help: "Only this dataset's backfills (today: access).")
-    var dataset: String = "access"
+    @Option(help: "Only this dataset's backfills (default: every dataset).")
+    var dataset: DatasetName?
     @Flag(help: "Read every byte of S3 objects (SHA-256 of the content), not only their size, stored checksum and footer.")
     var deep = false
     @Flag(help: "Plan the hours with problems again; the next `run` re-exports them.")
@@ -29,14 +30,13 @@ struct VerifyCommand: AsyncParsableCommand {
     @OptionGroup var s3: S3Options
 
     func run() async throws {
-        guard dataset == "access" else { throw CommandFailure.usage("--dataset \(dataset): unknown dataset (expected access)") }
         let (fromMillis, toMillis) = try hours.resolve()
         let catalog: Catalog
         let partitions: [PartitionListing]
         let backfills: [Int64: Backfill]
         do {
             catalog = try Catalog(path: catalogOptions.path, mode: .mustExist)
-            partitions = try catalog.partitions(fromMillis: fromMillis, toMillis: toMillis)
+            partitions = try catalog.partitions(fromMillis: fromMillis, toMillis: toMillis, dataset: dataset?.rawValue)
             backfills = Dictionary(uniqueKeysWithValues: try catalog.listBackfills().map { ($0.id, $0) })
         } catch let error as CatalogError {
             throw CommandFailure.runtime(error.description)
@@ -73,6 +73,7 @@ struct VerifyCommand: AsyncParsableCommand {
             var found: [(PartitionListing, String, String)] = []
             for partition in partitions {
                 let unit = backfills[partition.backfillID].flatMap { TimestampUnit(rawValue: $0.spec.timestampUnit) } ?? .ns
+                let dataset = Dataset.named(partition.dataset) ?? .access()
                 for uri in partition.uris {
                     let observed: PartitionVerification.ObservedFile
                     if uri.hasPrefix("s3://") {
@@ -86,7 +87,7 @@ struct VerifyCommand: AsyncParsableCommand {
                     } else {
                         observed = PartitionVerification.observeLocal(path: uri)
                     }
-                    for problem in PartitionVerification.problems(partition, timestampUnit: unit, observed: observed) {
+                    for problem in PartitionVerification.problems(partition, dataset: dataset, timestampUnit: unit, observed: observed) {
                         found.append((partition, uri, problem))
                     }
                 }

@@ -275,7 +275,7 @@ def test_catalog_formats(exported):
     assert other["rows"] == 0 and other["min_timestamp"] is None
 
     rows = list(csv.reader(io.StringIO(cli("catalog", "--format", "csv", cwd=exported).stdout)))
-    assert rows[0] == ["hour", "rows", "bytes", "uris", "sha256", "min_timestamp", "max_timestamp", "exported_at", "log_group"]
+    assert rows[0] == ["hour", "rows", "bytes", "uris", "sha256", "min_timestamp", "max_timestamp", "exported_at", "log_group", "dataset"]
     assert len(rows) == 5 and rows[1][0] == "2026-02-04T10:00:00Z"
 
     table = cli("catalog", cwd=exported).stdout.splitlines()

@@ -11,7 +11,8 @@ public struct InsightsFileConverter: Sendable {
     public struct Options: Sendable {
         public var compression: ParquetCompression = .snappy
         public var timestampUnit: TimestampUnit = .ns
-        public var filter: PathFilter = .seedDefault
+        /// The dataset whose rules and columns the file gets (its `--filter-paths` included).
+        public var dataset: Dataset = .access()
         public var rowGroupRows: Int?
         public var dataPageBytes: Int?
         public init() {}
@@ -83,8 +84,8 @@ public struct InsightsFileConverter: Sendable {
 
     // MARK: Parsing
 
-    private func parse(_ bytes: UnsafeRawBufferPointer, format: InputFormat, inputName: String) throws(Failure) -> ([ParsedRowColumns], RowCounts) {
-        let parser = AccessLogParser(filter: options.filter)
+    private func parse(_ bytes: UnsafeRawBufferPointer, format: InputFormat, inputName: String) throws(Failure) -> ([RowColumns], RowCounts) {
+        let dataset = options.dataset
         switch format {
         case .queryResults:
             let insightsRows: [InsightsRow]
@@ -94,28 +95,28 @@ public struct InsightsFileConverter: Sendable {
                 throw .runtime("\(inputName): \(error.description)")
             }
             var counts = RowCounts()
-            var columns = ParsedRowColumns()
+            var columns = RowColumns(dataset)
             for row in insightsRows {
-                counts.count(parser.parse(row) { columns.append($0) })
+                counts.count(row.parse(with: dataset.rules) { columns.append($0) })
             }
             return ([columns], counts)
         case .ndjson:
-            return try parseLinesInParallel(bytes, parser: parser, inputName: inputName)
+            return try parseLinesInParallel(bytes, dataset: dataset, inputName: inputName)
         }
     }
 
     /// NDJSON is split at line boundaries into a few slices per core; slices are parsed
     /// concurrently (many more slices than cores, so the last ones do not leave a core idle) into
     /// one column store each, kept in input order.
-    private func parseLinesInParallel(_ bytes: UnsafeRawBufferPointer, parser: AccessLogParser, inputName: String) throws(Failure) -> ([ParsedRowColumns], RowCounts) {
+    private func parseLinesInParallel(_ bytes: UnsafeRawBufferPointer, dataset: Dataset, inputName: String) throws(Failure) -> ([RowColumns], RowCounts) {
         let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         let slices = Self.lineAlignedSlices(bytes, count: bytes.count < 1 << 20 ? 1 : 16 * cores)
-        let results = ResultSlots<ParsedRowColumns.NDJSONParse>(count: slices.count)
+        let results = ResultSlots<RowColumns.NDJSONParse>(count: slices.count)
         let buffer = SendableRawBuffer(bytes)
         DispatchQueue.concurrentPerform(iterations: slices.count) { i in
-            results[i] = ParsedRowColumns.parse(ndjson: UnsafeRawBufferPointer(rebasing: buffer.raw[slices[i]]), parser: parser)
+            results[i] = RowColumns.parse(ndjson: UnsafeRawBufferPointer(rebasing: buffer.raw[slices[i]]), dataset: dataset)
         }
-        var columns: [ParsedRowColumns] = []
+        var columns: [RowColumns] = []
         var counts = RowCounts()
         for (i, result) in results.values.enumerated() {
             guard let result else { continue }
@@ -124,9 +125,7 @@ public struct InsightsFileConverter: Sendable {
                 throw .runtime("\(inputName): line \(linesBefore + line): \(error.description)")
             }
             columns.append(result.columns)
-            counts.rows += result.counts.rows
-            counts.skipped += result.counts.skipped
-            counts.malformed += result.counts.malformed
+            counts.add(result.counts)
         }
         return (columns, counts)
     }
@@ -156,8 +155,8 @@ public struct InsightsFileConverter: Sendable {
         do {
             let sink = try ParquetFileOutput(path: file.temporaryPath)
             let writer = try ParquetFileWriter(
-                output: sink, schema: AccessLogParquet.schema(timestampUnit: options.timestampUnit),
-                options: AccessLogParquet.writerOptions(
+                output: sink, schema: DatasetParquet.schema(options.dataset, timestampUnit: options.timestampUnit),
+                options: DatasetParquet.writerOptions(
                     compression: options.compression, rowGroupRows: options.rowGroupRows, dataPageBytes: options.dataPageBytes))
             try rows.write(to: writer)
             let summary = try writer.close()

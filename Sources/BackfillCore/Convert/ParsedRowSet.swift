@@ -12,14 +12,14 @@ public struct ParsedRowSet: Sendable {
         var row: Int32
     }
 
-    let slices: [ParsedRowColumns]
+    let slices: [RowColumns]
     let order: [RowReference]
 
     public var count: Int { order.count }
 
     /// Orders the rows of `slices` (given in input order). Input that is already in file order,
     /// as Insights results sorted by `@timestamp` usually are, costs one pass and no sort.
-    public init(_ slices: [ParsedRowColumns]) {
+    public init(_ slices: [RowColumns]) {
         precondition(slices.allSatisfy { $0.count <= Int(Int32.max) }, "a slice holds at most 2^31 rows")
         self.slices = slices
         var order: [RowReference] = []
@@ -29,7 +29,7 @@ public struct ParsedRowSet: Sendable {
                 order.append(RowReference(timestamp: timestamp, slice: Int32(s), row: Int32(row)))
             }
         }
-        let ptrs = slices.map { $0[text: .ptr] }
+        let ptrs = slices.map(\.ptr)
         let inOrder = { (a: RowReference, b: RowReference) -> Bool in
             if a.timestamp != b.timestamp { return a.timestamp < b.timestamp }
             let byPtr = Self.compare(ptrs[Int(a.slice)], Int(a.row), ptrs[Int(b.slice)], Int(b.row))
@@ -69,7 +69,8 @@ public struct ParsedRowSet: Sendable {
         // Two sets of string columns, used in turn: a row group is gathered into the set the
         // one before the last used, whose batch the writer has finished with, so the memory
         // is refilled in place instead of being freed and faulted in again.
-        let buffers = [ResultSlots<StringColumnBuilder>(count: Self.sources.count), ResultSlots<StringColumnBuilder>(count: Self.sources.count)]
+        let width = (slices.first?.slots.count ?? 0) + 1
+        let buffers = [ResultSlots<StringColumnBuilder>(count: width), ResultSlots<StringColumnBuilder>(count: width)]
         let gatherQueue = DispatchQueue(label: "pulp-backfill.convert.gather")
         var current = try batch(first, buffers: buffers[0], unit: unit)
         for index in groups.indices {
@@ -115,39 +116,32 @@ public struct ParsedRowSet: Sendable {
         }
     }
 
-    /// Where each column of `AccessLogParquet.schema` comes from, in schema order: timestamp,
-    /// message, user, org_id, domain, distribution, package, status_code, user_agent,
-    /// x_forwarded_for.
-    private enum Source { case timestamp, status, text(ParsedRowColumns.Text) }
-    private static let sources: [Source] = [
-        .timestamp, .text(.message), .text(.user), .text(.orgID), .text(.domain), .text(.distribution),
-        .text(.package), .status, .text(.userAgent), .text(.xForwardedFor),
-    ]
-
-    /// Rows `range` of the order as one batch in `AccessLogParquet.schema` column order, its
-    /// columns gathered in parallel. String columns are filled into `buffers` (one slot per
-    /// column, reused from call to call) and shared with the batch.
+    /// Rows `range` of the order as one batch in the dataset's column order, its columns
+    /// gathered in parallel. String columns are filled into `buffers` (one slot per column,
+    /// reused from call to call) and shared with the batch.
     func batch(_ range: Range<Int>, buffers: ResultSlots<StringColumnBuilder>? = nil, unit: TimestampUnit = .ns) throws(ParquetError) -> ColumnBatch {
-        let sources = Self.sources
-        let buffers = buffers ?? ResultSlots<StringColumnBuilder>(count: sources.count)
+        let slots = slices.first?.slots ?? []
+        let buffers = buffers ?? ResultSlots<StringColumnBuilder>(count: slots.count + 1)
         let references = order[range]
-        let columns = ResultSlots<ColumnData>(count: sources.count)
-        DispatchQueue.concurrentPerform(iterations: sources.count) { index in
-            switch sources[index] {
-            case .timestamp:
+        let columns = ResultSlots<ColumnData>(count: slots.count + 1)
+        DispatchQueue.concurrentPerform(iterations: slots.count + 1) { index in
+            guard index > 0 else {
                 var column = Int64ColumnBuilder(reservingCapacity: references.count)
                 if unit == .ns {
                     for reference in references { column.append(reference.timestamp) }
                 } else {
                     for reference in references { column.append(unit.value(nanos: reference.timestamp)) }
                 }
-                columns[index] = .int64(column)
-            case .status:
-                columns[index] = .int32(Self.gatherStatus(slices.map(\.statusCodes), references))
-            case .text(let text):
+                columns[0] = .int64(column)
+                return
+            }
+            switch slots[index - 1] {
+            case .number(let slot, let type):
+                columns[index] = DatasetParquet.columnData(type, Self.gatherNumbers(slices.map { $0.numbers[slot] }, references))
+            case .text(let slot):
                 var column = buffers[index] ?? StringColumnBuilder()
                 buffers[index] = nil  // so `column` is the only reference and is refilled in place
-                Self.gather(slices.map { $0[text: text] }, references, into: &column)
+                Self.gather(slices.map { $0.texts[slot] }, references, into: &column)
                 buffers[index] = column
                 columns[index] = .string(column)
             }
@@ -155,13 +149,13 @@ public struct ParsedRowSet: Sendable {
         return try ColumnBatch(columns.values.map { $0! })
     }
 
-    private static func gatherStatus(_ sources: [Int32ColumnBuilder], _ references: ArraySlice<RowReference>) -> Int32ColumnBuilder {
-        var column = Int32ColumnBuilder(reservingCapacity: references.count)
+    private static func gatherNumbers(_ sources: [Int64ColumnBuilder], _ references: ArraySlice<RowReference>) -> Int64ColumnBuilder {
+        var column = Int64ColumnBuilder(reservingCapacity: references.count)
         withBaseAddresses(sources.map(\.values)) { values in
             withBaseAddresses(sources.map(\.definitionLevels)) { levels in
                 for reference in references {
                     let slice = Int(reference.slice), row = Int(reference.row)
-                    column.append(levels[slice][row] == 0 ? nil : Int16(truncatingIfNeeded: values[slice][row]))
+                    column.append(levels[slice][row] == 0 ? nil : values[slice][row])
                 }
             }
         }

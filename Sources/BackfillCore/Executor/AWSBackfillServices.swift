@@ -115,7 +115,7 @@ public enum AWSBackfillServices {
                     }
                 }
                 return HourCompactor(
-                    catalog: catalog, destinations: destinations,
+                    catalog: catalog, dataset: try Dataset(backfill.spec), destinations: destinations,
                     layout: HourFileLayout(rawValue: backfill.spec.layout) ?? .hive,
                     compression: ParquetCompression(rawValue: backfill.spec.compression) ?? .snappy,
                     writeEmpty: options.writeEmpty, workDirectory: options.workDirectory,

@@ -208,7 +208,7 @@ public struct BackfillExecutor: Sendable {
             }
             for hour in backfillHours {
                 guard let sizes = found[hour] else { continue }
-                let key = compactor.layout.key(hourStartMillis: hour.hourStartMillis)
+                let key = compactor.key(of: hour)
                 existing += compactor.destinations.filter { sizes[$0.uri] != nil }.map { $0.location(of: key) }
                 guard settings.ifExists == .skip else { continue }
                 if sizes.count == compactor.destinations.count {
@@ -352,14 +352,14 @@ public struct BackfillExecutor: Sendable {
         // memory instead of adding to it (10,000 rows are ~10 MB either way).
         var insightsRows = fetched.rows
         fetched.rows = []
+        let rules = context.dataset.rules
         for index in insightsRows.indices {
-            let outcome = context.parser.parse(insightsRows[index])
+            counts.count(insightsRows[index].parse(with: rules) { staged.append(StagedRow($0)) })
             insightsRows[index] = InsightsRow(timestamp: nil, message: nil, ptr: nil)
-            counts.count(outcome)
-            if case .kept(let kept) = outcome { staged.append(StagedRow(kept)) }
         }
         var chunkStatistics = Self.statistics(usage)
         chunkStatistics.skipped = counts.skipped
+        chunkStatistics.skippedByReason = counts.skippedByReason
         chunkStatistics.malformed = counts.malformed + fetched.unplaceable
         let statistics = chunkStatistics
         let (catalog, owner, rows) = (self.catalog, settings.owner, staged)
@@ -459,15 +459,14 @@ public struct BackfillExecutor: Sendable {
 struct BackfillContext: Sendable {
     let backfill: Backfill
     let fetcher: ChunkFetcher
-    let parser: AccessLogParser
+    let dataset: Dataset
     let compactor: HourCompactor?
 
     init(backfill: Backfill, services: BackfillServices) throws {
         self.backfill = backfill
-        let filter = PathFilter(backfill.spec)
-        parser = AccessLogParser(filter: filter)
+        dataset = try Dataset(backfill.spec)
         fetcher = ChunkFetcher(runner: try services.queryRunner(backfill), logGroups: [backfill.spec.logGroup],
-                               queryString: InsightsQueryText.backfill(filter: filter, logStream: backfill.spec.logStream))
+                               queryString: InsightsQueryText.backfill(dataset: dataset, logStream: backfill.spec.logStream))
         compactor = try services.compactor(backfill)
     }
 }

@@ -31,8 +31,12 @@ public struct HourCompactor: Sendable {
     /// Reading the hour and encoding it block; they run off the concurrency pool.
     private let encoding = BlockingWork(label: "pulp-backfill.compaction")
 
-    public init(catalog: Catalog, destinations: [any PartitionDestination], layout: HourFileLayout,
+    /// The backfill's dataset: its columns and file names.
+    public let dataset: Dataset
+
+    public init(catalog: Catalog, dataset: Dataset, destinations: [any PartitionDestination], layout: HourFileLayout,
                 compression: ParquetCompression, writeEmpty: Bool, workDirectory: String, timestampUnit: TimestampUnit = .ns) {
+        self.dataset = dataset
         self.timestampUnit = timestampUnit
         self.catalog = catalog
         self.destinations = destinations
@@ -73,7 +77,7 @@ public struct HourCompactor: Sendable {
 
         var file: WrittenFile?
         var stored: [String: String] = [:]  // destination uri → file uri
-        let key = layout.key(hourStartMillis: hour.hourStartMillis)
+        let key = key(of: hour)
         for destination in destinations where present.contains(destination.uri) {
             stored[destination.uri] = destination.location(of: key)
         }
@@ -137,6 +141,11 @@ public struct HourCompactor: Sendable {
         }
     }
 
+    /// Where the hour's file goes under each destination.
+    public func key(of hour: HourKey) -> String {
+        layout.key(hourStartMillis: hour.hourStartMillis, stem: dataset.fileStem)
+    }
+
     struct WrittenFile {
         var rows: Int64 = 0
         var bytes: Int64 = 0
@@ -147,14 +156,14 @@ public struct HourCompactor: Sendable {
 
     func writeHourFile(_ hour: HourKey, to path: String) throws -> WrittenFile {
         let output = try HashingFileOutput(path: path)
-        let writer = try ParquetFileWriter(output: output, schema: AccessLogParquet.schema(timestampUnit: timestampUnit),
-                                           options: AccessLogParquet.writerOptions(compression: compression))
+        let writer = try ParquetFileWriter(output: output, schema: DatasetParquet.schema(dataset, timestampUnit: timestampUnit),
+                                           options: DatasetParquet.writerOptions(compression: compression))
         var file = WrittenFile()
         try catalog.forEachStagedRowBatch(hour: hour, batchSize: pageRows) { page in
             // Pages arrive in file order, so the first and last rows bound the hour.
             if file.minTimestampNanos == nil { file.minTimestampNanos = page.first?.timestampNanos }
             file.maxTimestampNanos = page.last?.timestampNanos ?? file.maxTimestampNanos
-            try AccessLogParquet.append(page.lazy.map(AccessLogRow.init), to: writer)
+            try writer.append(try RowColumns(dataset, staged: page).batch(unit: timestampUnit))
         }
         let summary = try writer.close()
         try output.file.sync()
@@ -197,8 +206,8 @@ extension HourCompactor {
     /// listed counts as holding nothing (its uploads then fail or succeed hour by hour, alone);
     /// its error is returned for the log.
     func existing(_ hours: [HourKey]) async throws -> (found: [HourKey: [String: Int64]], unlisted: [String: String]) {
-        let keys = Dictionary(uniqueKeysWithValues: hours.map { (layout.key(hourStartMillis: $0.hourStartMillis), $0) })
-        let days = hours.map { layout.dayPrefix(hourStartMillis: $0.hourStartMillis) }
+        let keys = Dictionary(uniqueKeysWithValues: hours.map { (key(of: $0), $0) })
+        let days = hours.map { layout.dayPrefix(hourStartMillis: $0.hourStartMillis, stem: dataset.fileStem) }
         var found: [HourKey: [String: Int64]] = [:]
         var unlisted: [String: String] = [:]
         for destination in destinations {
@@ -221,7 +230,7 @@ extension HourCompactor {
     /// Registers an hour whose file every destination already holds, read from the first
     /// destination's footer (rows, min/max timestamp), without querying it.
     func registerFound(_ hour: HourKey, sizes: [String: Int64]) async throws -> PartitionRegistration {
-        let key = layout.key(hourStartMillis: hour.hourStartMillis)
+        let key = key(of: hour)
         guard let first = destinations.first else { throw CatalogError.hourNotComplete(backfillID: hour.backfillID, hourStartMillis: hour.hourStartMillis) }
         let footer = try await first.footer(of: key)
         let range = footer.int64Range(column: "timestamp")

@@ -39,60 +39,33 @@ public protocol InsightsQueryRunning: Sendable {
     func run(_ query: InsightsQuery) async throws -> InsightsQueryResult
 }
 
-/// The query text for a backfill (design §4): fetch the three fields the row contract reads,
-/// oldest first, as many rows as Insights allows.
-///
-/// The server-side filter must be a superset of the client-side rules (rule 9), because a row
-/// the server drops is lost for good. The client keeps a row when its request path starts with
-/// an include prefix; that path appears inside `@message`, but possibly JSON-escaped when the
-/// access line is wrapped in a logging document (`/` may be written `\/`). So each prefix
-/// becomes a regex in which every `/` may be preceded by a backslash, and prefixes with
-/// characters JSON might escape otherwise (quotes, backslashes, control or non-ASCII
-/// characters) disable the server filter altogether. Excludes are applied only client-side.
+/// The query text for a backfill: fetch the three fields the row rules read, oldest first,
+/// as many rows as Insights allows, filtered server-side by the dataset's filter (a superset
+/// of its rules; see `InsightsFilterText`).
 public enum InsightsQueryText {
     public static let maximumLimit = 10_000
 
-    public static func backfill(filter: PathFilter, logStream: String? = nil) -> String {
+    public static func backfill(dataset: Dataset, logStream: String? = nil) -> String {
         var parts = ["fields @timestamp, @message, @ptr, @logStream"]
         if let logStream {
             parts.append("filter @logStream = \"\(escapeString(logStream))\"")
         }
-        if let include = includeFilter(filter.includePrefixes) {
-            parts.append("filter \(include)")
+        if let filter = dataset.serverFilter {
+            parts.append("filter \(filter)")
         }
         parts.append("sort @timestamp asc")
         parts.append("limit \(maximumLimit)")
         return parts.joined(separator: " | ")
     }
 
-    /// `@message like /…/ or …`, or nil when no safe superset filter exists.
-    static func includeFilter(_ prefixes: [String]) -> String? {
-        guard !prefixes.isEmpty else { return nil }
-        var regexes: [String] = []
-        for prefix in prefixes {
-            guard let regex = slashTolerantRegex(prefix) else { return nil }
-            regexes.append("@message like /\(regex)/")
-        }
-        return regexes.joined(separator: " or ")
+    /// The access dataset's query with these path filters.
+    public static func backfill(filter: PathFilter, logStream: String? = nil) -> String {
+        backfill(dataset: .access(filter: filter), logStream: logStream)
     }
 
-    /// A regex matching `prefix` literally, with `\` optional before each `/`; nil if the
-    /// prefix holds a character that JSON could escape in another way.
-    static func slashTolerantRegex(_ prefix: String) -> String? {
-        var out = ""
-        for scalar in prefix.unicodeScalars {
-            switch scalar {
-            case "/": out += #"\\?\/"#
-            case "a"..."z", "A"..."Z", "0"..."9", "-", "_", "~", ":", "@", "=", ",", ";", "!", "&", "'":
-                out.unicodeScalars.append(scalar)
-            case ".", "+", "*", "?", "(", ")", "[", "]", "{", "}", "|", "^", "$", "%":
-                out += "\\" + String(scalar)
-            default:
-                return nil  // quotes, backslashes, spaces, control and non-ASCII characters
-            }
-        }
-        return out
-    }
+    static func includeFilter(_ prefixes: [String]) -> String? { InsightsFilterText.anyPrefix(prefixes) }
+
+    static func slashTolerantRegex(_ prefix: String) -> String? { InsightsFilterText.slashTolerantRegex(prefix) }
 
     static func escapeString(_ text: String) -> String {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")

@@ -9,17 +9,17 @@ import Parquet
 public enum RangeFileExport {
     /// Writes the file at `path` (atomically: temp file, fsync, rename) unless there are no rows.
     /// Returns the rows and bytes written; `rows == 0` means nothing was written.
-    public static func write(catalog: Catalog, backfillID: Int64, compression: ParquetCompression, timestampUnit: TimestampUnit = .ns,
-                             to path: String) throws -> (rows: Int64, bytes: Int64) {
+    public static func write(catalog: Catalog, backfillID: Int64, dataset: Dataset, compression: ParquetCompression,
+                             timestampUnit: TimestampUnit = .ns, to path: String) throws -> (rows: Int64, bytes: Int64) {
         let hours = Set(try catalog.chunks(backfillID: backfillID).map(\.hourStartMillis)).sorted()
         let file = AtomicFile(finalPath: path)
         defer { file.discard() }
         let output = try ParquetFileOutput(path: file.temporaryPath)
-        let writer = try ParquetFileWriter(output: output, schema: AccessLogParquet.schema(timestampUnit: timestampUnit),
-                                           options: AccessLogParquet.writerOptions(compression: compression))
+        let writer = try ParquetFileWriter(output: output, schema: DatasetParquet.schema(dataset, timestampUnit: timestampUnit),
+                                           options: DatasetParquet.writerOptions(compression: compression))
         for hour in hours {
             try catalog.forEachStagedRowBatch(hour: HourKey(backfillID: backfillID, hourStartMillis: hour)) { page in
-                try AccessLogParquet.append(page.lazy.map(AccessLogRow.init), to: writer)
+                try writer.append(try RowColumns(dataset, staged: page).batch(unit: timestampUnit))
             }
         }
         let summary = try writer.close()

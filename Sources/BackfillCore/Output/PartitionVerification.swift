@@ -1,3 +1,4 @@
+import AccessLog
 import AWS
 import Catalog
 import Crypto
@@ -26,7 +27,7 @@ public enum PartitionVerification {
 
     /// Every problem of one file, one line each ("" never): compared with what the catalog
     /// recorded when the hour was exported.
-    public static func problems(_ recorded: PartitionListing, timestampUnit: TimestampUnit, observed: ObservedFile) -> [String] {
+    public static func problems(_ recorded: PartitionListing, dataset: Dataset, timestampUnit: TimestampUnit, observed: ObservedFile) -> [String] {
         if let unreachable = observed.unreachable { return ["cannot be checked: \(unreachable)"] }
         guard observed.exists else { return ["missing"] }
         var problems: [String] = []
@@ -48,7 +49,7 @@ public enum PartitionVerification {
             if footer.numRows != recorded.rows {
                 problems.append("\(footer.numRows) rows, recorded \(recorded.rows)")
             }
-            let expected = AccessLogParquet.schema(timestampUnit: timestampUnit).footerSchemaDescription
+            let expected = DatasetParquet.schema(dataset, timestampUnit: timestampUnit).footerSchemaDescription
             if !footer.schemaDescription.elementsEqual(expected, by: ==) {
                 let found = footer.schemaDescription.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
                 problems.append("schema differs from the dataset's: \(found)")

@@ -1,3 +1,4 @@
+import AccessLog
 import Catalog
 import Foundation
 
@@ -16,6 +17,8 @@ public struct PlanRequest: Sendable, Equatable {
     public var layout: String = "hive"
     /// Unit of the timestamp column (part of the backfill's identity).
     public var timestampUnit: TimestampUnit = .ns
+    /// The dataset's name (part of the backfill's identity).
+    public var dataset: String = "access"
     /// `plan`/`backfill`: whole hours that ended at least this long ago (see `SettledHours`);
     /// nil for `export`, which takes exactly the range asked for.
     public var settledHours: SettledHours?
@@ -104,10 +107,17 @@ public enum BackfillPlanning {
         guard HourFileLayout(rawValue: request.layout) != nil else {
             throw PlanUsageError("--layout \(request.layout): expected hive or flat")
         }
+        guard Dataset.named(request.dataset) != nil else {
+            throw PlanUsageError("--dataset \(request.dataset): unknown dataset (expected \(Dataset.names.joined(separator: ", ")))")
+        }
+        // Path filters are rules of the access dataset; the content datasets have their own
+        // paths, so the filters are neither applied nor recorded for them.
+        let access = request.dataset == "access"
         let spec = BackfillSpec(logGroup: group, awsRegion: request.awsRegion, logStream: stream,
-                                filterPaths: cleanList(request.filterPaths), excludePaths: cleanList(request.excludePaths),
+                                filterPaths: access ? cleanList(request.filterPaths) : [],
+                                excludePaths: access ? cleanList(request.excludePaths) : [],
                                 destinations: destinations, compression: request.compression, layout: request.layout,
-                                timestampUnit: request.timestampUnit.rawValue)
+                                timestampUnit: request.timestampUnit.rawValue, dataset: request.dataset)
         var window = TimeRange(startMillis: range.startMillis, endMillis: range.endMillis)
         var notices = [range.notice].compactMap { $0 }
         if let settledHours = request.settledHours {

@@ -22,19 +22,19 @@ public enum TableDDL {
     }
 
     /// The datasets `ddl` knows, by their `--dataset` name.
-    public static let datasets = ["access"]
+    public static let datasets = Dataset.names
 
     /// The one place a dataset's columns come from: exactly what the writer writes.
     public static func schema(for dataset: String, unit: TimestampUnit) -> ParquetSchema? {
-        switch dataset {
-        case "access": AccessLogParquet.schema(timestampUnit: unit)
+        switch Dataset.named(dataset) {
+        case let dataset?: DatasetParquet.schema(dataset, timestampUnit: unit)
         default: nil
         }
     }
 
     /// The table name used when `--table` is not given.
     public static func defaultTable(for dataset: String) -> String {
-        dataset == "access" ? "pulp_access_logs" : "pulp_" + dataset.replacingOccurrences(of: "-", with: "_")
+        Dataset.named(dataset)?.fileStem ?? "pulp_" + dataset.replacingOccurrences(of: "-", with: "_")
     }
 
     /// The DDL for `engine`: SQL statements separated by `;` lines, with `--` comments that say
@@ -243,6 +243,9 @@ public enum TableDDL {
                 case .timestampNanos, .timestampMicros, .timestampMillis: "timestamp"
                 case .string: "string"
                 case .int16: "smallint"
+                case .int32: "int"
+                case .int64: "bigint"
+                case .bool: "boolean"
                 }
             }
             out += "\n)\n"
@@ -297,6 +300,9 @@ public enum TableDDL {
                     case .timestampNanos, .timestampMicros, .timestampMillis: "timestamp(\(precision.digits))"
                     case .string: "varchar"
                     case .int16: "smallint"
+                    case .int32: "integer"
+                    case .int64: "bigint"
+                    case .bool: "boolean"
                     }
                 }, partitions: hive ? [("date", "varchar"), ("hour", "integer")] : [])
             out += "\n)\nWITH (\n  external_location = \(lit(base)),\n  format = 'PARQUET'"
@@ -339,6 +345,9 @@ public enum TableDDL {
                     case .timestampMicros, .timestampMillis: "TIMESTAMP_NTZ"
                     case .string: "STRING"
                     case .int16: "SMALLINT"
+                    case .int32: "INT"
+                    case .int64: "BIGINT"
+                    case .bool: "BOOLEAN"
                     }
                 }, partitions: hive ? [("date", "STRING"), ("hour", "INT")] : [])
             out += "\n)\nUSING parquet\n"
@@ -416,6 +425,9 @@ public enum TableDDL {
                 case .timestampNanos, .timestampMicros, .timestampMillis: "TIMESTAMP_NTZ(\(digits))"
                 case .string: "VARCHAR"
                 case .int16: "SMALLINT"
+                case .int32: "INTEGER"
+                case .int64: "BIGINT"
+                case .bool: "BOOLEAN"
                 }
             }
             let pattern = hive ? ".*date=[0-9-]+/hour=[0-9]+/[^/]+[.]parquet" : ".*[.]parquet"

@@ -234,12 +234,16 @@ private let allKinds = ParquetColumnKind.allCases
 private enum Values {
     case int64([Int64?])
     case int16([Int16?])
+    case int32([Int32?])
+    case bools([Bool?])
     case strings([String?])
 
     func data(_ rows: Range<Int>) -> ColumnData {
         switch self {
         case .int64(let v): var b = Int64ColumnBuilder(); for x in v[rows] { b.append(x) }; return .int64(b)
         case .int16(let v): var b = Int32ColumnBuilder(); for x in v[rows] { b.append(x) }; return .int32(b)
+        case .int32(let v): var b = Int32ColumnBuilder(); for x in v[rows] { b.append(x) }; return .int32(b)
+        case .bools(let v): var b = BoolColumnBuilder(); for x in v[rows] { b.append(x) }; return .bool(b)
         case .strings(let v): var b = StringColumnBuilder(); for x in v[rows] { b.append(x) }; return .string(b)
         }
     }
@@ -248,6 +252,8 @@ private enum Values {
         switch self {
         case .int64(let v): Int64(v[rows].filter { $0 == nil }.count)
         case .int16(let v): Int64(v[rows].filter { $0 == nil }.count)
+        case .int32(let v): Int64(v[rows].filter { $0 == nil }.count)
+        case .bools(let v): Int64(v[rows].filter { $0 == nil }.count)
         case .strings(let v): Int64(v[rows].filter { $0 == nil }.count)
         }
     }
@@ -263,6 +269,15 @@ private enum Values {
             let present = v[rows].compactMap { $0 }
             guard let lo = present.min(), let hi = present.max() else { return nil }
             return (le32(UInt32(bitPattern: Int32(lo))), le32(UInt32(bitPattern: Int32(hi))))
+        case .int32(let v):
+            let present = v[rows].compactMap { $0 }
+            guard let lo = present.min(), let hi = present.max() else { return nil }
+            return (le32(UInt32(bitPattern: lo)), le32(UInt32(bitPattern: hi)))
+        case .bools(let v):
+            // One byte each, false < true (what pyarrow writes).
+            let present = v[rows].compactMap { $0 }
+            guard !present.isEmpty else { return nil }
+            return ([present.contains(false) ? 0 : 1], [present.contains(true) ? 1 : 0])
         case .strings(let v):
             // Parquet orders BYTE_ARRAY statistics as unsigned bytes.
             let present = v[rows].compactMap { $0.map { Array($0.utf8) } }
@@ -290,12 +305,16 @@ private func writeOwnFile(rows: Int, seed: UInt64, options: ParquetWriterOptions
     for kind in allKinds {
         columns.append(ParquetColumn("c_\(kind)", kind))
         switch kind {
-        case .timestampNanos, .timestampMicros, .timestampMillis:
+        case .timestampNanos, .timestampMicros, .timestampMillis, .int64:
             values.append(.int64((0..<rows).map { _ in
                 Int.random(in: 0..<10, using: &rng) == 0 ? nil : Int64.random(in: -4_000_000_000_000_000_000...4_000_000_000_000_000_000, using: &rng)
             }))
         case .int16:
             values.append(.int16((0..<rows).map { _ in Int.random(in: 0..<10, using: &rng) == 0 ? nil : Int16.random(in: .min ... .max, using: &rng) }))
+        case .int32:
+            values.append(.int32((0..<rows).map { _ in Int.random(in: 0..<10, using: &rng) == 0 ? nil : Int32.random(in: .min ... .max, using: &rng) }))
+        case .bool:
+            values.append(.bools((0..<rows).map { _ in Int.random(in: 0..<10, using: &rng) == 0 ? nil : Bool.random(using: &rng) }))
         case .string:
             let words = ["alice", "bob", "", "zoë", "é", "z", "ça-va", "\u{0}nul"]
             values.append(.strings((0..<rows).map { _ in Int.random(in: 0..<10, using: &rng) == 0 ? nil : words.randomElement(using: &rng)! }))
@@ -333,7 +352,7 @@ private func checkFooter(_ footer: ParquetFooter, of file: OwnFile, options: Par
         #expect(column.convertedType?.rawValue == definition.kind.convertedType?.rawValue)
     }
     let expectedNames = ["INT64 TIMESTAMP(NANOS,false)", "INT64 TIMESTAMP(MICROS,false)", "INT64 TIMESTAMP(MILLIS,false)",
-                         "BYTE_ARRAY STRING", "INT32 INTEGER(16,true)"]
+                         "BYTE_ARRAY STRING", "INT32 INTEGER(16,true)", "BOOLEAN", "INT32", "INT64"]
     #expect(Set(footer.columns.map(\.typeDescription)) == Set(expectedNames))
 
     var start = 0

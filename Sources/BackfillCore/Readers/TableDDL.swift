@@ -243,6 +243,9 @@ public enum TableDDL {
                 case .timestampNanos, .timestampMicros, .timestampMillis: "timestamp"
                 case .string: "string"
                 case .int16: "smallint"
+                case .bool: "boolean"
+                case .int32: "int"
+                case .int64: "bigint"
                 }
             }
             out += "\n)\n"
@@ -297,6 +300,9 @@ public enum TableDDL {
                     case .timestampNanos, .timestampMicros, .timestampMillis: "timestamp(\(precision.digits))"
                     case .string: "varchar"
                     case .int16: "smallint"
+                    case .bool: "boolean"
+                    case .int32: "integer"
+                    case .int64: "bigint"
                     }
                 }, partitions: hive ? [("date", "varchar"), ("hour", "integer")] : [])
             out += "\n)\nWITH (\n  external_location = \(lit(base)),\n  format = 'PARQUET'"
@@ -339,6 +345,9 @@ public enum TableDDL {
                     case .timestampMicros, .timestampMillis: "TIMESTAMP_NTZ"
                     case .string: "STRING"
                     case .int16: "SMALLINT"
+                    case .bool: "BOOLEAN"
+                    case .int32: "INT"
+                    case .int64: "BIGINT"
                     }
                 }, partitions: hive ? [("date", "STRING"), ("hour", "INT")] : [])
             out += "\n)\nUSING parquet\n"
@@ -416,6 +425,9 @@ public enum TableDDL {
                 case .timestampNanos, .timestampMicros, .timestampMillis: "TIMESTAMP_NTZ(\(digits))"
                 case .string: "VARCHAR"
                 case .int16: "SMALLINT"
+                case .bool: "BOOLEAN"
+                case .int32: "INTEGER"
+                case .int64: "BIGINT"
                 }
             }
             let pattern = hive ? ".*date=[0-9-]+/hour=[0-9]+/[^/]+[.]parquet" : ".*[.]parquet"

@@ -296,6 +296,14 @@ def test_generated_cases_cover_the_rules():
         assert all(counts[r] > 100 for r in SKIP_REASONS), (dataset, counts)
         stamps = Counter(r["timestamp"] for r in rows)
         assert sum(n for n in stamps.values() if n > 1) > 300, "too few timestamp ties"
+        # Rows equal in both timestamp and @ptr, whose order only the input order decides.
+        keys = Counter()
+        for line in lines:
+            raw = content_rows.decode_row(line)
+            got = content_rows.parse(dataset, raw["@timestamp"], raw["@message"], raw["@ptr"])
+            if got[0] == "kept":
+                keys[(got[1]["timestamp"], raw["@ptr"] or "")] += 1
+        assert sum(n for n in keys.values() if n > 1) > 50, "too few full ties"
         assert sum(r["request_time_ms"] is None for r in rows) > 100
         assert sum(r["request_time_ms"] is not None for r in rows) > 300
         assert sum("\x00" in r["user_agent"] for r in rows) > 20

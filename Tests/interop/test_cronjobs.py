@@ -115,7 +115,11 @@ def test_manifest_keeps_the_production_jobs_shape():
         assert secret_keys == SECRET_VARIABLES
         assert all(e["valueFrom"]["secretKeyRef"]["key"] == e["name"] for e in container["env"] if "valueFrom" in e)
         args = container["args"]
+        assert all(isinstance(a, str) for a in args), "Kubernetes takes only strings as args"
         assert args[0] == "backfill" and option(args, "--if-exists") == "skip" and option(args, "--layout") == "flat"
+        # A trailing window of 3 days (a failed run is refilled by the next ones), hours
+        # exported once they ended 15 minutes ago (as today's jobs at :15 do).
+        assert option(args, "--start-time") == "3 days ago" and option(args, "--settle") == "15m"
         main, backup = f"s3://$(S3_BUCKET_NAME)/{prefix}", "s3://$(BACKUP_S3_BUCKET_NAME)"
         assert [args[i + 1] for i, a in enumerate(args) if a == "--output-path"] == [main, backup]
         assert sorted(args[i + 1] for i, a in enumerate(args) if a == "--destination-env") == \
@@ -201,6 +205,8 @@ def ago(text: str) -> timedelta:
 
 
 def duration(text: str) -> timedelta:
+    if text == "0":
+        return timedelta(0)
     return timedelta(**{{"s": "seconds", "m": "minutes", "h": "hours"}[text[-1]]: int(text[:-1])})
 
 

@@ -55,7 +55,9 @@ HOUR = timedelta(hours=1)
 # A low rate keeps every query tiny; every 5-minute mark of the corpus still has an event, so
 # each hour holds rows (an hour without rows writes no file).
 CORPUS = ["--seed", "11", "--events-per-hour", "60", "--burst-every", "0"]
-CONTENT_CORPUS = ["--content-per-hour", "60"]
+# Content-app lines: ~240 an hour spread over wheels, RPMs, Maven files and others, so every
+# hour holds rows of each content dataset.
+CONTENT_CORPUS = ["--content-per-hour", "240"]
 SIM_SPEED = ["--latency-ms", "0-2", "--query-base-ms", "40", "--query-ms-per-mib", "2",
              "--start-query-rate", "200", "--get-results-rate", "400"]
 

@@ -697,6 +697,15 @@ pq.write_table(nostats, d + "/pa_nostats.parquet", row_group_size=100, write_sta
 nullgroup = pa.table({"timestamp": pa.array([None] * 100 + list(range(-50, 50)), pa.timestamp("ns"))})
 pq.write_table(nullgroup, d + "/pa_nullgroup.parquet", row_group_size=100)
 
+# bool, int32 and int64 as pyarrow writes them (no annotations; bool statistics one byte each),
+# with a row group where the bool column is all null and one with extremes.
+kinds = pa.table({
+    "b": pa.array([None] * 100 + [i % 3 == 0 for i in range(100)], pa.bool_()),
+    "i32": pa.array([None if i % 9 == 4 else [-2**31, 2**31 - 1, i][i % 3] for i in range(200)], pa.int32()),
+    "i64": pa.array([None if i % 7 == 2 else [-2**63, 2**63 - 1, i * 10**12][i % 3] for i in range(200)], pa.int64()),
+})
+pq.write_table(kinds, d + "/pa_kinds.parquet", row_group_size=100)
+
 UNITS = {"milliseconds": "MILLIS", "microseconds": "MICROS", "nanoseconds": "NANOS"}
 
 def logical(lt):
@@ -763,7 +772,7 @@ def meta(path):
             out["data_int64_range"][c["path"]] = None if mm["min"] is None else [str(mm["min"]), str(mm["max"])]
     return out
 
-files = sorted(["pa_access", "pa_units", "pa_nested", "pa_empty", "pa_nostats", "pa_nullgroup"])
+files = sorted(["pa_access", "pa_units", "pa_nested", "pa_empty", "pa_nostats", "pa_nullgroup", "pa_kinds"])
 result = {name: meta(d + "/" + name + ".parquet") for name in files}
 for name, path in req["own"].items():
     result[name] = meta(path)
@@ -797,7 +806,7 @@ private func hex(_ bytes: [UInt8]?) -> String? {
     let request = try JSONSerialization.data(withJSONObject: ["dir": dir.path, "own": own])
     let output = try PythonRunner.run(script: footerInteropScript, stdin: request)
     let files = try #require(try JSONSerialization.jsonObject(with: output) as? [String: [String: Any]])
-    #expect(files.count == 8)
+    #expect(files.count == 9)
 
     for (name, meta) in files.sorted(by: { $0.key < $1.key }) {
         let path = own[name] ?? dir.appendingPathComponent("\(name).parquet").path
@@ -870,6 +879,15 @@ private func hex(_ bytes: [UInt8]?) -> String? {
                                                     "INT64 TIMESTAMP(MICROS,true)", "INT32 INTEGER(16,true)"])
     let access = try ParquetFooterReader.read(path: dir.appendingPathComponent("pa_access.parquet").path)
     #expect(access.rowGroups.count == 4 && access.rowGroups.allSatisfy { $0.columns[2].dictionaryPageOffset != nil })
+    // pyarrow's bool/int32/int64 columns describe themselves exactly as a schema of our kinds
+    // does (verify compares the two), and the bool statistics are one byte each.
+    let kinds = try ParquetFooterReader.read(path: dir.appendingPathComponent("pa_kinds.parquet").path)
+    let ours = ParquetSchema([ParquetColumn("b", .bool), ParquetColumn("i32", .int32), ParquetColumn("i64", .int64)])
+    #expect(kinds.schemaDescription.elementsEqual(ours.footerSchemaDescription, by: ==))
+    #expect(kinds.schemaDescription.map(\.type) == ["BOOLEAN", "INT32", "INT64"])
+    #expect(kinds.rowGroups.map { $0.columns[0].statistics?.min } == [nil, [0]])
+    #expect(kinds.rowGroups.map { $0.columns[0].statistics?.max } == [nil, [1]])
+    #expect(kinds.int64Range(column: "i64")! == (Int64.min, Int64.max))
 }
 
 private func int64FromHex(_ s: String) -> Int64? {

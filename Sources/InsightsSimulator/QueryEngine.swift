@@ -43,13 +43,15 @@ public enum QueryEngine {
             var keep = true
             var regexIndex = 0
             var parseIndex = 0
+            var fieldsIndex = 0
             for command in query.commands {
                 switch command {
-                case let .fields(items):
+                case .fields:
                     // Aliases and functions become fields from here on (later commands see them).
-                    for item in items where !item.isPlainSelection {
+                    for item in filters.computedFields[fieldsIndex] {
                         record.parsed[item.name] = filters.resolve(item.value, record)
                     }
+                    fieldsIndex += 1
                 case let .filter(expression):
                     if !filters.evaluate(expression, on: record, regexIndex: &regexIndex) { keep = false }
                 case let .parse(field, _, names):
@@ -184,6 +186,8 @@ struct CompiledFilters {
     /// Whether the query names a field that only a JSON `@message` can supply (then each event's
     /// JSON is flattened; queries over system and parsed fields never pay for it).
     var needsDiscoveredFields = false
+    /// Per `fields` command, in order: its items that compute a value (aliases, functions).
+    var computedFields: [[FieldItem]] = []
 
     init(_ query: ParsedQuery) throws(QuerySyntaxError) {
         var referenced: [String] = []
@@ -196,6 +200,7 @@ struct CompiledFilters {
                 referenced.append(field)
                 defined.formUnion(names)
             case let .fields(items):
+                computedFields.append(items.filter { !$0.isPlainSelection })
                 for item in items {
                     CompiledFilters.fieldNames(in: item.value, into: &referenced)
                     if !item.isPlainSelection { defined.insert(item.name) }

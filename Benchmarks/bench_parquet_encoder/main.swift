@@ -40,6 +40,8 @@ func loadDump(_ path: String) throws -> [DumpedColumn] {
         switch kind {
         case .timestampNanos, .timestampMicros, .timestampMillis, .int16:
             column.ints = reader.bytes(rows * 8).withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) }
+        case .bool, .int32, .int64:
+            preconditionFailure("the dump format has no \(kind) columns")
         case .string:
             column.offsets = reader.bytes((rows + 1) * 8).withUnsafeBytes { $0.bindMemory(to: Int64.self).map { Int($0) } }
             column.bytes = Array(reader.bytes(reader.u64()))
@@ -75,6 +77,8 @@ func fill(_ columns: [DumpedColumn]) throws -> ColumnBatch {
                 }
             }
             data.append(.string(b))
+        case .bool, .int32, .int64:
+            preconditionFailure("loadDump makes no \(column.kind) columns")
         }
     }
     return try ColumnBatch(data)

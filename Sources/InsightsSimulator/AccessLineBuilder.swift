@@ -3,12 +3,23 @@
 //   "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)s x_forwarded_for:"%({X-Forwarded-For}i)s"
 // mostly wrapped in the OpenShift-logging JSON document, plus the odd unwrapped line and
 // Django warning. The mix covers every row rule of design.md §2.
+// With `historicalShapes`, a line takes the shape of its date instead: before 2026-01-06
+// `pulp [cid]: HOST IDENT USER [time] "…" …` (no labels, no x_forwarded_for), before 2026-01-21
+// `user:… org_id:…` without x_forwarded_for, and one line in ten is wrapped in the production
+// format's parentheses, `(pulp [cid]: … )`. Those draws happen only then, so the default corpus
+// stays as it was.
 
 struct AccessLineBuilder {
     private let line = ByteWriter(capacity: 1024)
     private let wrapped = ByteWriter(capacity: 2048)
+    let historicalShapes: Bool
 
-    init() {}
+    init(historicalShapes: Bool = false) { self.historicalShapes = historicalShapes }
+
+    /// 2026-01-06 00:00:00 UTC: `user:`/`org_id:` labels from here on.
+    static let labelsSinceMs: Int64 = 1_767_657_600_000
+    /// 2026-01-21 00:00:00 UTC: `x_forwarded_for:"…"` from here on.
+    static let forwardedForSinceMs: Int64 = 1_768_953_600_000
 
     static let pods: [(pod: String, host: String)] = [
         ("pulp-api-7d9f8c6b5-x2k4q", "ip-10-0-141-7.ec2.internal"),
@@ -95,12 +106,19 @@ struct AccessLineBuilder {
     }
 
     private func writeAccessLine(kind: Double, ts: Int64, rng: inout SeededRandom) {
+        let parenthesised = historicalShapes && rng.chance(0.1)
+        let labelled = !historicalShapes || ts >= AccessLineBuilder.labelsSinceMs
+        let forwardedFor = !historicalShapes || ts >= AccessLineBuilder.forwardedForSinceMs
+        if parenthesised { put("(") }
         put("pulp ["); putHex(&rng, 8); put("-"); putHex(&rng, 4); put("]: ")
         putIPv4(&rng, prefix: "10.128.")
         put(" - ")
         let probe = kind < 0.05
         let authenticated = !probe && rng.chance(0.6)
-        if authenticated {
+        if !labelled {
+            // %({REMOTE_USER}e)s alone, `-` when anonymous.
+            put(authenticated ? rng.pick(AccessLineBuilder.users) : "-")
+        } else if authenticated {
             put("user:"); put(rng.pick(AccessLineBuilder.users)); put(" org_id:"); put(rng.pick(AccessLineBuilder.orgs))
         } else {
             put("user:- org_id:-")
@@ -136,6 +154,10 @@ struct AccessLineBuilder {
         put(" ")
         putQuoted(probe ? "kube-probe/1.29" : rng.pick(AccessLineBuilder.userAgents))
         put(" "); putInt(1 + rng.below(900))
+        guard forwardedFor else {
+            if parenthesised { put(")") }
+            return
+        }
         put(" x_forwarded_for:\"")
         let xff = rng.unit()
         if probe || xff < 0.15 {
@@ -149,6 +171,7 @@ struct AccessLineBuilder {
             if rng.chance(0.3) { put(", 10.0.0.1") }
         }
         put("\"")
+        if parenthesised { put(")") }
     }
 
     private static let wrapperHead: [String] = pods.map { pod in

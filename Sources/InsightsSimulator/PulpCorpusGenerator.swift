@@ -1,7 +1,10 @@
-// The seeded Pulp access-log corpus. Every second of the timeline is its own bucket with an
-// RNG derived from (seed, second) alone, so the events of any range are computed without
-// state: a sub-range yields exactly the matching slice of a larger range, and months of
-// history cost no memory.
+// The seeded Pulp log-group corpus: pulpcore-api access lines and, opt-in, pulp-content
+// download lines (`contentPerHour`) and the API line's older shapes (`historicalShapes`).
+// Every second of the timeline is its own bucket with an RNG derived from (seed, second)
+// alone, so the events of any range are computed without state: a sub-range yields exactly the
+// matching slice of a larger range, and months of history cost no memory. The content lines
+// draw from their own (seed, second) stream, so turning them on leaves the API lines as they
+// were; with both options at their defaults the corpus is byte for byte the original one.
 
 public struct PulpCorpusGenerator: EventSource {
     public struct Configuration: Sendable, Equatable {
@@ -15,13 +18,23 @@ public struct PulpCorpusGenerator: EventSource {
         /// 10,000 events, so clients must split full results. Bursts are off below 1,000/hour
         /// so tiny test corpora stay tiny.
         public var burstEvery: Int
+        /// Average pulp-content download lines per hour (same daily curve; 6× in burst windows
+        /// when ≥ 1000). 0 = none: the corpus holds API lines only.
+        public var contentPerHour: Double
+        /// API lines in the shape of their date: label-less `HOST IDENT USER [time]` before
+        /// 2026-01-06, `user:… org_id:…` without `x_forwarded_for` before 2026-01-21, and the
+        /// production `(pulp [cid]: … )` parentheses around some lines. Off: today's shape always.
+        public var historicalShapes: Bool
 
-        public init(seed: UInt64 = 42, startMs: Int64, endMs: Int64, eventsPerHour: Double = 20000, burstEvery: Int = 24) {
+        public init(seed: UInt64 = 42, startMs: Int64, endMs: Int64, eventsPerHour: Double = 20000, burstEvery: Int = 24,
+                    contentPerHour: Double = 0, historicalShapes: Bool = false) {
             self.seed = seed
             self.startMs = startMs
             self.endMs = endMs
             self.eventsPerHour = eventsPerHour
             self.burstEvery = burstEvery
+            self.contentPerHour = contentPerHour
+            self.historicalShapes = historicalShapes
         }
     }
 
@@ -33,7 +46,13 @@ public struct PulpCorpusGenerator: EventSource {
 
     /// Whether the 5-minute window containing `second` is a burst window.
     public func isBurstWindow(second: Int64) -> Bool {
-        guard configuration.eventsPerHour >= 1000, configuration.burstEvery > 0 else { return false }
+        guard configuration.eventsPerHour >= 1000 else { return false }
+        return windowDrawsBurst(second: second)
+    }
+
+    /// The seed's choice of burst windows, whatever the rates.
+    private func windowDrawsBurst(second: Int64) -> Bool {
+        guard configuration.burstEvery > 0 else { return false }
         let window = floorDiv(second, 300)
         var rng = SeededRandom(seed: configuration.seed, 0xB0B5, UInt64(bitPattern: window))
         return rng.below(configuration.burstEvery) == 0
@@ -49,6 +68,19 @@ public struct PulpCorpusGenerator: EventSource {
         return lambda
     }
 
+    /// Mean content lines in `second`.
+    public func contentRate(second: Int64) -> Double {
+        guard configuration.contentPerHour > 0 else { return 0 }
+        let secondOfDay = Double(((second % 86400) + 86400) % 86400)
+        let diurnal = 1 + 0.5 * _sin((secondOfDay / 86400 - 14.0 / 24 + 0.25) * 2 * Double.pi)
+        var lambda = configuration.contentPerHour / 3600 * diurnal
+        if configuration.contentPerHour >= 1000 && windowDrawsBurst(second: second) { lambda *= 6 }
+        return lambda
+    }
+
+    /// Content lines get @ptr indexes from here up, so they never collide with the API lines'.
+    static let contentIndexBase: UInt64 = 0x8000_0000
+
     public func events(from startMs: Int64, to endMs: Int64) -> [LogEvent] {
         let lo = max(startMs, configuration.startMs)
         let hi = min(endMs, configuration.endMs)
@@ -56,17 +88,54 @@ public struct PulpCorpusGenerator: EventSource {
         var out: [LogEvent] = []
         var second = floorDiv(lo, 1000)
         let lastSecond = floorDiv(hi - 1, 1000)
-        var builder = AccessLineBuilder()
+        var builder = AccessLineBuilder(historicalShapes: configuration.historicalShapes)
+        var contentBuilder = ContentLineBuilder()
+        var api: [LogEvent] = []
+        var content: [LogEvent] = []
         while second <= lastSecond {
-            generateSecond(second, builder: &builder) { event in
-                if event.timestampMs >= lo && event.timestampMs < hi { out.append(event) }
+            if configuration.contentPerHour > 0 {
+                // Both kinds of the second, merged by time (API lines first on a tie).
+                api.removeAll(keepingCapacity: true)
+                content.removeAll(keepingCapacity: true)
+                generateSecond(second, builder: &builder) { api.append($0) }
+                generateContentSecond(second, builder: &contentBuilder) { content.append($0) }
+                var i = 0, j = 0
+                while i < api.count || j < content.count {
+                    let event: LogEvent
+                    if j == content.count || (i < api.count && api[i].timestampMs <= content[j].timestampMs) {
+                        event = api[i]; i += 1
+                    } else {
+                        event = content[j]; j += 1
+                    }
+                    if event.timestampMs >= lo && event.timestampMs < hi { out.append(event) }
+                }
+            } else {
+                generateSecond(second, builder: &builder) { event in
+                    if event.timestampMs >= lo && event.timestampMs < hi { out.append(event) }
+                }
             }
             second += 1
         }
         return out
     }
 
-    /// All events of one second, in order.
+    /// The content lines of one second, in order (their own RNG stream: (seed, tag, second)).
+    func generateContentSecond(_ second: Int64, builder: inout ContentLineBuilder, _ emit: (LogEvent) -> Void) {
+        var rng = SeededRandom(seed: configuration.seed, 0xC047_E47, UInt64(bitPattern: second))
+        let count = poisson(contentRate(second: second), &rng)
+        guard count > 0 else { return }
+        var offsets = [Int](repeating: 0, count: count)
+        for i in 0..<count { offsets[i] = rng.below(1000) }
+        offsets.sort()
+        let base = second * 1000
+        for i in 0..<count {
+            var eventRng = SeededRandom(seed: rng.next())
+            let ptr = PointerCodec.pointer(seed: configuration.seed, second: second, index: PulpCorpusGenerator.contentIndexBase + UInt64(i))
+            emit(builder.makeEvent(timestampMs: base + Int64(offsets[i]), pointer: ptr, rng: &eventRng))
+        }
+    }
+
+    /// All API events of one second, in order.
     func generateSecond(_ second: Int64, builder: inout AccessLineBuilder, _ emit: (LogEvent) -> Void) {
         var rng = SeededRandom(seed: configuration.seed, UInt64(bitPattern: second))
         var count = poisson(rate(second: second), &rng)

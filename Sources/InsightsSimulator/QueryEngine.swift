@@ -33,17 +33,25 @@ public enum QueryEngine {
         var matched: [Record] = []
         // `fields` commands accumulate; without any, rows carry every field of the event.
         var fieldSelection: [String]? = nil
-        for case let .fields(names) in query.commands {
-            for name in names where !(fieldSelection ?? []).contains(name) { fieldSelection = (fieldSelection ?? []) + [name] }
+        for case let .fields(items) in query.commands {
+            for item in items where !(fieldSelection ?? []).contains(item.name) { fieldSelection = (fieldSelection ?? []) + [item.name] }
         }
         for event in events {
             bytes += event.scannedBytes
             var record = Record(event: event)
+            if filters.needsDiscoveredFields { record.discovered = DiscoveredFields.of(event.message) }
             var keep = true
             var regexIndex = 0
             var parseIndex = 0
+            var fieldsIndex = 0
             for command in query.commands {
                 switch command {
+                case .fields:
+                    // Aliases and functions become fields from here on (later commands see them).
+                    for item in filters.computedFields[fieldsIndex] {
+                        record.parsed[item.name] = filters.resolve(item.value, record)
+                    }
+                    fieldsIndex += 1
                 case let .filter(expression):
                     if !filters.evaluate(expression, on: record, regexIndex: &regexIndex) { keep = false }
                 case let .parse(field, _, names):
@@ -134,7 +142,13 @@ public enum QueryEngine {
 
 struct Record {
     let event: LogEvent
+    /// Fields made by `parse` and by `fields … as` / functions, by name.
     var parsed: [String: String] = [:]
+    /// The fields discovered from a JSON `@message` (set only when the query names one).
+    var discovered: [String: String]? = nil
+
+    /// Names that are always there and never come from the event's JSON.
+    static let systemFields: Set<String> = ["@timestamp", "@message", "@ptr", "@logStream"]
 
     func value(_ field: String) -> String? {
         if let v = parsed[field] { return v }
@@ -143,7 +157,9 @@ struct Record {
         case "@message": return event.message
         case "@ptr": return event.ptr
         case "@logStream": return event.logStream
-        default: return event.extraFields.first { $0.0 == field }?.1
+        default:
+            if let v = event.extraFields.first(where: { $0.0 == field })?.1 { return v }
+            return discovered?[field]
         }
     }
 
@@ -167,23 +183,54 @@ struct Record {
 struct CompiledFilters {
     var regexes: [LikeMatcher] = []
     var parsers: [GlobParser] = []
+    /// Whether the query names a field that only a JSON `@message` can supply (then each event's
+    /// JSON is flattened; queries over system and parsed fields never pay for it).
+    var needsDiscoveredFields = false
+    /// Per `fields` command, in order: its items that compute a value (aliases, functions).
+    var computedFields: [[FieldItem]] = []
 
     init(_ query: ParsedQuery) throws(QuerySyntaxError) {
+        var referenced: [String] = []
+        var defined: Set<String> = []
         for command in query.commands {
             switch command {
-            case let .filter(expression): try collect(expression)
-            case let .parse(_, glob, _): parsers.append(try GlobParser(glob))
+            case let .filter(expression): try collect(expression, referenced: &referenced)
+            case let .parse(field, glob, names):
+                parsers.append(try GlobParser(glob))
+                referenced.append(field)
+                defined.formUnion(names)
+            case let .fields(items):
+                computedFields.append(items.filter { !$0.isPlainSelection })
+                for item in items {
+                    CompiledFilters.fieldNames(in: item.value, into: &referenced)
+                    if !item.isPlainSelection { defined.insert(item.name) }
+                }
+            case let .sort(field, _): referenced.append(field)
             default: break
             }
         }
+        needsDiscoveredFields = referenced.contains { !Record.systemFields.contains($0) && !defined.contains($0) }
     }
 
-    private mutating func collect(_ e: FilterExpression) throws(QuerySyntaxError) {
+    private static func fieldNames(in operand: Operand, into names: inout [String]) {
+        switch operand {
+        case let .field(name): names.append(name)
+        case let .coalesce(arguments): for a in arguments { fieldNames(in: a, into: &names) }
+        case .string, .number: break
+        }
+    }
+
+    private mutating func collect(_ e: FilterExpression, referenced: inout [String]) throws(QuerySyntaxError) {
         switch e {
-        case let .and(a, b), let .or(a, b): try collect(a); try collect(b)
-        case let .not(a): try collect(a)
-        case let .like(_, pattern, _): regexes.append(try LikeMatcher(pattern))
-        case .compare: break
+        case let .and(a, b), let .or(a, b): try collect(a, referenced: &referenced); try collect(b, referenced: &referenced)
+        case let .not(a): try collect(a, referenced: &referenced)
+        case let .like(operand, pattern, _):
+            regexes.append(try LikeMatcher(pattern))
+            CompiledFilters.fieldNames(in: operand, into: &referenced)
+        case let .compare(left, _, right):
+            CompiledFilters.fieldNames(in: left, into: &referenced)
+            CompiledFilters.fieldNames(in: right, into: &referenced)
+        case let .isPresent(field): referenced.append(field)
         }
     }
 
@@ -204,6 +251,8 @@ struct CompiledFilters {
             regexIndex += 1
             guard let value = resolve(operand, record) else { return negated }
             return matcher.matches(value) != negated
+        case let .isPresent(field):
+            return record.value(field) != nil
         case let .compare(left, op, right):
             guard let l = resolve(left, record), let r = resolve(right, record) else { return false }
             let c = QueryEngine.compareValues(l, r)
@@ -218,11 +267,14 @@ struct CompiledFilters {
         }
     }
 
-    private func resolve(_ operand: Operand, _ record: Record) -> String? {
+    func resolve(_ operand: Operand, _ record: Record) -> String? {
         switch operand {
         case let .field(name): return record.value(name)
         case let .string(s): return s
         case let .number(n): return n.rounded() == n ? String(Int64(n)) : String(n)
+        case let .coalesce(arguments):
+            for a in arguments { if let v = resolve(a, record) { return v } }
+            return nil
         }
     }
 }

@@ -1,7 +1,12 @@
-// The Logs Insights query subset the backfill client needs, parsed into a pipeline:
-//   fields a, b | filter <expr> | parse @message "glob" as x, y | sort f asc|desc | limit N
-//   | stats count(*) [as name] [by bin(Nm)]
-// Anything else is a MalformedQueryException (with the offending character offsets).
+// The Logs Insights query subset the backfill client and the upstream exporters need, parsed
+// into a pipeline:
+//   fields a, b as c, coalesce(x, y, "lit") as d | filter <expr> | parse @message "glob" as x, y
+//   | sort f asc|desc | limit N | stats count(*) [as name] [by bin(Nm)]
+// where <expr> combines `f like "text"`, `f like /re/`, `f not like …`, `f =~ …`, comparisons
+// (= != < <= > >=) of fields, strings, numbers and coalesce(…), `ispresent(f)`, and/or/not and
+// parentheses. Field names may be dotted (`kubernetes.container_name`: discovered from a JSON
+// `@message`, see QueryEngine). Anything else is a MalformedQueryException with the offending
+// character offsets.
 
 public struct QuerySyntaxError: Error, Sendable, Equatable {
     public let message: String
@@ -15,12 +20,32 @@ public indirect enum FilterExpression: Sendable {
     case not(FilterExpression)
     case like(Operand, LikePattern, negated: Bool)
     case compare(Operand, ComparisonOperator, Operand)
+    /// `ispresent(field)`: the event has the field (a discovered JSON member, a parsed or
+    /// computed field, or a system field).
+    case isPresent(String)
 }
 
-public enum Operand: Sendable, Equatable {
+public indirect enum Operand: Sendable, Equatable {
     case field(String)
     case string(String)
     case number(Double)
+    /// `coalesce(a, b, …)`: the first argument that has a value; none → the field is absent.
+    case coalesce([Operand])
+}
+
+/// One item of `fields`: the result field `name` (the alias after `as`, else the field name or,
+/// for a function, the expression as written) holding `value`.
+public struct FieldItem: Sendable, Equatable {
+    public let name: String
+    public let value: Operand
+
+    public init(name: String, value: Operand) {
+        self.name = name
+        self.value = value
+    }
+
+    /// A plain `fields x` (no alias, no function): nothing to compute, only selected.
+    public var isPlainSelection: Bool { value == .field(name) }
 }
 
 public enum LikePattern: Sendable {
@@ -33,7 +58,7 @@ public enum ComparisonOperator: String, Sendable {
 }
 
 public enum QueryCommand: Sendable {
-    case fields([String])
+    case fields([FieldItem])
     case filter(FilterExpression)
     case parse(field: String, glob: String, names: [String])
     case sort(field: String, ascending: Bool)
@@ -130,14 +155,19 @@ enum QueryLexer {
 
 public enum QueryParser {
     public static func parse(_ query: String) throws(QuerySyntaxError) -> ParsedQuery {
-        var parser = Parser(tokens: try QueryLexer.tokenize(query), length: query.unicodeScalars.count)
+        var parser = Parser(tokens: try QueryLexer.tokenize(query), scalars: Array(query.unicodeScalars))
         return try parser.parseQuery()
     }
 
     struct Parser {
         let tokens: [QueryToken]
-        let length: Int
+        let scalars: [Unicode.Scalar]
+        var length: Int { scalars.count }
         var position = 0
+
+        /// The functions a query may call, and where.
+        static let valueFunctions: Set<String> = ["coalesce"]
+        static let filterFunctions: Set<String> = ["ispresent"]
 
         var current: QueryToken? { position < tokens.count ? tokens[position] : nil }
 
@@ -169,6 +199,37 @@ public enum QueryParser {
             return t.text
         }
 
+        /// Whether the current token is a word directly followed by `(` (a function call).
+        var atFunctionCall: Bool {
+            guard let t = current, t.kind == .word, position + 1 < tokens.count else { return false }
+            let next = tokens[position + 1]
+            return next.kind == .symbol && next.text == "("
+        }
+
+        /// `name`, `name as alias`, `coalesce(…)` or `coalesce(…) as alias`.
+        mutating func parseFieldItem() throws(QuerySyntaxError) -> FieldItem {
+            guard let first = current else { throw fail("expected a field name") }
+            let value: Operand
+            if atFunctionCall {
+                value = try parseOperand()
+            } else {
+                value = .field(try parseFieldName())
+            }
+            let written: String
+            if case let .field(name) = value {
+                written = name
+            } else {
+                // Insights names an unaliased expression after its text.
+                let last = tokens[position - 1]
+                written = String(String.UnicodeScalarView(scalars[first.start..<last.end]))
+            }
+            if isKeyword("as") {
+                position += 1
+                return FieldItem(name: try parseFieldName(), value: value)
+            }
+            return FieldItem(name: written, value: value)
+        }
+
         mutating func parseQuery() throws(QuerySyntaxError) -> ParsedQuery {
             var commands: [QueryCommand] = []
             if tokens.isEmpty { throw fail("empty query") }
@@ -185,9 +246,9 @@ public enum QueryParser {
             position += 1
             switch t.text.lowercased() {
             case "fields", "display":
-                var names = [try parseFieldName()]
-                while isSymbol(",") { position += 1; names.append(try parseFieldName()) }
-                return .fields(names)
+                var items = [try parseFieldItem()]
+                while isSymbol(",") { position += 1; items.append(try parseFieldItem()) }
+                return .fields(items)
             case "filter":
                 return .filter(try parseOr())
             case "parse":
@@ -260,6 +321,13 @@ public enum QueryParser {
 
         mutating func parseNot() throws(QuerySyntaxError) -> FilterExpression {
             if isKeyword("not") { position += 1; return .not(try parseNot()) }
+            if atFunctionCall, let t = current, Parser.filterFunctions.contains(t.text.lowercased()) {
+                // ispresent(field): a boolean term of its own.
+                position += 2
+                let field = try parseFieldName()
+                try expectSymbol(")")
+                return .isPresent(field)
+            }
             if isSymbol("(") {
                 position += 1
                 let inner = try parseOr()
@@ -271,6 +339,18 @@ public enum QueryParser {
 
         mutating func parseOperand() throws(QuerySyntaxError) -> Operand {
             guard let t = current else { throw fail("expected a value") }
+            if atFunctionCall {
+                let name = t.text.lowercased()
+                guard Parser.valueFunctions.contains(name) else {
+                    let kind = Parser.filterFunctions.contains(name) ? "\(t.text)() is a condition, not a value here" : "unsupported function '\(t.text)'"
+                    throw QuerySyntaxError(message: kind, start: t.start, end: t.end)
+                }
+                position += 2
+                var arguments = [try parseOperand()]
+                while isSymbol(",") { position += 1; arguments.append(try parseOperand()) }
+                try expectSymbol(")")
+                return .coalesce(arguments)
+            }
             switch t.kind {
             case .word, .backtick: position += 1; return .field(t.text)
             case .string: position += 1; return .string(t.text)

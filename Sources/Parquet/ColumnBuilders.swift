@@ -5,7 +5,7 @@
 // branch-heavy bitmap work. Null rows still take a slot in the value array (0) for fixed-width
 // kinds, so row i's value is at index i.
 
-/// INT64 values (timestamps in nanoseconds since the epoch).
+/// INT64 values: timestamps (in the column's unit since the epoch) and int64 columns.
 public struct Int64ColumnBuilder: Sendable {
     public private(set) var values: [Int64] = []
     public private(set) var definitionLevels: [UInt8] = []
@@ -37,10 +37,13 @@ public struct Int64ColumnBuilder: Sendable {
     }
 }
 
-/// INT32 values; used for int16 columns (Parquet stores INTEGER(16) as INT32).
+/// INT32 values: int32 columns, and int16 columns (Parquet stores INTEGER(16) as INT32).
 public struct Int32ColumnBuilder: Sendable {
     public private(set) var values: [Int32] = []
     public private(set) var definitionLevels: [UInt8] = []
+    /// Set when a value outside Int16's range was appended: the builder then only fits an int32
+    /// column (the writer refuses it for an int16 one rather than write an out-of-range INTEGER(16)).
+    public private(set) var exceedsInt16 = false
 
     public init(reservingCapacity capacity: Int = 0) {
         values.reserveCapacity(capacity)
@@ -54,15 +57,57 @@ public struct Int32ColumnBuilder: Sendable {
         definitionLevels.append(value == nil ? 0 : 1)
     }
 
+    /// For int32 columns. Disfavoured so that `append(nil)` and integer literals keep meaning
+    /// the Int16 overload (whose literals the compiler range-checks for int16 columns).
+    @_disfavoredOverload
+    public mutating func append(_ value: Int32?) {
+        if let value, Int32(Int16.min) > value || value > Int32(Int16.max) { exceedsInt16 = true }
+        values.append(value ?? 0)
+        definitionLevels.append(value == nil ? 0 : 1)
+    }
+
     public mutating func appendNull() { append(nil) }
 
     mutating func append(rowsOf other: Int32ColumnBuilder, _ rows: Range<Int>) {
         values.append(contentsOf: other.values[rows])
         definitionLevels.append(contentsOf: other.definitionLevels[rows])
+        if other.exceedsInt16 { exceedsInt16 = true }
     }
 
     /// Empties the builder but keeps its memory, so the next batch reuses it (drop the previous
     /// `ColumnBatch` first, or the arrays are still shared and get copied).
+    public mutating func removeAll() {
+        values.removeAll(keepingCapacity: true)
+        definitionLevels.removeAll(keepingCapacity: true)
+        exceedsInt16 = false
+    }
+}
+
+/// BOOLEAN values, one `Bool` per row (false in null rows); bit-packed only when pages are encoded.
+public struct BoolColumnBuilder: Sendable {
+    public private(set) var values: [Bool] = []
+    public private(set) var definitionLevels: [UInt8] = []
+
+    public init(reservingCapacity capacity: Int = 0) {
+        values.reserveCapacity(capacity)
+        definitionLevels.reserveCapacity(capacity)
+    }
+
+    public var count: Int { values.count }
+
+    public mutating func append(_ value: Bool?) {
+        values.append(value ?? false)
+        definitionLevels.append(value == nil ? 0 : 1)
+    }
+
+    public mutating func appendNull() { append(nil) }
+
+    mutating func append(rowsOf other: BoolColumnBuilder, _ rows: Range<Int>) {
+        values.append(contentsOf: other.values[rows])
+        definitionLevels.append(contentsOf: other.definitionLevels[rows])
+    }
+
+    /// Empties the builder but keeps its memory (see `Int64ColumnBuilder.removeAll`).
     public mutating func removeAll() {
         values.removeAll(keepingCapacity: true)
         definitionLevels.removeAll(keepingCapacity: true)
@@ -188,37 +233,44 @@ public struct StringColumnBuilder: Sendable {
 
 /// One column of a batch, in the builder that matches its kind.
 public enum ColumnData: Sendable {
+    /// Timestamp and int64 columns.
     case int64(Int64ColumnBuilder)
+    /// int16 and int32 columns.
     case int32(Int32ColumnBuilder)
     case string(StringColumnBuilder)
+    case bool(BoolColumnBuilder)
 
     public var count: Int {
         switch self {
         case .int64(let c): c.count
         case .int32(let c): c.count
         case .string(let c): c.count
+        case .bool(let c): c.count
         }
     }
 
     func matches(_ kind: ParquetColumnKind) -> Bool {
         switch (self, kind) {
-        case (.int64, .timestampNanos), (.int64, .timestampMicros), (.int64, .timestampMillis), (.int32, .int16), (.string, .string): true
+        case (.int64, .timestampNanos), (.int64, .timestampMicros), (.int64, .timestampMillis), (.string, .string): true
+        case (.int32(let c), .int16): !c.exceedsInt16
+        case (.int32, .int32), (.int64, .int64), (.bool, .bool): true
         default: false
         }
     }
 
     static func empty(for kind: ParquetColumnKind) -> ColumnData {
         switch kind {
-        case .timestampNanos, .timestampMicros, .timestampMillis: .int64(Int64ColumnBuilder())
-        case .int16: .int32(Int32ColumnBuilder())
+        case .timestampNanos, .timestampMicros, .timestampMillis, .int64: .int64(Int64ColumnBuilder())
+        case .int16, .int32: .int32(Int32ColumnBuilder())
         case .string: .string(StringColumnBuilder())
+        case .bool: .bool(BoolColumnBuilder())
         }
     }
 
     /// Bytes the rows occupy in memory, used for the row-group byte limit.
     func bufferedBytes(_ rows: Range<Int>) -> Int {
         switch self {
-        case .int64, .int32: rows.count * Self.bytesPerRow(matching: self)
+        case .int64, .int32, .bool: rows.count * Self.bytesPerRow(matching: self)
         case .string(let c): c.offsets[rows.upperBound] - c.offsets[rows.lowerBound] + rows.count * Self.bytesPerRow(matching: self)
         }
     }
@@ -226,17 +278,19 @@ public enum ColumnData: Sendable {
     /// Fixed bytes per row: the value (or a string's offset) and its definition level.
     static func bytesPerRow(_ kind: ParquetColumnKind) -> Int {
         switch kind {
-        case .timestampNanos, .timestampMicros, .timestampMillis: 9
-        case .int16: 5
+        case .timestampNanos, .timestampMicros, .timestampMillis, .int64: 9
+        case .int16, .int32: 5
         case .string: 9
+        case .bool: 2
         }
     }
 
     private static func bytesPerRow(matching column: ColumnData) -> Int {
         switch column {
-        case .int64: bytesPerRow(.timestampNanos)
-        case .int32: bytesPerRow(.int16)
+        case .int64: bytesPerRow(.int64)
+        case .int32: bytesPerRow(.int32)
         case .string: bytesPerRow(.string)
+        case .bool: bytesPerRow(.bool)
         }
     }
 }
@@ -273,6 +327,10 @@ extension ColumnData {
             self = .string(StringColumnBuilder())
             mine.append(rowsOf: theirs, rows)
             self = .string(mine)
+        case (.bool(var mine), .bool(let theirs)):
+            self = .bool(BoolColumnBuilder())
+            mine.append(rowsOf: theirs, rows)
+            self = .bool(mine)
         default:
             preconditionFailure("column kinds were validated against the schema")
         }
@@ -292,6 +350,10 @@ extension ColumnData {
             self = .string(StringColumnBuilder())
             mine.removeAll()
             self = .string(mine)
+        case .bool(var mine):
+            self = .bool(BoolColumnBuilder())
+            mine.removeAll()
+            self = .bool(mine)
         }
     }
 }

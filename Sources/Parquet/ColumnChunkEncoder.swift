@@ -99,6 +99,12 @@ enum ColumnChunkEncoder {
             } else {
                 statistics = nil  // computed per page
             }
+        case .bool(let c):
+            // Never a dictionary: one bit per value cannot be beaten (pyarrow doesn't try either).
+            statistics = c.values.withUnsafeBufferPointer { values in
+                levels.withUnsafeBufferPointer { ColumnStatistics.booleans(values: values, levels: $0, rows: rows, nonNullCount: nonNullCount) }
+            }
+            plainSize = (nonNullCount + 7) / 8
         }
         // Keep the dictionary only if it pays off: dictionary page + packed indices < PLAIN values.
         if policy == .automatic, let d = dictionary, d.pageBody.count + (nonNullCount * d.bitWidth + 7) / 8 >= plainSize {
@@ -130,6 +136,8 @@ enum ColumnChunkEncoder {
                 return cutPages(rows: rows, levels: levels, limitBits: limitBits) { _ in 64 }
             case (.int32, nil):
                 return cutPages(rows: rows, levels: levels, limitBits: limitBits) { _ in 32 }
+            case (.bool, _):
+                return cutPages(rows: rows, levels: levels, limitBits: limitBits) { _ in 1 }
             case (_, let width?):
                 return cutPages(rows: rows, levels: levels, limitBits: limitBits) { _ in width }
             }
@@ -204,6 +212,7 @@ enum ColumnChunkEncoder {
             switch plan.column {
             case .int64: valuesSize = page.nonNullCount * 8
             case .int32: valuesSize = page.nonNullCount * 4
+            case .bool: valuesSize = (page.nonNullCount + 7) / 8
             case .string(let c):
                 valuesSize = c.offsets.withUnsafeBufferPointer { offsets in
                     c.definitionLevels.withUnsafeBufferPointer {
@@ -252,6 +261,10 @@ enum ColumnChunkEncoder {
                         PlainEncoding.writeByteArrays(bytes: bytes, offsets: offsets, levels: levels, rows: page.rows, to: dst)
                     }
                 }
+            case .bool(let c):
+                _ = c.values.withUnsafeBufferPointer {
+                    PlainEncoding.writeBooleans(values: $0, levels: levels, rows: page.rows, nonNullCount: page.nonNullCount, to: dst)
+                }
             }
         }
     }
@@ -272,6 +285,7 @@ extension ColumnData {
         case .int64(let c): c.definitionLevels
         case .int32(let c): c.definitionLevels
         case .string(let c): c.definitionLevels
+        case .bool(let c): c.definitionLevels
         }
     }
 }

@@ -1,6 +1,6 @@
 // Column-chunk statistics: null count and min/max in the order the column's type defines
-// (ColumnOrder TYPE_ORDER): signed for INT32/INT64, unsigned bytewise (memcmp, then length) for
-// BYTE_ARRAY strings. Min/max are omitted when every value is null.
+// (ColumnOrder TYPE_ORDER): false < true for BOOLEAN, signed for INT32/INT64, unsigned bytewise
+// (memcmp, then length) for BYTE_ARRAY strings. Min/max are omitted when every value is null.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -33,6 +33,20 @@ enum ColumnStatistics {
             }
         }
         return ParquetStatistics(nullCount: nullCount, minValue: littleEndianBytes(minimum), maxValue: littleEndianBytes(maximum))
+    }
+
+    /// BOOLEAN min/max are one byte each (0 or 1), the PLAIN form pyarrow writes for statistics
+    /// (not the bit-packed form of data pages).
+    static func booleans(values: UnsafeBufferPointer<Bool>, levels: UnsafeBufferPointer<UInt8>, rows: Range<Int>, nonNullCount: Int) -> ParquetStatistics {
+        let nullCount = Int64(rows.count - nonNullCount)
+        guard nonNullCount > 0 else { return ParquetStatistics(nullCount: nullCount) }
+        var sawFalse = false
+        var sawTrue = false
+        for row in rows where levels[row] != 0 {
+            if values[row] { sawTrue = true } else { sawFalse = true }
+            if sawTrue && sawFalse { break }
+        }
+        return ParquetStatistics(nullCount: nullCount, minValue: [sawFalse ? 0 : 1], maxValue: [sawTrue ? 1 : 0])
     }
 
     static func littleEndianBytes<T: FixedWidthInteger>(_ value: T) -> [UInt8] {

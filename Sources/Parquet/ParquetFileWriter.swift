@@ -167,6 +167,9 @@ public final class ParquetFileWriter {
             throw .batchMismatch("\(batch.columns.count) columns, schema has \(schema.columns.count)")
         }
         for (column, definition) in zip(batch.columns, schema.columns) where !column.matches(definition.kind) {
+            if case .int32(let c) = column, c.exceedsInt16, definition.kind == .int16 {
+                throw .batchMismatch("column \(definition.name) is int16 but holds values outside Int16's range")
+            }
             throw .batchMismatch("column \(definition.name) holds the wrong kind of values")
         }
     }
@@ -222,11 +225,12 @@ public final class ParquetFileWriter {
     private func writeRowGroup(_ columns: [ColumnData], _ rows: Range<Int>) throws(ParquetError) {
         let kinds = schema.columns.map(\.kind)
         let options = self.options
-        let policies = usesDictionary.map { decided -> DictionaryPolicy in
+        let policies = zip(usesDictionary, kinds).map { decided, kind -> DictionaryPolicy in
+            if kind == .bool { return .never }  // BOOLEAN chunks are always PLAIN
             switch decided {
-            case nil: options.dictionaryByteLimit > 0 ? .automatic : .never
-            case true?: .always
-            case false?: .never
+            case nil: return options.dictionaryByteLimit > 0 ? .automatic : .never
+            case true?: return .always
+            case false?: return .never
             }
         }
         // Columns already known to be PLAIN plan in microseconds (no dictionary to try), so they

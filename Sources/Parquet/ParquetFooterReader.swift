@@ -40,7 +40,8 @@ public struct ParquetFooter: Sendable, Equatable {
         public var typeLength: Int32?
 
         /// "INT64 TIMESTAMP(NANOS,false)", "BYTE_ARRAY STRING", "INT32 INTEGER(16,true)"; the
-        /// converted type stands in when there is no logical type.
+        /// converted type stands in when there is no logical type, and a column with neither
+        /// (BOOLEAN, or INT32/INT64 as pyarrow writes `int32`/`int64`) is its physical type alone.
         public var typeDescription: String {
             if let logicalType { return "\(physicalType) \(logicalType)" }
             if let convertedType { return "\(physicalType) \(convertedType)" }
@@ -216,13 +217,14 @@ extension ParquetSchema {
     public var footerSchemaDescription: [(name: String, type: String)] {
         columns.map { column in
             let physical = ParquetFooter.PhysicalType(rawValue: column.kind.physicalType.rawValue)
-            let logical: ParquetFooter.LogicalType = switch column.kind.logicalType {
+            let logical: ParquetFooter.LogicalType? = switch column.kind.logicalType {
             case .string: .string
             case .integer(let bits, let signed): .integer(bitWidth: bits, isSigned: signed)
             case .timestamp(let unit, let adjusted):
                 .timestamp(unit: unit == .millis ? .millis : unit == .micros ? .micros : .nanos, isAdjustedToUTC: adjusted)
+            case nil: nil  // bool, int32, int64: the bare physical type, as `typeDescription` prints it
             }
-            return (column.name, "\(physical) \(logical)")
+            return (column.name, logical.map { "\(physical) \($0)" } ?? physical.description)
         }
     }
 }

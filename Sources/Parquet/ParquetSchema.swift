@@ -12,12 +12,19 @@ public enum ParquetColumnKind: Sendable, Equatable, CaseIterable {
     case string
     /// INT32 annotated INTEGER(16, signed) (and ConvertedType INT_16); pyarrow reads `int16`.
     case int16
+    /// BOOLEAN, no annotation; pyarrow reads `bool`. Always PLAIN (bit-packed), never a dictionary.
+    case bool
+    /// INT32 without annotation, as pyarrow writes an `int32` column (and reads it back as such).
+    case int32
+    /// INT64 without annotation, as pyarrow writes an `int64` column (and reads it back as such).
+    case int64
 
     var physicalType: ParquetPhysicalType {
         switch self {
-        case .timestampNanos, .timestampMicros, .timestampMillis: .int64
+        case .timestampNanos, .timestampMicros, .timestampMillis, .int64: .int64
         case .string: .byteArray
-        case .int16: .int32
+        case .int16, .int32: .int32
+        case .bool: .boolean
         }
     }
 
@@ -28,16 +35,19 @@ public enum ParquetColumnKind: Sendable, Equatable, CaseIterable {
         case .timestampNanos, .timestampMicros, .timestampMillis: nil
         case .string: .utf8
         case .int16: .int16
+        // The physical type says it all; pyarrow writes neither annotation for these.
+        case .bool, .int32, .int64: nil
         }
     }
 
-    var logicalType: ParquetLogicalType {
+    var logicalType: ParquetLogicalType? {
         switch self {
         case .timestampNanos: .timestamp(unit: .nanos, isAdjustedToUTC: false)
         case .timestampMicros: .timestamp(unit: .micros, isAdjustedToUTC: false)
         case .timestampMillis: .timestamp(unit: .millis, isAdjustedToUTC: false)
         case .string: .string
         case .int16: .integer(bitWidth: 16, isSigned: true)
+        case .bool, .int32, .int64: nil
         }
     }
 }

@@ -1,5 +1,6 @@
 // PLAIN encoding (Parquet Encodings.md): fixed-width values little endian back to back;
-// BYTE_ARRAY values as a 4-byte little-endian length followed by the bytes. Nulls are not stored.
+// BYTE_ARRAY values as a 4-byte little-endian length followed by the bytes; BOOLEAN values one
+// bit each, least significant bit first, the last byte padded with zeros. Nulls are not stored.
 //
 // The functions write into memory the caller sized beforehand (page sizes are known before
 // encoding), so a page is one allocation and one pass.
@@ -48,5 +49,33 @@ enum PlainEncoding {
     ) -> Int {
         // Null rows have empty ranges, so the bytes are just the offset difference.
         offsets[rows.upperBound] - offsets[rows.lowerBound] + 4 * nonNullCount
+    }
+
+    /// Writes the non-null booleans of `rows` bit-packed (LSB first) to `dst`; returns the number
+    /// of bytes written, `(nonNullCount + 7) / 8`. Every byte is stored whole, so `dst` need not be
+    /// zeroed beforehand.
+    static func writeBooleans(
+        values: UnsafeBufferPointer<Bool>, levels: UnsafeBufferPointer<UInt8>, rows: Range<Int>,
+        nonNullCount: Int, to dst: UnsafeMutableRawPointer
+    ) -> Int {
+        var at = 0
+        var byte: UInt8 = 0
+        var bit: UInt8 = 0
+        for row in rows where levels[row] != 0 {
+            if values[row] { byte |= 1 << bit }
+            bit += 1
+            if bit == 8 {
+                dst.storeBytes(of: byte, toByteOffset: at, as: UInt8.self)
+                at += 1
+                byte = 0
+                bit = 0
+            }
+        }
+        if bit > 0 {
+            dst.storeBytes(of: byte, toByteOffset: at, as: UInt8.self)
+            at += 1
+        }
+        assert(at == (nonNullCount + 7) / 8)
+        return at
     }
 }

@@ -19,9 +19,23 @@ struct CorpusOptions: ParsableArguments {
     @Option(name: .customLong("burst-every"), help: "One 5-minute window in N is a burst window (0 = no bursts).")
     var burstEvery: Int = 24
 
+    @Option(name: .customLong("content-per-hour"), help: ArgumentHelp(
+        "Also generate N pulp-content download lines per hour on average (0 = none, the default).",
+        discussion: "JSON-wrapped like the API lines, kubernetes.container_name \"pulp-content\": wheels, RPMs, Maven files and paths no content dataset keeps; request_time from 2026-07-17 on. Same daily curve; 6x in burst windows when N >= 1000. The API lines stay exactly as without it."))
+    var contentPerHour: Double = 0
+
+    @Flag(name: .customLong("historical-shapes"), help: ArgumentHelp(
+        "Write API lines in the shape of their date (off by default: today's shape everywhere).",
+        discussion: "Before 2026-01-06 'pulp [cid]: HOST - USER [time] ...' without labels or x_forwarded_for; before 2026-01-21 'user:... org_id:...' without x_forwarded_for; and one line in ten wrapped in the production format's parentheses '(pulp [cid]: ... )'."))
+    var historicalShapes = false
+
     func validateCorpus() throws {
         guard eventsPerHour >= 0, eventsPerHour <= 50_000_000 else { throw UsageError(description: "--events-per-hour must be between 0 and 50000000") }
         guard burstEvery >= 0 else { throw UsageError(description: "--burst-every must be ≥ 0") }
+        guard contentPerHour >= 0, contentPerHour <= 50_000_000 else { throw UsageError(description: "--content-per-hour must be between 0 and 50000000") }
+        if eventsFile != nil && (contentPerHour > 0 || historicalShapes) {
+            throw UsageError(description: "--content-per-hour and --historical-shapes shape the generated corpus; they cannot be used with --events")
+        }
     }
 
     /// The event source for a corpus living in [startMs, endMs).
@@ -36,7 +50,8 @@ struct CorpusOptions: ParsableArguments {
                 throw UsageError(description: error.description)
             }
         }
-        return PulpCorpusGenerator(.init(seed: seed, startMs: startMs, endMs: endMs, eventsPerHour: eventsPerHour, burstEvery: burstEvery))
+        return PulpCorpusGenerator(.init(seed: seed, startMs: startMs, endMs: endMs, eventsPerHour: eventsPerHour, burstEvery: burstEvery,
+                                         contentPerHour: contentPerHour, historicalShapes: historicalShapes))
     }
 }
 

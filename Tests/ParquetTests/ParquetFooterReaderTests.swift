@@ -234,12 +234,16 @@ private let allKinds = ParquetColumnKind.allCases
 private enum Values {
     case int64([Int64?])
     case int16([Int16?])
+    case int32([Int32?])
+    case bools([Bool?])
     case strings([String?])
 
     func data(_ rows: Range<Int>) -> ColumnData {
         switch self {
         case .int64(let v): var b = Int64ColumnBuilder(); for x in v[rows] { b.append(x) }; return .int64(b)
         case .int16(let v): var b = Int32ColumnBuilder(); for x in v[rows] { b.append(x) }; return .int32(b)
+        case .int32(let v): var b = Int32ColumnBuilder(); for x in v[rows] { b.append(x) }; return .int32(b)
+        case .bools(let v): var b = BoolColumnBuilder(); for x in v[rows] { b.append(x) }; return .bool(b)
         case .strings(let v): var b = StringColumnBuilder(); for x in v[rows] { b.append(x) }; return .string(b)
         }
     }
@@ -248,6 +252,8 @@ private enum Values {
         switch self {
         case .int64(let v): Int64(v[rows].filter { $0 == nil }.count)
         case .int16(let v): Int64(v[rows].filter { $0 == nil }.count)
+        case .int32(let v): Int64(v[rows].filter { $0 == nil }.count)
+        case .bools(let v): Int64(v[rows].filter { $0 == nil }.count)
         case .strings(let v): Int64(v[rows].filter { $0 == nil }.count)
         }
     }
@@ -263,6 +269,15 @@ private enum Values {
             let present = v[rows].compactMap { $0 }
             guard let lo = present.min(), let hi = present.max() else { return nil }
             return (le32(UInt32(bitPattern: Int32(lo))), le32(UInt32(bitPattern: Int32(hi))))
+        case .int32(let v):
+            let present = v[rows].compactMap { $0 }
+            guard let lo = present.min(), let hi = present.max() else { return nil }
+            return (le32(UInt32(bitPattern: lo)), le32(UInt32(bitPattern: hi)))
+        case .bools(let v):
+            // One byte each, false < true (what pyarrow writes).
+            let present = v[rows].compactMap { $0 }
+            guard !present.isEmpty else { return nil }
+            return ([present.contains(false) ? 0 : 1], [present.contains(true) ? 1 : 0])
         case .strings(let v):
             // Parquet orders BYTE_ARRAY statistics as unsigned bytes.
             let present = v[rows].compactMap { $0.map { Array($0.utf8) } }
@@ -290,12 +305,16 @@ private func writeOwnFile(rows: Int, seed: UInt64, options: ParquetWriterOptions
     for kind in allKinds {
         columns.append(ParquetColumn("c_\(kind)", kind))
         switch kind {
-        case .timestampNanos, .timestampMicros, .timestampMillis:
+        case .timestampNanos, .timestampMicros, .timestampMillis, .int64:
             values.append(.int64((0..<rows).map { _ in
                 Int.random(in: 0..<10, using: &rng) == 0 ? nil : Int64.random(in: -4_000_000_000_000_000_000...4_000_000_000_000_000_000, using: &rng)
             }))
         case .int16:
             values.append(.int16((0..<rows).map { _ in Int.random(in: 0..<10, using: &rng) == 0 ? nil : Int16.random(in: .min ... .max, using: &rng) }))
+        case .int32:
+            values.append(.int32((0..<rows).map { _ in Int.random(in: 0..<10, using: &rng) == 0 ? nil : Int32.random(in: .min ... .max, using: &rng) }))
+        case .bool:
+            values.append(.bools((0..<rows).map { _ in Int.random(in: 0..<10, using: &rng) == 0 ? nil : Bool.random(using: &rng) }))
         case .string:
             let words = ["alice", "bob", "", "zoë", "é", "z", "ça-va", "\u{0}nul"]
             values.append(.strings((0..<rows).map { _ in Int.random(in: 0..<10, using: &rng) == 0 ? nil : words.randomElement(using: &rng)! }))
@@ -333,7 +352,7 @@ private func checkFooter(_ footer: ParquetFooter, of file: OwnFile, options: Par
         #expect(column.convertedType?.rawValue == definition.kind.convertedType?.rawValue)
     }
     let expectedNames = ["INT64 TIMESTAMP(NANOS,false)", "INT64 TIMESTAMP(MICROS,false)", "INT64 TIMESTAMP(MILLIS,false)",
-                         "BYTE_ARRAY STRING", "INT32 INTEGER(16,true)"]
+                         "BYTE_ARRAY STRING", "INT32 INTEGER(16,true)", "BOOLEAN", "INT32", "INT64"]
     #expect(Set(footer.columns.map(\.typeDescription)) == Set(expectedNames))
 
     var start = 0
@@ -678,6 +697,15 @@ pq.write_table(nostats, d + "/pa_nostats.parquet", row_group_size=100, write_sta
 nullgroup = pa.table({"timestamp": pa.array([None] * 100 + list(range(-50, 50)), pa.timestamp("ns"))})
 pq.write_table(nullgroup, d + "/pa_nullgroup.parquet", row_group_size=100)
 
+# bool, int32 and int64 as pyarrow writes them (no annotations; bool statistics one byte each),
+# with a row group where the bool column is all null and one with extremes.
+kinds = pa.table({
+    "b": pa.array([None] * 100 + [i % 3 == 0 for i in range(100)], pa.bool_()),
+    "i32": pa.array([None if i % 9 == 4 else [-2**31, 2**31 - 1, i][i % 3] for i in range(200)], pa.int32()),
+    "i64": pa.array([None if i % 7 == 2 else [-2**63, 2**63 - 1, i * 10**12][i % 3] for i in range(200)], pa.int64()),
+})
+pq.write_table(kinds, d + "/pa_kinds.parquet", row_group_size=100)
+
 UNITS = {"milliseconds": "MILLIS", "microseconds": "MICROS", "nanoseconds": "NANOS"}
 
 def logical(lt):
@@ -744,7 +772,7 @@ def meta(path):
             out["data_int64_range"][c["path"]] = None if mm["min"] is None else [str(mm["min"]), str(mm["max"])]
     return out
 
-files = sorted(["pa_access", "pa_units", "pa_nested", "pa_empty", "pa_nostats", "pa_nullgroup"])
+files = sorted(["pa_access", "pa_units", "pa_nested", "pa_empty", "pa_nostats", "pa_nullgroup", "pa_kinds"])
 result = {name: meta(d + "/" + name + ".parquet") for name in files}
 for name, path in req["own"].items():
     result[name] = meta(path)
@@ -778,7 +806,7 @@ private func hex(_ bytes: [UInt8]?) -> String? {
     let request = try JSONSerialization.data(withJSONObject: ["dir": dir.path, "own": own])
     let output = try PythonRunner.run(script: footerInteropScript, stdin: request)
     let files = try #require(try JSONSerialization.jsonObject(with: output) as? [String: [String: Any]])
-    #expect(files.count == 8)
+    #expect(files.count == 9)
 
     for (name, meta) in files.sorted(by: { $0.key < $1.key }) {
         let path = own[name] ?? dir.appendingPathComponent("\(name).parquet").path
@@ -851,6 +879,15 @@ private func hex(_ bytes: [UInt8]?) -> String? {
                                                     "INT64 TIMESTAMP(MICROS,true)", "INT32 INTEGER(16,true)"])
     let access = try ParquetFooterReader.read(path: dir.appendingPathComponent("pa_access.parquet").path)
     #expect(access.rowGroups.count == 4 && access.rowGroups.allSatisfy { $0.columns[2].dictionaryPageOffset != nil })
+    // pyarrow's bool/int32/int64 columns describe themselves exactly as a schema of our kinds
+    // does (verify compares the two), and the bool statistics are one byte each.
+    let kinds = try ParquetFooterReader.read(path: dir.appendingPathComponent("pa_kinds.parquet").path)
+    let ours = ParquetSchema([ParquetColumn("b", .bool), ParquetColumn("i32", .int32), ParquetColumn("i64", .int64)])
+    #expect(kinds.schemaDescription.elementsEqual(ours.footerSchemaDescription, by: ==))
+    #expect(kinds.schemaDescription.map(\.type) == ["BOOLEAN", "INT32", "INT64"])
+    #expect(kinds.rowGroups.map { $0.columns[0].statistics?.min } == [nil, [0]])
+    #expect(kinds.rowGroups.map { $0.columns[0].statistics?.max } == [nil, [1]])
+    #expect(kinds.int64Range(column: "i64")! == (Int64.min, Int64.max))
 }
 
 private func int64FromHex(_ s: String) -> Int64? {

@@ -12,6 +12,7 @@ import duckdb
 import polars as pl
 import fastparquet
 import pandas as pd
+import numpy as np
 
 
 def arrow_columns(table):
@@ -57,6 +58,8 @@ def read_fastparquet(path):
                 values.append(bytes(v).decode("utf-8"))
             elif isinstance(v, str):
                 values.append(v)
+            elif isinstance(v, (bool, np.bool_)):
+                values.append(bool(v))
             else:
                 values.append(int(v))
         out[name] = values
@@ -76,7 +79,9 @@ def compare(expected, actual):
         if len(got) != len(want):
             return "column %s: %d rows, expected %d" % (name, len(got), len(want))
         for i, (a, b) in enumerate(zip(want, got)):
-            if a != b:
+            # In Python True == 1: a bool column read back as integers (or the reverse) must
+            # still count as a mismatch.
+            if a != b or isinstance(a, bool) != isinstance(b, bool):
                 mismatches += 1
                 if first is None:
                     first = "column %s row %d: expected %r, got %r" % (name, i, str(a)[:80], str(b)[:80])
@@ -205,6 +210,8 @@ def metadata(path):
         "key_value": {k.decode(): v.decode() for k, v in (md.metadata or {}).items()},
         "num_rows": md.num_rows,
         "schema": [str(t) for t in f.schema_arrow.types],
+        "read_schema": [str(t) for t in pq.read_schema(path).types],
+        "nullable": [field.nullable for field in pq.read_schema(path)],
         "names": f.schema_arrow.names,
         "row_groups": groups,
     }

@@ -17,6 +17,8 @@ private struct InteropCase {
     /// true: every chunk dictionary-encoded, false: every chunk PLAIN, nil: don't care.
     var expectDictionary: [String: Bool] = [:]
     var expectMultiplePages: Bool = false
+    /// Columns whose every chunk must have several data pages.
+    var expectPagedColumns: Set<String> = []
 }
 
 private let accessLogNames = ["timestamp", "message", "user", "org_id", "domain", "distribution",
@@ -114,7 +116,63 @@ private func interopCases() -> [InteropCase] {
         expectRowGroups: 2, expectDictionary: ["sticky": true, "plainFirst": false]))
     // Zero rows.
     cases.append(InteropCase(name: "zero-rows", table: accessLogTable(rows: 0, seed: 7), options: options()))
+    // bool, int32, int64: several row groups, several pages per chunk (a 200-byte page holds
+    // ~800 booleans), dictionaries only for the int columns that pay off.
+    cases.append(InteropCase(
+        name: "new-kinds", table: newKindsTable(rows: 5_000, seed: 8),
+        options: options { $0.rowGroupRowLimit = 2_000; $0.dataPageByteLimit = 200 },
+        batchSizes: [700, 1, 3_000, 13], expectRowGroups: 3,
+        expectDictionary: ["flag": false, "flag_no_null": false, "i32_low": true, "i64_low": true, "i64_unique": false],
+        expectMultiplePages: true, expectPagedColumns: ["flag", "flag_no_null", "i32", "i64", "i64_unique"]))
+    cases.append(InteropCase(
+        name: "new-kinds-zstd", table: newKindsTable(rows: 1_200, seed: 9), options: options(.zstd), expectRowGroups: 1,
+        expectDictionary: ["flag": false, "i32_low": true, "i64_low": true]))
+    // A dictionary limit too small for any int column: every chunk PLAIN.
+    cases.append(InteropCase(
+        name: "new-kinds-plain", table: newKindsTable(rows: 1_500, seed: 10), options: options(.none) { $0.dictionaryByteLimit = 8 },
+        expectDictionary: ["i32": false, "i32_low": false, "i64": false, "i64_low": false, "i64_unique": false]))
+    // Row groups cut by the byte limit (booleans count 2 bytes a row), one row at a time.
+    cases.append(InteropCase(
+        name: "new-kinds-byte-limited", table: newKindsTable(rows: 400, seed: 11),
+        options: options { $0.rowGroupByteLimit = 8 << 10 }, batchSizes: [1]))
+    cases.append(InteropCase(name: "new-kinds-zero-rows", table: newKindsTable(rows: 0, seed: 12), options: options()))
     return cases
+}
+
+private let newKindsNames = ["timestamp", "flag", "flag_no_null", "flag_null", "i32", "i32_low", "i32_null",
+                             "i64", "i64_low", "i64_unique", "i64_null", "s"]
+
+/// bool, int32 and int64 columns: nulls, all-null and null-free columns, the types' extreme
+/// values, long runs of true and of false (RLE-friendly levels, whole bytes of equal bits) and
+/// isolated values, low-cardinality ints (dictionary) and unique ones (PLAIN).
+private func newKindsTable(rows: Int, seed: UInt64) -> TestTable {
+    var rng = TestRandom(seed: seed)
+    func maybe<T>(_ value: T) -> T? { Int.random(in: 0..<10, using: &rng) == 0 ? nil : value }
+    let int32Edges: [Int32] = [.min, .max, 0, -1, 1, .min + 1, .max - 1]
+    let int64Edges: [Int64] = [.min, .max, 0, -1, 1, .min + 1, .max - 1, 1 << 53 + 1]
+    var timestamps: [Int64?] = [], flag: [Bool?] = [], flagNoNull: [Bool?] = [], i32: [Int32?] = [], i32Low: [Int32?] = []
+    var i64: [Int64?] = [], i64Low: [Int64?] = [], i64Unique: [Int64?] = [], s: [String?] = []
+    for i in 0..<rows {
+        timestamps.append(1_764_000_000_000_000_000 + Int64(i) * 1_000)
+        // Runs of 300 true, 300 false, then random with nulls.
+        switch (i / 300) % 3 {
+        case 0: flag.append(true)
+        case 1: flag.append(false)
+        default: flag.append(maybe(Bool.random(using: &rng)))
+        }
+        flagNoNull.append(i % 7 == 0 || i % 3 == 1)
+        i32.append(i < int32Edges.count ? int32Edges[i] : maybe(Int32.random(in: .min ... .max, using: &rng)))
+        i32Low.append(maybe([200, 404, -7, Int32.max, Int32.min][Int.random(in: 0..<5, using: &rng)]))
+        i64.append(i < int64Edges.count ? int64Edges[i] : maybe(Int64.random(in: .min ... .max, using: &rng)))
+        i64Low.append(maybe([0, 1_048_576, -3, Int64.max, Int64.min][Int.random(in: 0..<5, using: &rng)]))
+        i64Unique.append(Int64(i) * 4_294_967_311 - (1 << 40))
+        s.append(maybe("s\(i % 4)"))
+    }
+    return TestTable(names: newKindsNames, columns: [
+        .timestamps(timestamps), .bools(flag), .bools(flagNoNull), .bools(Array(repeating: nil, count: rows)),
+        .int32s(i32), .int32s(i32Low), .int32s(Array(repeating: nil, count: rows)),
+        .int64s(i64), .int64s(i64Low), .int64s(i64Unique), .int64s(Array(repeating: nil, count: rows)), .strings(s),
+    ])
 }
 
 /// UTF-8 bytewise order, the order Parquet defines for STRING statistics.
@@ -155,6 +213,14 @@ private func utf8Less(_ a: String, _ b: String) -> Bool { Array(a.utf8).lexicogr
                 "user_agent": "VARCHAR", "x_forwarded_for": "VARCHAR",
             ])
         }
+        if item.name == "new-kinds" {
+            // DuckDB sees the plain SQL types (an annotation mix-up would show as e.g. SMALLINT).
+            #expect(result["duckdb_types"] as? [String: String] == [
+                "timestamp": "TIMESTAMP_NS", "flag": "BOOLEAN", "flag_no_null": "BOOLEAN", "flag_null": "BOOLEAN",
+                "i32": "INTEGER", "i32_low": "INTEGER", "i32_null": "INTEGER", "i64": "BIGINT", "i64_low": "BIGINT",
+                "i64_unique": "BIGINT", "i64_null": "BIGINT", "s": "VARCHAR",
+            ])
+        }
     }
 }
 
@@ -170,9 +236,15 @@ private func checkMetadata(_ metadata: [String: Any], _ item: InteropCase, summa
         case .timestamps: "timestamp[ns]"
         case .strings: "string"
         case .int16s: "int16"
+        case .bools: "bool"
+        case .int32s: "int32"
+        case .int64s: "int64"
         }
     }
     #expect(metadata["schema"] as? [String] == expectedTypes, "\(name)")
+    // pq.read_schema (footer only) gives exactly these types, every field nullable.
+    #expect(metadata["read_schema"] as? [String] == expectedTypes, "\(name)")
+    #expect(metadata["nullable"] as? [Bool] == Array(repeating: true, count: expectedTypes.count), "\(name)")
     let groups = metadata["row_groups"] as? [[String: Any]] ?? []
     #expect(groups.count == summary.rowGroups, "\(name)")
     if let expectRowGroups = item.expectRowGroups { #expect(groups.count == expectRowGroups, "\(name)") }
@@ -205,6 +277,9 @@ private func checkMetadata(_ metadata: [String: Any], _ item: InteropCase, summa
             #expect(column["has_dictionary_page"] as? Bool == hasDictionary, "\(label)")
             #expect(dataEncodings == (hasDictionary ? [8] : [0]), "\(label): data page encodings \(dataEncodings)")
             if pages.count - dictionaryPages.count > 1 { sawMultiplePages = true }
+            if item.expectPagedColumns.contains(columnName) {
+                #expect(pages.count - dictionaryPages.count > 1, "\(label): expected several data pages")
+            }
             if let want = item.expectDictionary[columnName] { #expect(hasDictionary == want, "\(label): dictionary") }
             checkStatistics(column, item.table.columns[index], rows: rows, label: label)
         }
@@ -218,6 +293,20 @@ private func checkStatistics(_ column: [String: Any], _ expected: ExpectedColumn
         checkOrdered(column, values[rows].compactMap { $0 }, nulls: values[rows].filter { $0 == nil }.count, label: label)
     case .int16s(let values):
         checkOrdered(column, values[rows].compactMap { $0.map(Int.init) }, nulls: values[rows].filter { $0 == nil }.count, label: label)
+    case .int32s(let values):
+        checkOrdered(column, values[rows].compactMap { $0.map(Int.init) }, nulls: values[rows].filter { $0 == nil }.count, label: label)
+    case .int64s(let values):
+        checkOrdered(column, values[rows].compactMap { $0.map(Int.init) }, nulls: values[rows].filter { $0 == nil }.count, label: label)
+    case .bools(let values):
+        // false < true: min is false unless every value is true, max is true unless none is.
+        let present = values[rows].compactMap { $0 }
+        #expect(column["null_count"] as? Int == rows.count - present.count, "\(label)")
+        if present.isEmpty {
+            #expect(column["has_min_max"] as? Bool == false, "\(label): min/max on an all-null chunk")
+        } else {
+            #expect(column["min"] as? Bool == !present.contains(false), "\(label): min")
+            #expect(column["max"] as? Bool == present.contains(true), "\(label): max")
+        }
     case .strings(let values):
         let present = values[rows].compactMap { $0 }
         #expect(column["null_count"] as? Int == rows.count - present.count, "\(label)")

@@ -7,12 +7,18 @@ enum ExpectedColumn {
     case timestamps([Int64?])
     case strings([String?])
     case int16s([Int16?])
+    case bools([Bool?])
+    case int32s([Int32?])
+    case int64s([Int64?])
 
     var count: Int {
         switch self {
         case .timestamps(let v): v.count
         case .strings(let v): v.count
         case .int16s(let v): v.count
+        case .bools(let v): v.count
+        case .int32s(let v): v.count
+        case .int64s(let v): v.count
         }
     }
 
@@ -21,6 +27,9 @@ enum ExpectedColumn {
         case .timestamps: .timestampNanos
         case .strings: .string
         case .int16s: .int16
+        case .bools: .bool
+        case .int32s: .int32
+        case .int64s: .int64
         }
     }
 
@@ -39,6 +48,18 @@ enum ExpectedColumn {
             var b = Int32ColumnBuilder()
             for v in values[rows] { b.append(v) }
             return .int32(b)
+        case .bools(let values):
+            var b = BoolColumnBuilder()
+            for v in values[rows] { b.append(v) }
+            return .bool(b)
+        case .int32s(let values):
+            var b = Int32ColumnBuilder()
+            for v in values[rows] { b.append(v) }
+            return .int32(b)
+        case .int64s(let values):
+            var b = Int64ColumnBuilder()
+            for v in values[rows] { b.append(v) }
+            return .int64(b)
         }
     }
 
@@ -47,6 +68,11 @@ enum ExpectedColumn {
         case .timestamps(let v): v.map { $0.map { NSNumber(value: $0) } ?? NSNull() }
         case .strings(let v): v.map { $0.map { $0 as NSString } ?? NSNull() }
         case .int16s(let v): v.map { $0.map { NSNumber(value: $0) } ?? NSNull() }
+        // JSON true/false (not 1/0), so the script can tell a bool from an integer.
+        case .bools(let v): v.map { $0.map { NSNumber(value: $0) } ?? NSNull() }
+        case .int32s(let v): v.map { $0.map { NSNumber(value: $0) } ?? NSNull() }
+        // Exact past 2^53: JSONSerialization writes an Int64 NSNumber as an integer literal.
+        case .int64s(let v): v.map { $0.map { NSNumber(value: $0) } ?? NSNull() }
         }
     }
 }

@@ -243,9 +243,9 @@ public enum TableDDL {
                 case .timestampNanos, .timestampMicros, .timestampMillis: "timestamp"
                 case .string: "string"
                 case .int16: "smallint"
+                case .bool: "boolean"
                 case .int32: "int"
                 case .int64: "bigint"
-                case .bool: "boolean"
                 }
             }
             out += "\n)\n"
@@ -300,9 +300,9 @@ public enum TableDDL {
                     case .timestampNanos, .timestampMicros, .timestampMillis: "timestamp(\(precision.digits))"
                     case .string: "varchar"
                     case .int16: "smallint"
+                    case .bool: "boolean"
                     case .int32: "integer"
                     case .int64: "bigint"
-                    case .bool: "boolean"
                     }
                 }, partitions: hive ? [("date", "varchar"), ("hour", "integer")] : [])
             out += "\n)\nWITH (\n  external_location = \(lit(base)),\n  format = 'PARQUET'"
@@ -345,9 +345,9 @@ public enum TableDDL {
                     case .timestampMicros, .timestampMillis: "TIMESTAMP_NTZ"
                     case .string: "STRING"
                     case .int16: "SMALLINT"
+                    case .bool: "BOOLEAN"
                     case .int32: "INT"
                     case .int64: "BIGINT"
-                    case .bool: "BOOLEAN"
                     }
                 }, partitions: hive ? [("date", "STRING"), ("hour", "INT")] : [])
             out += "\n)\nUSING parquet\n"
@@ -425,9 +425,9 @@ public enum TableDDL {
                 case .timestampNanos, .timestampMicros, .timestampMillis: "TIMESTAMP_NTZ(\(digits))"
                 case .string: "VARCHAR"
                 case .int16: "SMALLINT"
+                case .bool: "BOOLEAN"
                 case .int32: "INTEGER"
                 case .int64: "BIGINT"
-                case .bool: "BOOLEAN"
                 }
             }
             let pattern = hive ? ".*date=[0-9-]+/hour=[0-9]+/[^/]+[.]parquet" : ".*[.]parquet"

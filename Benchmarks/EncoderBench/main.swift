@@ -26,9 +26,10 @@ let repeatCount = Int(options["--repeat"] ?? "3") ?? 3
 // The rows in memory, as pyarrow gets a Table: parsed into the column store `convert` uses and
 // put in file order. What is timed is what `convert` does after that: gathering row groups in
 // file order and encoding them.
-var rows = ParsedRowColumns()
+let dataset = Dataset.access()
+var rows = RowColumns(dataset)
 do {
-    let parsed = try FileContents.withContents(of: input) { ParsedRowColumns.parse(ndjson: $0, parser: AccessLogParser()) }
+    let parsed = try FileContents.withContents(of: input) { RowColumns.parse(ndjson: $0, dataset: dataset) }
     if let (line, error) = parsed.error { fail("\(input): line \(line): \(error)") }
     rows = parsed.columns
 } catch { fail("\(input): \(error)") }
@@ -40,8 +41,8 @@ var fileBytes: Int64 = 0
 for _ in 0..<max(1, repeatCount) {
     let start = clock.now
     do {
-        let writer = try ParquetFileWriter(path: output, schema: AccessLogParquet.schema,
-                                           options: AccessLogParquet.writerOptions(compression: .snappy))
+        let writer = try ParquetFileWriter(path: output, schema: DatasetParquet.schema(dataset),
+                                           options: DatasetParquet.writerOptions(compression: .snappy))
         try ordered.write(to: writer)
         fileBytes = try writer.close().bytes
     } catch { fail("\(output): \(error)") }

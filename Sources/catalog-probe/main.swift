@@ -48,10 +48,16 @@ func rows(for chunk: Chunk, count: Int) -> [StagedRow] {
     let spanNanos = (chunk.range.endMillis - chunk.range.startMillis) * 1_000_000
     let filler = String(repeating: "x", count: 400)
     return (0..<count).map { i in
-        StagedRow(timestampNanos: startNanos + spanNanos * Int64(i) / Int64(max(count, 1)), ptr: "ptr-\(chunk.id)-\(i)",
-                  message: "GET /api/pypi/d/dist/simple/pkg\(i)/ HTTP/1.1 200 \(filler)", user: i % 3 == 0 ? nil : "user\(i % 7)",
-                  orgID: "org\(i % 5)", domain: "default", distribution: "dist", package: "pkg\(i)",
-                  statusCode: 200, userAgent: "pip/24.0", xForwardedFor: "10.0.0.\(i % 250)")
+        // The access dataset's values, in its column order.
+        var record = StagedRecordWriter()
+        let texts: [String?] = ["GET /api/pypi/d/dist/simple/pkg\(i)/ HTTP/1.1 200 \(filler)", i % 3 == 0 ? nil : "user\(i % 7)",
+                                "org\(i % 5)", "default", "dist", "pkg\(i)"]
+        for text in texts { record.appendText(text) }
+        record.appendInt(200)
+        record.appendText("pip/24.0")
+        record.appendText("10.0.0.\(i % 250)")
+        return StagedRow(timestampNanos: startNanos + spanNanos * Int64(i) / Int64(max(count, 1)), ptr: "ptr-\(chunk.id)-\(i)",
+                         record: record.bytes)
     }
 }
 

@@ -29,7 +29,7 @@ public enum DatasetParquet {
         case .int16, .int32:
             var column = Int32ColumnBuilder(reservingCapacity: values.count)
             for (value, level) in zip(values.values, values.definitionLevels) {
-                column.append(int32: level == 0 ? nil : Int32(truncatingIfNeeded: value))
+                column.append(level == 0 ? nil : Int32(truncatingIfNeeded: value) as Int32?)
             }
             return .int32(column)
         case .bool:

@@ -1,3 +1,4 @@
+import AccessLog
 import AWS
 import Catalog
 import Foundation

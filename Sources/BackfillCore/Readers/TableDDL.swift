@@ -1,3 +1,4 @@
+import AccessLog
 import Parquet
 
 /// `pulp-backfill ddl`: the table definition each query engine needs to read a dataset's hourly

@@ -1,3 +1,4 @@
+import AccessLog
 import Catalog
 import Foundation
 import Parquet
@@ -20,8 +21,14 @@ import Testing
         #expect(chunks.count == 12)
         for chunk in chunks {
             let rows = (0..<50).map { i in
-                StagedRow(timestampNanos: (chunk.range.startMillis + Int64(i) * 1000) * 1_000_000, ptr: "p\(chunk.id)-\(i)",
-                          message: "m", domain: "d", distribution: "x", package: "pkg\(i % 3)", statusCode: 200)
+                // The access dataset's values, in its column order.
+                var record = StagedRecordWriter()
+                for text in ["m", nil, nil, "d", "x", "pkg\(i % 3)"] as [String?] { record.appendText(text) }
+                record.appendInt(200)
+                record.appendNull()
+                record.appendNull()
+                return StagedRow(timestampNanos: (chunk.range.startMillis + Int64(i) * 1000) * 1_000_000, ptr: "p\(chunk.id)-\(i)",
+                                 record: record.bytes)
             }
             try catalog.completeChunk(id: chunk.id, owner: "t", rows: rows, statistics: ChunkStatistics())
         }
@@ -29,7 +36,7 @@ import Testing
     }
 
     func compactor(_ catalog: Catalog, _ dir: String) -> HourCompactor {
-        HourCompactor(catalog: catalog, destinations: [LocalDirectoryDestination(directory: dir + "/out")], layout: .hive,
+        HourCompactor(catalog: catalog, dataset: .access(), destinations: [LocalDirectoryDestination(directory: dir + "/out")], layout: .hive,
                       compression: .snappy, writeEmpty: false, workDirectory: dir)
     }
 

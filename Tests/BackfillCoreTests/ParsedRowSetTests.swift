@@ -24,8 +24,8 @@ import TestRandom
         }
     }
 
-    static func columns(_ rows: ArraySlice<AccessLogRow>) -> ParsedRowColumns {
-        var columns = ParsedRowColumns()
+    static func columns(_ rows: ArraySlice<AccessLogRow>) -> RowColumns {
+        var columns = RowColumns(Dataset.access())
         for row in rows {
             var message = row.message, domain = row.domain, distribution = row.distribution, package = row.package
             var ptr = row.ptr
@@ -36,10 +36,15 @@ import TestRandom
             message.withUTF8 { message in domain.withUTF8 { domain in distribution.withUTF8 { distribution in
                 package.withUTF8 { package in ptr.withUTF8 { ptr in
                     with(&user) { user in with(&orgID) { orgID in with(&userAgent) { userAgent in with(&forwarded) { forwarded in
-                        columns.append(AccessLogRowBytes(
-                            timestampNanos: row.timestampNanos, message: message, user: user, orgID: orgID, domain: domain,
-                            distribution: distribution, package: package, statusCode: row.statusCode, userAgent: userAgent,
-                            xForwardedFor: forwarded, ptr: ptr))
+                        func value(_ text: UnsafeBufferPointer<UInt8>?) -> ColumnValue { text.map { .text($0) } ?? .null }
+                        // The access dataset's column order.
+                        let values: [ColumnValue] = [
+                            .text(message), value(user), value(orgID), .text(domain), .text(distribution), .text(package),
+                            row.statusCode.map { .int(Int64($0)) } ?? .null, value(userAgent), value(forwarded),
+                        ]
+                        values.withUnsafeBufferPointer {
+                            columns.append(KeptRow(timestampNanos: row.timestampNanos, ptr: ptr, values: $0))
+                        }
                     } } } }
                 } }
             } } }
@@ -86,7 +91,7 @@ import TestRandom
     @Test func rowGroupsAreCutAtTheWritersLimits() throws {
         let rows = Self.randomRows(500, seed: 9)
         let set = ParsedRowSet([Self.columns(rows[...])])
-        let schema = AccessLogParquet.schema
+        let schema = DatasetParquet.schema(Dataset.access())
         for (rowLimit, byteLimit) in [(64, 1 << 30), (1 << 20, 20_000), (50, 8_000), (1 << 20, 1)] {
             let groups = set.rowGroups(schema: schema, rowLimit: rowLimit, byteLimit: byteLimit)
             #expect(groups.first?.lowerBound == 0 && groups.last?.upperBound == rows.count)

@@ -1,3 +1,4 @@
+import AccessLog
 import Foundation
 import Parquet
 import Testing
@@ -63,7 +64,7 @@ import Testing
     /// the dataset's schema (a column dropped, reordered or invented).
     @Test(arguments: cases) func namesTheWriterColumnsInOrder(_ c: Case) throws {
         let text = try TableDDL.text(engine: c.engine, location: Self.location, unit: c.unit, layout: c.layout)
-        let names = AccessLogParquet.schema(timestampUnit: c.unit).columns.map(\.name)
+        let names = DatasetParquet.schema(Dataset.access(), timestampUnit: c.unit).columns.map(\.name)
         // Snowflake's table has no partition columns (the hour is in each row's timestamp).
         let partitions = c.layout == .hive && c.engine != .snowflake ? ["date", "hour"] : []
         let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }

@@ -203,6 +203,7 @@ CREATE TABLE chunk_skip (
     rows            INTEGER NOT NULL,
     PRIMARY KEY (chunk_id, reason)
 ) WITHOUT ROWID;
+
 """#),
     ]
 }

@@ -124,7 +124,7 @@ import Testing
     /// What cannot become a table is a usage error with a message naming the flag. Fails if a
     /// bad dataset, table name or location produced DDL anyway.
     @Test func refusesWhatCannotBeATable() {
-        #expect(throws: TableDDL.Failure.self) { try TableDDL.text(engine: .duckdb, location: "/x", dataset: "content-rpm") }
+        #expect(throws: TableDDL.Failure.self) { try TableDDL.text(engine: .duckdb, location: "/x", dataset: "no-such-dataset") }
         #expect(throws: TableDDL.Failure.self) { try TableDDL.text(engine: .duckdb, location: "/x", table: "a;drop") }
         #expect(throws: TableDDL.Failure.self) { try TableDDL.text(engine: .duckdb, location: "/x", table: "a.b.c.d") }
         #expect(throws: TableDDL.Failure.self) { try TableDDL.text(engine: .athena, location: "/local/folder") }

@@ -22,6 +22,8 @@
 /// The request (`"([^"]*)"`) must also be `METHOD TARGET [PROTOCOL]` (`AccessLine.requestPath`);
 /// `path` is TARGET up to the first `?` or `#`.
 struct ContentLine {
+    /// The time field after `[`, with its closing `]` (the form `InsightsTimestamp.parseCommonLogNanos` reads).
+    var time: UnsafeBufferPointer<UInt8>
     var path: UnsafeBufferPointer<UInt8>
     var status: UnsafeBufferPointer<UInt8>
     var userAgent: UnsafeBufferPointer<UInt8>
@@ -96,6 +98,7 @@ struct ContentLine {
         guard let path = AccessLine.requestPath(UnsafeBufferPointer(rebasing: line[requestStart..<requestEnd])) else {
             return nil
         }
+        self.time = UnsafeBufferPointer(rebasing: line[(hostEnd + 2)...timeEnd])
         self.path = path
         self.status = UnsafeBufferPointer(rebasing: line[statusStart..<statusEnd])
         self.userAgent = UnsafeBufferPointer(rebasing: line[(separator + 3)..<agentClose])

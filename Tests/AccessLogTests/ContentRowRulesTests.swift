@@ -637,9 +637,16 @@ import Testing
         #expect(Self.parse(Self.python, Self.line(time: "x", path: "/api/pulp-content/d/x.whl"), timestamp: nil) == .skipped(.contentPath))
         #expect(Self.parse(Self.rpm, Self.line(time: "x"), timestamp: nil) == .skipped(.otherDataset))
         #expect(Self.parse(Self.python, Self.line(time: "x", path: "/api/pulp-content/d/e/x.whl"), timestamp: nil) == .skipped(.fileName))
-        // The fallback finds a CLF time elsewhere in the line too (as the access dataset does).
-        #expect(Self.parse(Self.python, Self.line(time: "x", agent: "[20/Jul/2026:09:00:00 +0000]"), timestamp: nil).row?.nanos
-            == Self.jul20At0900)
+        // Only the line's own time field counts: a bracketed time elsewhere (here in the user
+        // agent) does not rescue the row, nor does a time field with more text in it.
+        #expect(Self.parse(Self.python, Self.line(time: "x", agent: "[20/Jul/2026:09:00:00 +0000]"), timestamp: nil)
+            == .malformed("no @timestamp and no readable [dd/Mon/yyyy:HH:MM:SS ±hhmm] time field in the line"))
+        if case .malformed = Self.parse(Self.python, Self.line(time: "20/Jul/2026:09:00:00 +0000 x"), timestamp: nil) {} else {
+            Issue.record("a time field with trailing text was read")
+        }
+        if case .malformed = Self.parse(Self.python, Self.line(time: "20/jul/2026:09:00:00 +0000"), timestamp: nil) {} else {
+            Issue.record("a lower-case month was read")
+        }
     }
 
     @Test func ptrIsHandedOverAsIsOrEmpty() {

@@ -47,7 +47,7 @@ public enum ContentDatasets {
 /// 4. the file must belong to this dataset by its suffix, else `.otherDataset`;
 /// 5. the file name must be a wheel, NEVRA or Maven name (`WheelName`, `RPMName`, `MavenName`;
 ///    Maven also needs four distribution segments, else `.contentPath`), else `.fileName`;
-/// 6. only then: no readable timestamp (`@timestamp`, else the line's
+/// 6. only then: no readable timestamp (`@timestamp`, else the line's time field
 ///    `[dd/Mon/yyyy:HH:MM:SS ±hhmm]`) makes the row malformed.
 /// Values are slices of the line (nothing is unescaped), except the Maven group id, whose `/`
 /// become `.` in scratch memory.
@@ -81,7 +81,7 @@ struct ContentRowRules: RowRules {
             distribution: UnsafeBufferPointer<UInt8>, name: UnsafeBufferPointer<UInt8>, version: UnsafeBufferPointer<UInt8>,
             architecture: UnsafeBufferPointer<UInt8>?, extra: (UnsafeMutableBufferPointer<ColumnValue>) -> Int
         ) -> RowVerdict {
-            guard let nanos = timestampNanos(timestamp, line: line) else { return .malformed(timestampProblem(timestamp)) }
+            guard let nanos = timestampNanos(timestamp, time: fields.time) else { return .malformed(timestampProblem(timestamp)) }
             return withUnsafeTemporaryAllocation(of: ColumnValue.self, capacity: 16) { values in
                 // Element by element, in `ContentDatasets.common` order: an array literal here
                 // would allocate once per row.
@@ -150,17 +150,22 @@ struct ContentRowRules: RowRules {
         return .null
     }
 
-    // MARK: - Timestamp (as the access dataset reads it)
+    // MARK: - Timestamp
 
-    private static func timestampNanos(_ timestamp: UnsafeBufferPointer<UInt8>?, line: UnsafeBufferPointer<UInt8>) -> Int64? {
+    /// `@timestamp` as the access dataset reads it, else the line's own time field (the
+    /// `[…]` after the host, which the line shape has already found) as `dd/Mon/yyyy:HH:MM:SS ±hhmm`.
+    /// Unlike the access dataset, no other bracketed text in the line is tried: a content line
+    /// always has its time field in one place.
+    private static func timestampNanos(_ timestamp: UnsafeBufferPointer<UInt8>?, time: UnsafeBufferPointer<UInt8>) -> Int64? {
         if let timestamp, let nanos = InsightsTimestamp.parseNanos(timestamp) { return nanos }
-        return InsightsTimestamp.parseAccessLineNanos(line)
+        return InsightsTimestamp.parseCommonLogNanos(time)
     }
 
     private static func timestampProblem(_ timestamp: UnsafeBufferPointer<UInt8>?) -> String {
-        guard let timestamp else { return "no @timestamp and no [dd/Mon/yyyy:HH:MM:SS ±hhmm] in the line" }
+        let field = "[dd/Mon/yyyy:HH:MM:SS ±hhmm] time field in the line"
+        guard let timestamp else { return "no @timestamp and no readable \(field)" }
         let text = String(decoding: timestamp, as: UTF8.self)
         let shown = text.count > 64 ? String(text.prefix(64)) + "…" : text
-        return "unreadable @timestamp \"\(shown)\" and no [dd/Mon/yyyy:HH:MM:SS ±hhmm] in the line"
+        return "unreadable @timestamp \"\(shown)\" and no readable \(field)"
     }
 }

@@ -22,6 +22,8 @@
 /// The request (`"([^"]*)"`) must also be `METHOD TARGET [PROTOCOL]` (`AccessLine.requestPath`);
 /// `path` is TARGET up to the first `?` or `#`.
 struct ContentLine {
+    /// The time field after `[`, with its closing `]` (the form `InsightsTimestamp.parseCommonLogNanos` reads).
+    var time: UnsafeBufferPointer<UInt8>
     var path: UnsafeBufferPointer<UInt8>
     var status: UnsafeBufferPointer<UInt8>
     var userAgent: UnsafeBufferPointer<UInt8>
@@ -96,6 +98,7 @@ struct ContentLine {
         guard let path = AccessLine.requestPath(UnsafeBufferPointer(rebasing: line[requestStart..<requestEnd])) else {
             return nil
         }
+        self.time = UnsafeBufferPointer(rebasing: line[(hostEnd + 2)...timeEnd])
         self.path = path
         self.status = UnsafeBufferPointer(rebasing: line[statusStart..<statusEnd])
         self.userAgent = UnsafeBufferPointer(rebasing: line[(separator + 3)..<agentClose])
@@ -147,18 +150,20 @@ enum PythonRegexText {
         if byte < 0x80 {
             return byte == 0x20 || byte &- 0x09 < 5 || byte &- 0x1C < 4 ? 1 : 0
         }
-        // Valid UTF-8: a lead byte is followed by its continuation bytes.
+        // Every non-ASCII whitespace character is 2 or 3 bytes long; in valid UTF-8 its lead
+        // byte is followed by them (the count check only guards against a misuse).
+        let left = text.count - index
         switch byte {
-        case 0xC2:
+        case 0xC2 where left >= 2:
             let second = text[index + 1]
             return second == 0x85 || second == 0xA0 ? 2 : 0
-        case 0xE1:
+        case 0xE1 where left >= 3:
             return text[index + 1] == 0x9A && text[index + 2] == 0x80 ? 3 : 0
-        case 0xE2:
+        case 0xE2 where left >= 3:
             let second = text[index + 1], third = text[index + 2]
             if second == 0x80 { return third <= 0x8A || third == 0xA8 || third == 0xA9 || third == 0xAF ? 3 : 0 }
             return second == 0x81 && third == 0x9F ? 3 : 0
-        case 0xE3:
+        case 0xE3 where left >= 3:
             return text[index + 1] == 0x80 && text[index + 2] == 0x80 ? 3 : 0
         default:
             return 0
@@ -200,6 +205,7 @@ enum PythonRegexText {
         case 0xE0..<0xF0: scalar = UInt32(lead & 0x0F); length = 3
         default: scalar = UInt32(lead & 0x07); length = 4
         }
+        guard text.count - index >= length else { return false }
         for offset in 1..<length { scalar = scalar << 6 | UInt32(text[index + offset] & 0x3F) }
         var pair = 0
         while pair < decimalRanges.count {

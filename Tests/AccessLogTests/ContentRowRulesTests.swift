@@ -637,14 +637,58 @@ import Testing
         #expect(Self.parse(Self.python, Self.line(time: "x", path: "/api/pulp-content/d/x.whl"), timestamp: nil) == .skipped(.contentPath))
         #expect(Self.parse(Self.rpm, Self.line(time: "x"), timestamp: nil) == .skipped(.otherDataset))
         #expect(Self.parse(Self.python, Self.line(time: "x", path: "/api/pulp-content/d/e/x.whl"), timestamp: nil) == .skipped(.fileName))
-        // The fallback finds a CLF time elsewhere in the line too (as the access dataset does).
-        #expect(Self.parse(Self.python, Self.line(time: "x", agent: "[20/Jul/2026:09:00:00 +0000]"), timestamp: nil).row?.nanos
-            == Self.jul20At0900)
+        // Only the line's own time field counts: a bracketed time elsewhere (here in the user
+        // agent) does not rescue the row, nor does a time field with more text in it.
+        #expect(Self.parse(Self.python, Self.line(time: "x", agent: "[20/Jul/2026:09:00:00 +0000]"), timestamp: nil)
+            == .malformed("no @timestamp and no readable [dd/Mon/yyyy:HH:MM:SS ±hhmm] time field in the line"))
+        if case .malformed = Self.parse(Self.python, Self.line(time: "20/Jul/2026:09:00:00 +0000 x"), timestamp: nil) {} else {
+            Issue.record("a time field with trailing text was read")
+        }
+        if case .malformed = Self.parse(Self.python, Self.line(time: "20/jul/2026:09:00:00 +0000"), timestamp: nil) {} else {
+            Issue.record("a lower-case month was read")
+        }
     }
 
     @Test func ptrIsHandedOverAsIsOrEmpty() {
         #expect(Self.parse(Self.python, Self.line(), ptr: "abc").row?.ptr == "abc")
         #expect(Self.parse(Self.python, Self.line(), ptr: "").row?.ptr == "")
+    }
+
+    @Test func pythonCharacterClassesOverEveryScalar() {
+        // Python 3.11's `\s` on str (every c with re.match(r"\s", chr(c))): a missing or extra
+        // entry in `PythonRegexText.whitespaceLength` fails here.
+        let whitespace: Set<UInt32> = [
+            0x9, 0xA, 0xB, 0xC, 0xD, 0x1C, 0x1D, 0x1E, 0x1F, 0x20, 0x85, 0xA0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004,
+            0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000,
+        ]
+        var digits = 0
+        var digitSum: UInt64 = 0
+        var wrongSpace: [UInt32] = []
+        // Every \s and \d lies below U+20000; above it, a sample of each plane.
+        for value in Array(UInt32(0)...0x1FFFF) + stride(from: UInt32(0x20000), through: 0x10FFFF, by: 0x101).map { $0 } {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            var encoded: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+            var count = 0
+            withUnsafeMutableBytes(of: &encoded) { buffer in
+                UTF8.encode(scalar) { byte in
+                    buffer[count] = byte
+                    count += 1
+                }
+            }
+            withUnsafeBytes(of: encoded) { raw in
+                let text = UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[..<count])
+                let length = PythonRegexText.whitespaceLength(text, at: 0)
+                if (length > 0) != whitespace.contains(value) || (length > 0 && length != text.count) { wrongSpace.append(value) }
+                if PythonRegexText.isDecimalDigit(text, at: 0) {
+                    digits += 1
+                    digitSum += UInt64(value)
+                }
+            }
+        }
+        #expect(wrongSpace.isEmpty, "\(wrongSpace.prefix(10).map { String($0, radix: 16) })")
+        // Python: len and sum of every c with re.match(r"\d", chr(c)).
+        #expect(digits == 660)
+        #expect(digitSum == 30_806_570)
     }
 
     @Test func datasetsDeclareTheContentSkipReasons() {

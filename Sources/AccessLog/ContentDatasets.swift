@@ -21,20 +21,28 @@ public enum ContentDatasets {
 
     static let skipReasons: [SkipReason] = [.lineShape, .contentPath, .otherDataset, .fileName]
 
+    /// A superset of the rules for the server: the content path prefix, and one of the file
+    /// suffixes somewhere in the event (`.whl` also covers `.whl.metadata`).
+    static func serverFilter(suffixes: [String]) -> String? {
+        guard let path = InsightsFilterText.anyPrefix(["/api/pulp-content/"]),
+              let names = InsightsFilterText.anyPrefix(suffixes) else { return nil }
+        return "(\(path)) and (\(names))"
+    }
+
     public static let python = Dataset(
         name: "content-python", fileStem: "pulp_content_python",
         columns: common + [DatasetColumn("build_tag", .string), DatasetColumn("pyver", .string), DatasetColumn("abi", .string)],
-        skipReasons: skipReasons, rules: ContentRowRules(kind: .python), serverFilter: nil)
+        skipReasons: skipReasons, rules: ContentRowRules(kind: .python), serverFilter: serverFilter(suffixes: [".whl"]))
 
     public static let rpm = Dataset(
         name: "content-rpm", fileStem: "pulp_content_rpm",
         columns: common + [DatasetColumn("epoch", .int32), DatasetColumn("release", .string)],
-        skipReasons: skipReasons, rules: ContentRowRules(kind: .rpm), serverFilter: nil)
+        skipReasons: skipReasons, rules: ContentRowRules(kind: .rpm), serverFilter: serverFilter(suffixes: [".rpm"]))
 
     public static let maven = Dataset(
         name: "content-maven", fileStem: "pulp_content_maven",
         columns: common + [DatasetColumn("group_id", .string), DatasetColumn("classifier", .string), DatasetColumn("packaging", .string)],
-        skipReasons: skipReasons, rules: ContentRowRules(kind: .maven), serverFilter: nil)
+        skipReasons: skipReasons, rules: ContentRowRules(kind: .maven), serverFilter: serverFilter(suffixes: [".jar", ".pom"]))
 }
 
 /// The content datasets' rules: one content-app download line → one row of the dataset its

@@ -50,6 +50,7 @@ bench: deps venv build-release
 	PULP_BACKFILL_PYTHON=$(abspath $(PY)) ./Benchmarks/bench_accesslog.sh
 	PULP_BACKFILL_BIN_DIR=$(BIN_RELEASE) $(PY) Benchmarks/bench_catalog.py
 	PULP_BACKFILL_BIN_DIR=$(BIN_RELEASE) $(PY) Benchmarks/bench_simulator.py
+	PULP_BACKFILL_BIN_DIR=$(BIN_RELEASE) $(PY) Benchmarks/bench_content.py
 	PULP_BACKFILL_BIN_DIR=$(BIN_RELEASE) $(PY) Benchmarks/bench_backfill.py
 
 clean:

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make demo: a real backfill on a fresh machine, no AWS account needed.
 # Starts insights-sim (the project's CloudWatch Logs Insights stand-in) with a day of synthetic
-# Pulp traffic, backfills it into ./demo-out, interrupts the run once and resumes it, then
-# shows the catalog and queries the hourly files with DuckDB.
+# Pulp traffic (API and content-app lines), backfills it into ./demo-out, interrupts the run once
+# and resumes it, shows the catalog and queries the hourly files with DuckDB, then backfills
+# the same day's wheel downloads (--dataset content-python) from the same log group.
 set -euo pipefail
 bin_dir=$1
 py=$2
@@ -11,7 +12,7 @@ rm -rf "$out"
 mkdir -p "$out"
 GROUP=/aws/containerinsights/pulp-prod/application
 
-"$bin_dir/insights-sim" --port 0 --events-per-hour 4000 --start 2026-02-04T00:00:00Z --end 2026-02-05T00:00:00Z \
+"$bin_dir/insights-sim" --port 0 --events-per-hour 4000 --content-per-hour 3000 --start 2026-02-04T00:00:00Z --end 2026-02-05T00:00:00Z \
     --query-base-ms 300 --query-ms-per-mib 40 --latency-ms 5-25 --start-query-rate 10 --get-results-rate 20 \
     --require-sigv4 > "$out/insights-sim.out" 2> "$out/insights-sim.log" &
 sim=$!
@@ -55,4 +56,15 @@ files = sys.argv[1] + "/**/*.parquet"
 con = duckdb.connect()
 con.sql(f"SELECT count(*) AS rows, count(DISTINCT hour) AS hours, min(timestamp) AS first, max(timestamp) AS last FROM read_parquet('{files}', hive_partitioning = true)").show()
 con.sql(f"SELECT package, count(*) AS downloads FROM read_parquet('{files}') GROUP BY package ORDER BY downloads DESC LIMIT 5").show()
+PY
+
+echo
+echo "== pulp-backfill backfill --dataset content-python (wheel downloads, same log group and catalog)"
+"$bin_dir/pulp-backfill" backfill --dataset content-python --cloudwatch-group "$GROUP" --start-time 2026-02-04 \
+    --end-time 2026-02-05 --output-path "$out/wheels" --catalog "$out/catalog.sqlite" --concurrency 16 --start-rate 10 --poll-rate 20
+"$bin_dir/pulp-backfill" status --catalog "$out/catalog.sqlite"
+"$py" - "$out/wheels" <<'PY'
+import sys, duckdb
+files = sys.argv[1] + "/**/*.parquet"
+duckdb.sql(f"SELECT package_name, count(*) AS downloads, count(DISTINCT pyver) AS pythons, sum(cache_hit::INT) AS cache_hits FROM read_parquet('{files}') GROUP BY package_name ORDER BY downloads DESC LIMIT 5").show()
 PY

@@ -263,7 +263,8 @@ def test_catalog_formats(exported):
     assert len(records) == 4  # 3 hours of /aws/pulp, 1 of /aws/other
     for record in records:
         assert list(sorted(record)) == sorted(["hour", "rows", "bytes", "uris", "sha256", "min_timestamp",
-                                               "max_timestamp", "exported_at", "log_group", "found", "partial"])
+                                               "max_timestamp", "exported_at", "log_group", "dataset", "found", "partial"])
+        assert record["dataset"] == "access"
         assert record["found"] is False  # exported by this catalog, not found at the destinations
     pulp = [r for r in records if r["log_group"] == "/aws/pulp"]
     assert [r["hour"] for r in pulp] == ["2026-02-04T10:00:00Z", "2026-02-04T11:00:00Z", "2026-02-04T12:00:00Z"]
@@ -289,6 +290,9 @@ def test_catalog_formats(exported):
     filtered = json.loads(cli("catalog", "--format", "json", "--cloudwatch-group", "/aws/pulp",
                               "--from", "2026-02-04T10:30:00Z", "--to", "2026-02-04T12:00:00Z", cwd=exported).stdout)
     assert [r["hour"] for r in filtered] == ["2026-02-04T10:00:00Z", "2026-02-04T11:00:00Z"]
+    # --dataset filters (every backfill here is of the access dataset).
+    assert len(json.loads(cli("catalog", "--format", "json", "--dataset", "access", cwd=exported).stdout)) == 4
+    assert json.loads(cli("catalog", "--format", "json", "--dataset", "content-rpm", cwd=exported).stdout) == []
     empty = cli("catalog", "--cloudwatch-group", "/nope", cwd=exported)
     assert empty.returncode == 0 and empty.stdout == "no exported partitions\n"
 

@@ -63,6 +63,16 @@ public enum IfExists: String, Sendable, CaseIterable {
     case fail
 }
 
+/// `--if-exists skip|fail` could not list a destination, so which hours exist there is unknown.
+public struct ExistingFilesUnknown: Error, CustomStringConvertible {
+    public let destinations: [String: String]
+    public var description: String {
+        let each = destinations.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
+        return "cannot list the files that exist (\(each)); nothing was queried, as an hour could be written twice "
+            + "(--if-exists overwrite writes every hour regardless)"
+    }
+}
+
 /// `--if-exists fail` met hours that exist.
 public struct HoursAlreadyExist: Error, CustomStringConvertible {
     public let files: [String]
@@ -201,11 +211,9 @@ public struct BackfillExecutor: Sendable {
         for (backfillID, backfillHours) in Dictionary(grouping: hours, by: \.backfillID).sorted(by: { $0.key < $1.key }) {
             guard let compactor = contexts[backfillID]?.compactor, !compactor.destinations.isEmpty else { continue }
             let (found, unlisted) = try await compactor.existing(backfillHours)
-            for (uri, error) in unlisted.sorted(by: { $0.key < $1.key }) {
-                settings.logger.warning("cannot look up existing files; every hour is written there", metadata: [
-                    "destination": "\(uri)", "error": "\(error)",
-                ])
-            }
+            // Without the listing, an hour already there would be written again (and a
+            // warehouse loading the destination would load it twice): stop before any query.
+            if !unlisted.isEmpty { throw ExistingFilesUnknown(destinations: unlisted) }
             for hour in backfillHours {
                 guard let sizes = found[hour] else { continue }
                 let key = compactor.key(of: hour)

@@ -35,11 +35,11 @@ struct DDLCommand: ParsableCommand {
     @Option(help: "Where the files are: the backfill's --output-path (s3://bucket/prefix, or a local folder for Spark and DuckDB).")
     var location: String
 
-    @Option(help: "Table (or view) name, optionally SCHEMA.NAME or CATALOG.SCHEMA.NAME (default: pulp_access_logs).")
+    @Option(help: "Table (or view) name, optionally SCHEMA.NAME or CATALOG.SCHEMA.NAME (default: the dataset's file stem, e.g. pulp_access_logs).")
     var table: String?
 
     @Option(help: "Dataset whose files are read.")
-    var dataset: String = "access"
+    var dataset: DatasetName = .access
 
     @Option(help: "Unit of the files' timestamp column, as the backfill wrote it.")
     var timestampUnit: UnitArgument = .ns
@@ -50,7 +50,7 @@ struct DDLCommand: ParsableCommand {
     func run() throws {
         do {
             let text = try TableDDL.text(
-                engine: engine.engine, location: location, table: table, dataset: dataset,
+                engine: engine.engine, location: location, table: table, dataset: dataset.rawValue,
                 unit: timestampUnit.unit, layout: layout.layout)
             print(text, terminator: "")
         } catch {

@@ -172,7 +172,7 @@ def test_bad_flags_exit_2(bins):
     Fails if any of them prints DDL or exits otherwise."""
     base = [str(bins / "pulp-backfill"), "ddl", "--location", LOCATION]
     for extra in (["--engine", "mysql"], ["--engine", "spark", "--timestamp-unit", "s"],
-                  ["--engine", "spark", "--layout", "daily"], ["--engine", "spark", "--dataset", "content-rpm"],
+                  ["--engine", "spark", "--layout", "daily"], ["--engine", "spark", "--dataset", "no-such-dataset"],
                   ["--engine", "duckdb", "--table", "x; DROP TABLE y"]):
         r = subprocess.run(base + extra, capture_output=True, text=True)
         assert r.returncode == 2, (extra, r.returncode, r.stderr)

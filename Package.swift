@@ -8,7 +8,6 @@ let package = Package(
     products: [
         .executable(name: "pulp-backfill", targets: ["pulp-backfill"]),
         .executable(name: "insights-sim", targets: ["insights-sim"]),
-        .library(name: "InsightsSimulator", targets: ["InsightsSimulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,6 +41,10 @@ let package = Package(
                 "Retry",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // Imported directly (event loops, HTTP types), not only through AsyncHTTPClient.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .target(
@@ -57,6 +60,9 @@ let package = Package(
             dependencies: [
                 "BackfillCore",
                 "AWS",
+                "AccessLog",
+                "Catalog",
+                "Parquet",
                 "CGlibcMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -70,7 +76,7 @@ let package = Package(
         // Release-mode throughput benchmark for AccessLog (Benchmarks/bench_accesslog.sh).
         .executableTarget(name: "accesslog-bench", dependencies: ["AccessLog"], path: "Benchmarks/bench_accesslog"),
         // `make bench`: times our Parquet encoder alone (Benchmarks/bench_parquet.py drives it).
-        .executableTarget(name: "pulp-backfill-bench", dependencies: ["BackfillCore"], path: "Benchmarks/EncoderBench"),
+        .executableTarget(name: "pulp-backfill-bench", dependencies: ["BackfillCore", "AccessLog", "Parquet"], path: "Benchmarks/EncoderBench"),
         // Stand-in CloudWatch Logs Insights server and seeded Pulp corpus (issue 4).
         .target(
             name: "InsightsSimulator",
@@ -99,7 +105,7 @@ let package = Package(
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "TestRandom"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "catalog-probe", "TestRandom"]),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "TestRandom"], exclude: ["botocore_sign.py"]),
-        .testTarget(name: "BackfillCoreTests", dependencies: ["BackfillCore", "Catalog", "Retry", "TestRandom"]),
+        .testTarget(name: "BackfillCoreTests", dependencies: ["BackfillCore", "AccessLog", "Catalog", "Parquet", "Retry", "TestRandom"]),
         .testTarget(
             name: "InsightsSimulatorTests",
             dependencies: [

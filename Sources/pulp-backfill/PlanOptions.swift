@@ -14,10 +14,10 @@ struct QueryRangeOptions: ParsableArguments {
     var startTime: String
     @Option(help: "End of the range (exclusive): ISO 8601 or relative (e.g. \"now\"); a future end is clamped to now.")
     var endTime: String
-    @Option(help: "Keep only rows whose path starts with one of these (comma list).")
-    var filterPaths: String = "/api/pypi/"
-    @Option(help: "Skip rows whose path starts with one of these (comma list).")
-    var excludePaths: String = "/livez,/status"
+    @Option(help: "Keep only rows whose path starts with one of these (comma list; default /api/pypi/; access only).")
+    var filterPaths: String?
+    @Option(help: "Skip rows whose path starts with one of these (comma list; default /livez,/status; access only).")
+    var excludePaths: String?
     @Option(help: "Codec of the Parquet files: snappy, zstd or none.")
     var compression: String = "snappy"
     @Option(help: "Unit of the timestamp column: ns (the seed's schema), us (read natively by Spark) or ms. Part of a backfill's identity.")
@@ -36,10 +36,14 @@ struct QueryRangeOptions: ParsableArguments {
                  dataset: DatasetName? = nil, printNotices: Bool = true) throws -> ResolvedPlan {
         var request = PlanRequest(logGroup: cloudwatchGroup, awsRegion: awsRegion, logStream: cloudwatchStream,
                                   startTime: startTime, endTime: endTime, outputPaths: outputPaths,
-                                  filterPaths: [filterPaths], excludePaths: [excludePaths])
+                                  filterPaths: [filterPaths ?? "/api/pypi/"], excludePaths: [excludePaths ?? "/livez,/status"])
         request.compression = compression.lowercased()
         request.timestampUnit = timestampUnit
         request.dataset = (dataset ?? self.dataset).rawValue
+        // Path filters are rules of the access dataset; given with another, they would do nothing.
+        if request.dataset != "access", filterPaths != nil || excludePaths != nil {
+            throw CommandFailure.usage("--filter-paths and --exclude-paths apply to --dataset access only")
+        }
         request.settledHours = settledHours
         if let layout { request.layout = layout.lowercased() }
         let plan: ResolvedPlan

@@ -23,7 +23,7 @@ struct ConvertCommand: ParsableCommand {
     var output: String
 
     @Option(help: "Codec: snappy (default), zstd or none.")
-    var compression: String = "snappy"
+    var compression: ParquetCompression = .snappy
 
     @Option(help: "Unit of the timestamp column: ns (the seed's schema), us (read natively by Spark) or ms.")
     var timestampUnit: TimestampUnit = .ns
@@ -44,9 +44,7 @@ struct ConvertCommand: ParsableCommand {
     var dataPageBytes: Int?
 
     func run() throws {
-        guard let codec = ParquetCompression(rawValue: compression.lowercased()) else {
-            throw CommandFailure.usage("--compression \(compression): unknown codec (expected snappy, zstd or none)")
-        }
+        let codec = compression
         if let rowGroupRows, rowGroupRows < 1 { throw CommandFailure.usage("--row-group-rows must be at least 1") }
         if let dataPageBytes, dataPageBytes < 1 { throw CommandFailure.usage("--data-page-bytes must be at least 1") }
 

@@ -15,22 +15,8 @@ struct DDLCommand: ParsableCommand {
             """
     )
 
-    /// The flag values, as enums so that a bad value fails in the parser (exit 2).
-    enum EngineArgument: String, ExpressibleByArgument, CaseIterable {
-        case athena, trino, spark, duckdb, snowflake
-        var engine: TableDDL.Engine { TableDDL.Engine(rawValue: rawValue)! }
-    }
-    enum UnitArgument: String, ExpressibleByArgument, CaseIterable {
-        case ns, us, ms
-        var unit: TimestampUnit { TimestampUnit(rawValue: rawValue)! }
-    }
-    enum LayoutArgument: String, ExpressibleByArgument, CaseIterable {
-        case hive, flat
-        var layout: HourFileLayout { HourFileLayout(rawValue: rawValue)! }
-    }
-
     @Option(help: "Query engine.")
-    var engine: EngineArgument
+    var engine: TableDDL.Engine
 
     @Option(help: "Where the files are: the backfill's --output-path (s3://bucket/prefix, or a local folder for Spark and DuckDB).")
     var location: String
@@ -42,16 +28,16 @@ struct DDLCommand: ParsableCommand {
     var dataset: DatasetName = .access
 
     @Option(help: "Unit of the files' timestamp column, as the backfill wrote it.")
-    var timestampUnit: UnitArgument = .ns
+    var timestampUnit: TimestampUnit = .ns
 
     @Option(help: "File layout under the location.")
-    var layout: LayoutArgument = .hive
+    var layout: HourFileLayout = .hive
 
     func run() throws {
         do {
             let text = try TableDDL.text(
-                engine: engine.engine, location: location, table: table, dataset: dataset.rawValue,
-                unit: timestampUnit.unit, layout: layout.layout)
+                engine: engine, location: location, table: table, dataset: dataset.rawValue,
+                unit: timestampUnit, layout: layout)
             print(text, terminator: "")
         } catch {
             throw CommandFailure.usage(error.message)

@@ -41,9 +41,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         CommandFailure.useJSONLines(runOptions.logFormat == "json")
-        guard let codec = ParquetCompression(rawValue: range.compression.lowercased()) else {
-            throw CommandFailure.usage("--compression \(range.compression): unknown codec (expected snappy, zstd or none)")
-        }
+        let codec = range.compression
         let s3Target: S3Location?
         if outputPath.hasPrefix("s3://") {
             do { s3Target = try S3Location(uri: outputPath) } catch { throw CommandFailure.exit(for: error) }

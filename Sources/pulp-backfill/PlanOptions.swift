@@ -2,6 +2,7 @@ import AccessLog
 import ArgumentParser
 import BackfillCore
 import Foundation
+import Parquet
 
 /// The seed exporter's query flags: which log events, from when to when, which paths, which
 /// codec. Shared by `plan`/`backfill` (through `PlanOptions`) and `export`.
@@ -19,7 +20,7 @@ struct QueryRangeOptions: ParsableArguments {
     @Option(help: "Skip rows whose path starts with one of these (comma list; default /livez,/status; access only).")
     var excludePaths: String?
     @Option(help: "Codec of the Parquet files: snappy, zstd or none.")
-    var compression: String = "snappy"
+    var compression: ParquetCompression = .snappy
     @Option(help: "Unit of the timestamp column: ns (the seed's schema), us (read natively by Spark) or ms. Part of a backfill's identity.")
     var timestampUnit: TimestampUnit = .ns
     @Option(help: "Which rows and columns: access (PyPI API requests) or the content downloads content-python, content-rpm, content-maven. Part of a backfill's identity; --filter-paths and --exclude-paths apply to access only.")
@@ -32,12 +33,12 @@ struct QueryRangeOptions: ParsableArguments {
     /// Checks the request (usage errors exit 2) and prints the end-clamping notice.
     /// `printNotices` false: the caller prints `plan.notice` itself once the plan is applied
     /// (so a request that then fails still ends with one line, its error).
-    func resolve(awsRegion: String, outputPaths: [String], layout: String? = nil, settledHours: SettledHours? = nil,
+    func resolve(awsRegion: String, outputPaths: [String], layout: HourFileLayout? = nil, settledHours: SettledHours? = nil,
                  dataset: DatasetName? = nil, printNotices: Bool = true) throws -> ResolvedPlan {
         var request = PlanRequest(logGroup: cloudwatchGroup, awsRegion: awsRegion, logStream: cloudwatchStream,
                                   startTime: startTime, endTime: endTime, outputPaths: outputPaths,
                                   filterPaths: [filterPaths ?? "/api/pypi/"], excludePaths: [excludePaths ?? "/livez,/status"])
-        request.compression = compression.lowercased()
+        request.compression = compression.rawValue
         request.timestampUnit = timestampUnit
         request.dataset = (dataset ?? self.dataset).rawValue
         // Path filters are rules of the access dataset; given with another, they would do nothing.
@@ -45,7 +46,7 @@ struct QueryRangeOptions: ParsableArguments {
             throw CommandFailure.usage("--filter-paths and --exclude-paths apply to --dataset access only")
         }
         request.settledHours = settledHours
-        if let layout { request.layout = layout.lowercased() }
+        if let layout { request.layout = layout.rawValue }
         let plan: ResolvedPlan
         do {
             plan = try BackfillPlanning.resolve(request, now: Date())
@@ -64,7 +65,7 @@ struct PlanOptions: ParsableArguments {
     @Option(help: "Destination: a local directory or s3://bucket/prefix. Repeat for several.")
     var outputPath: [String] = []
     @Option(help: "File names under each destination: hive (date=YYYY-MM-DD/hour=HH/…) or flat.")
-    var layout: String = "hive"
+    var layout: HourFileLayout = .hive
 
     @Option(help: "Export only whole hours that ended at least this long ago (e.g. 15m, 1h, 0): events reach CloudWatch minutes late. A start or end inside an hour is widened to the whole hour.")
     var settle: String = "15m"
@@ -86,7 +87,11 @@ struct PlanOptions: ParsableArguments {
     }
 }
 
+// Option values as enums: help lists the choices and a bad value fails in the parser (exit 2).
 extension TimestampUnit: ExpressibleByArgument {}
+extension ParquetCompression: ExpressibleByArgument {}
+extension HourFileLayout: ExpressibleByArgument {}
+extension TableDDL.Engine: ExpressibleByArgument {}
 
 /// `--dataset`: the names of `Dataset.all`, so help lists them and a bad value fails in the parser.
 enum DatasetName: String, CaseIterable, ExpressibleByArgument {

@@ -156,7 +156,8 @@ extension Catalog {
               range: TimeRange(startMillis: row["start_ms"], endMillis: row["end_ms"]),
               hourStartMillis: row["hour_ms"], state: ChunkState(rawValue: row["state"]) ?? .pending,
               attempts: row["attempts"], lastError: row["last_error"], leaseOwner: row["lease_owner"],
-              leaseExpiresMillis: row["lease_expires_ms"], leaseHolder: leaseHolder(from: row))
+              leaseExpiresMillis: row["lease_expires_ms"], leaseHolder: leaseHolder(from: row),
+              expectedRows: row["expected_rows"])
     }
 
     static func leaseHolder(from row: Row) -> LeaseHolder? {

@@ -20,44 +20,29 @@ extension Catalog {
     ) throws -> [Chunk] {
         guard limit > 0 else { return [] }
         return try write { db in
-            var filter = backfillID == nil ? "" : "AND backfill_id = \(backfillID!)"
-            if let backfillIDs { filter += " AND backfill_id IN (\(backfillIDs.map(String.init).joined(separator: ",")))" }
             // Index-friendly SELECTs (chunk_by_state) instead of one OR, merged by start.
-            var conditions: [(String, StatementArguments)] = [
-                ("state = 'pending'", StatementArguments()),
-                ("state = 'failed' AND attempts < ?", [maxAttempts]),
-                ("state = 'running' AND lease_expires_ms <= ?", [now]),
-            ]
-            for dead in deadHolders {
-                conditions.append(("state = 'running' AND lease_host = ? AND lease_pid = ? AND lease_process_start = ?",
-                                   [dead.host, dead.pid, dead.processStart]))
-            }
-            var candidates: [(Int64, Int64)] = []
-            for (condition, args) in conditions {
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT id, start_ms FROM chunk WHERE \(condition) \(filter) ORDER BY start_ms LIMIT \(limit)
-                    """, arguments: args)
-                candidates += rows.map { ($0["start_ms"], $0["id"]) }
-            }
-            var chosen: [Int64] = []
-            for (_, id) in candidates.sorted(by: { $0 < $1 }) where !chosen.contains(id) {
-                chosen.append(id)
-                if chosen.count == limit { break }
-            }
+            let within = backfillID.map { one in backfillIDs.map { $0.filter { $0 == one } } ?? [one] } ?? backfillIDs
+            let chosen = try Self.claimableChunkIDs(db, limit: limit, maxAttempts: maxAttempts, backfillIDs: within,
+                                                    deadHolders: deadHolders, now: now)
             var claimed: [Chunk] = []
             for id in chosen {
-                try db.execute(sql: """
-                    UPDATE chunk SET state = 'running', lease_owner = ?, lease_expires_ms = ?,
-                                     lease_host = ?, lease_pid = ?, lease_process_start = ?,
-                                     attempts = attempts + 1, started_at_ms = ?
-                    WHERE id = ?
-                    """, arguments: [owner, now + leaseMillis, holder?.host, holder?.pid, holder?.processStart, now, id])
-                if let row = try Row.fetchOne(db, sql: "SELECT * FROM chunk WHERE id = ?", arguments: [id]) {
-                    claimed.append(Self.chunk(from: row))
+                if let chunk = try Self.take(db, id: id, owner: owner, holder: holder, leaseMillis: leaseMillis, now: now) {
+                    claimed.append(chunk)
                 }
             }
             return claimed
         }
+    }
+
+    /// Leases one chunk to `owner` (counting an attempt) and returns it as now stored.
+    static func take(_ db: Database, id: Int64, owner: String, holder: LeaseHolder?, leaseMillis: Int64, now: Int64) throws -> Chunk? {
+        try db.execute(sql: """
+            UPDATE chunk SET state = 'running', lease_owner = ?, lease_expires_ms = ?,
+                             lease_host = ?, lease_pid = ?, lease_process_start = ?,
+                             attempts = attempts + 1, started_at_ms = ?
+            WHERE id = ?
+            """, arguments: [owner, now + leaseMillis, holder?.host, holder?.pid, holder?.processStart, now, id])
+        return try Row.fetchOne(db, sql: "SELECT * FROM chunk WHERE id = ?", arguments: [id]).map(Self.chunk(from:))
     }
 
     /// The running chunks of one backfill (or all), grouped by lease owner: who holds what,
@@ -102,7 +87,22 @@ extension Catalog {
     @discardableResult
     public func completeChunk(id: Int64, owner: String, rows: [StagedRow], statistics: ChunkStatistics,
                               now: Int64 = CatalogClock.nowMillis()) throws -> Int {
+        try write { db in try Self.complete(db, id: id, owner: owner, rows: rows, statistics: statistics, now: now) }
+    }
+
+    /// Stores several finished chunks (the chunks of one claim, fetched by one query) in ONE
+    /// transaction: all of them are `done` with their rows, or — if `owner` lost the lease on
+    /// any — none is (`CatalogError.leaseLost`, nothing written). Returns the rows stored per chunk.
+    @discardableResult
+    public func completeChunks(_ chunks: [ChunkCompletion], owner: String, now: Int64 = CatalogClock.nowMillis()) throws -> [Int] {
         try write { db in
+            try chunks.map { try Self.complete(db, id: $0.id, owner: owner, rows: $0.rows, statistics: $0.statistics, now: now) }
+        }
+    }
+
+    static func complete(_ db: Database, id: Int64, owner: String, rows: [StagedRow], statistics: ChunkStatistics,
+                         now: Int64) throws -> Int {
+        do {
             let chunk = try Self.leasedChunk(db, id: id, owner: owner)
             let startNanos = chunk.range.startMillis * 1_000_000
             let endNanos = chunk.range.endMillis * 1_000_000
@@ -130,10 +130,10 @@ extension Catalog {
                                  lease_host = NULL, lease_pid = NULL, lease_process_start = NULL,
                                  finished_at_ms = ?, rows = ?, skipped = ?, malformed = ?,
                                  queries = queries + ?, polls = polls + ?, records_matched = records_matched + ?,
-                                 bytes_scanned = bytes_scanned + ?
+                                 bytes_scanned = bytes_scanned + ?, fetched_events = ?
                 WHERE id = ?
                 """, arguments: [now, stored, statistics.skipped, statistics.malformed, statistics.queries, statistics.polls,
-                                 statistics.recordsMatched, statistics.bytesScanned, id])
+                                 statistics.recordsMatched, statistics.bytesScanned, statistics.fetchedEvents, id])
             try db.execute(sql: "DELETE FROM chunk_skip WHERE chunk_id = ?", arguments: [id])
             for (reason, count) in statistics.skippedByReason where count > 0 {
                 try db.execute(sql: "INSERT INTO chunk_skip (chunk_id, reason, rows) VALUES (?, ?, ?)", arguments: [id, reason, count])

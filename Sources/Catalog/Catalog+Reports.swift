@@ -109,6 +109,12 @@ extension Catalog {
                 """, arguments: ["now": now, "recent": now - recentWindowMillis])
             var byBackfill: [Int64: Row] = [:]
             for row in sums { byBackfill[row["backfill_id"]] = row }
+            // What density counts cost is part of the Insights usage (they are StartQuery calls too).
+            var counting: [Int64: Row] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT backfill_id, sum(queries) AS queries, sum(polls) AS polls, sum(records_matched) AS records,
+                       sum(bytes_scanned) AS bytes FROM density_day GROUP BY backfill_id
+                """) { counting[row["backfill_id"]] = row }
             let partitionCounts = try Row.fetchAll(db, sql: """
                 SELECT backfill_id, count(*) AS n, sum(found) AS found FROM partition GROUP BY backfill_id
                 """)
@@ -136,7 +142,10 @@ extension Catalog {
                                                  attempts: $0["attempts"], lastError: $0["last_error"] ?? "")
                     }
                 let row = byBackfill[id]
-                func int(_ key: String) -> Int64 { row?[key] ?? 0 }
+                let density = counting[id]
+                func int(_ key: String) -> Int64 {
+                    (row?[key] ?? 0) + (["queries", "polls", "records", "bytes"].contains(key) ? density?[key] ?? 0 : 0)
+                }
                 var progress = BackfillProgress(
                     backfill: backfill, firstMillis: row?["first_ms"], lastMillis: row?["last_ms"],
                     pending: Int(int("pending")), running: Int(int("running")), expiredLeases: Int(int("expired")),

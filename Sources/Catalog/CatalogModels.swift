@@ -100,6 +100,8 @@ public struct Chunk: Sendable, Equatable, Identifiable {
     public let leaseExpiresMillis: Int64?
     /// The process holding the lease (nil for leases taken before catalog version 2).
     public let leaseHolder: LeaseHolder?
+    /// Events a density count found in the chunk's 5-minute cell (nil: not counted).
+    public var expectedRows: Int? = nil
 
     /// The hour this chunk belongs to (chunks never cross an hour).
     public var hour: HourKey { HourKey(backfillID: backfillID, hourStartMillis: hourStartMillis) }
@@ -157,6 +159,8 @@ public struct ChunkStatistics: Sendable, Equatable {
     public var malformed: Int
     /// `skipped` by reason label (e.g. `path-not-pypi`); the counts add up to at most `skipped`.
     public var skippedByReason: [String: Int] = [:]
+    /// Events the queries returned in the chunk, before the row rules (nil: not recorded).
+    public var fetchedEvents: Int? = nil
 
     public init(queries: Int = 1, polls: Int = 0, recordsMatched: Int64 = 0, bytesScanned: Int64 = 0, skipped: Int = 0, malformed: Int = 0) {
         self.queries = queries

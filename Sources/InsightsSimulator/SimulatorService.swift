@@ -103,6 +103,9 @@ public final class SimulatorService: Sendable {
     public func finishQueryWorkers() { jobsContinuation.finish() }
 
     func execute(_ job: QueryJob) {
+        // A `stats` query counts what had arrived when counting; late events only show in fetches.
+        let counting = job.query.commands.contains { if case .statsCount = $0 { true } else { false } }
+        let source = counting ? (self.source as? LateEventSource)?.counted ?? self.source : self.source
         let result = try? QueryEngine.run(job.query, source: source, startSeconds: job.startSeconds,
                                           endSeconds: job.endSeconds, requestedLimit: job.limit)
         let config = configuration

@@ -16,6 +16,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Start of the generated corpus.") var start = "2025-01-01T00:00:00Z"
     @Option(help: "End (exclusive) of the generated corpus.") var end = "2027-01-01T00:00:00Z"
     @OptionGroup var corpus: CorpusOptions
+    @Option(name: .customLong("late-events"), help: "Also serve the events of this NDJSON file to fetch queries but not to stats count(*) queries, as if they arrived after being counted.")
+    var lateEvents: String?
 
     @Option(name: .customLong("max-concurrent-queries")) var maxConcurrentQueries = 30
     @Option(name: .customLong("start-query-rate"), help: "StartQuery requests per second (0 = unlimited).") var startQueryRate = 5.0
@@ -95,7 +97,16 @@ struct ServeCommand: AsyncParsableCommand {
         let startMs = try parseTimeFlag(start, flag: "--start")
         let endMs = try parseTimeFlag(end, flag: "--end")
         guard startMs < endMs else { throw UsageError(description: "--start must be before --end") }
-        let source = try corpus.makeSource(startMs: startMs, endMs: endMs)
+        var source = try corpus.makeSource(startMs: startMs, endMs: endMs)
+        if let lateEvents {
+            let text: String
+            do { text = try readWholeFile(lateEvents) } catch let error as RuntimeError {
+                throw UsageError(description: error.description)
+            }
+            do { source = LateEventSource(counted: source, late: try EventFileSource(ndjson: text, name: lateEvents)) } catch {
+                throw UsageError(description: error.description)
+            }
+        }
         let server = InsightsSimulatorServer(configuration: configuration, source: source)
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -27,7 +27,10 @@ enum BackfillRun {
         var settings = ExecutorSettings()
         // Queries in flight are capped by the pacing's slots; more workers keep the slots busy
         // while others stage rows and compact hours.
-        settings.concurrency = options.concurrency + max(2, options.concurrency / 2)
+        let queries = options.queriesInFlight
+        settings.concurrency = queries + max(2, queries / 2)
+        settings.density.enabled = !options.oneQueryPerChunk
+        settings.density.budget = options.queryBudget
         settings.maxAttempts = options.maxAttempts
         settings.compactHours = compactHours
         settings.leaseMillis = Int64(options.leaseSeconds) * 1000
@@ -37,7 +40,7 @@ enum BackfillRun {
         settings.logger = Logger(label: "pulp-backfill")
         let progress = RunProgress()
         let pacing = InsightsPacing(startQueryRate: options.startRate, getQueryResultsRate: options.pollRate,
-                                    concurrentQueries: options.concurrency)
+                                    concurrentQueries: queries)
         await progress.setThrottleSource { await pacing.throttles() }
         await progress.setInFlightSource { await pacing.slots.inUse }
         let backfills = try catalog.listBackfills().filter { backfillID == nil || $0.id == backfillID }

@@ -61,6 +61,13 @@ struct PlanCommand: AsyncParsableCommand {
         text += "minimum duration:  \(DurationFormat.text(seconds: estimate.minimumSeconds)) (bound by \(estimate.bottleneck); "
         text += "quotas: \(quotas.maxConcurrentQueries) concurrent, \(format(quotas.startQueryPerSecond)) StartQuery/s, "
         text += "\(format(quotas.getQueryResultsPerSecond)) GetQueryResults/s)\n"
+        if let density = result.density, density.countedChunks > 0 {
+            // Known only for chunks a run already counted (new chunks are counted by the run, a
+            // stats query per day, before they are fetched).
+            text += "expected rows:     \(density.expectedRows) in \(density.countedChunks) counted unfinished chunk(s)"
+            text += density.uncountedChunks > 0 ? " (\(density.uncountedChunks) not counted yet)\n" : "\n"
+            text += "expected queries:  \(density.expectedQueries) StartQuery for them (adjacent sparse chunks share a query)\n"
+        }
         return text
     }
 

@@ -9,6 +9,14 @@ struct RunOptions: ParsableArguments {
     var startRate: Double = 5
     @Option(help: "GetQueryResults requests per second (lowered automatically when throttled).")
     var pollRate: Double = 5
+    @Option(help: "This tool's share of the account's concurrent queries: at most that share of --max-concurrent-queries run at once (the rest is left to dashboards and other users), whatever --concurrency says.")
+    var queryShare: Double = 0.8
+    @Option(help: "The account's concurrent Insights queries per region (AWS's quota is 30); with --query-share, caps the queries in flight.")
+    var maxConcurrentQueries: Int = 30
+    @Option(help: "Events one query should carry at most: adjacent sparse chunks share a query while their density counts add up to this, a chunk counted above it is fetched in parts (an answer holds at most 10,000 rows).")
+    var queryBudget: Int = 8_000
+    @Flag(help: "Do not count densities first: one query per chunk, continued when full (the behaviour before density-aware queries).")
+    var oneQueryPerChunk = false
     @Option(help: "Tries per chunk within one run before it is marked failed (a later run retries it).")
     var maxAttempts: Int = 5
     @Option(help: "Seconds a claimed chunk stays leased without renewal. A killed run's chunks are taken over at once on the same host; another host's when their lease runs out.")
@@ -32,8 +40,18 @@ struct RunOptions: ParsableArguments {
         guard startRate > 0, pollRate > 0 else { throw ValidationError("--start-rate and --poll-rate must be positive") }
         guard leaseSeconds >= 2 else { throw ValidationError("--lease-seconds must be at least 2") }
         guard queryTimeoutSeconds > 0 else { throw ValidationError("--query-timeout-seconds must be positive") }
+        guard queryShare > 0, queryShare <= 1 else { throw ValidationError("--query-share must be above 0 and at most 1") }
+        guard maxConcurrentQueries >= 1 else { throw ValidationError("--max-concurrent-queries must be at least 1") }
+        guard (1...10_000).contains(queryBudget) else { throw ValidationError("--query-budget must be between 1 and 10000") }
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json") }
+    }
+}
+
+extension RunOptions {
+    /// Queries in flight: --concurrency, capped at --query-share of --max-concurrent-queries (at least one).
+    var queriesInFlight: Int {
+        max(1, min(concurrency, Int((queryShare * Double(maxConcurrentQueries)).rounded(.down))))
     }
 }
 

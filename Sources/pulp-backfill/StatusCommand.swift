@@ -29,6 +29,7 @@ struct StatusCommand: AsyncParsableCommand {
             let catalog = try Catalog(path: catalogOptions.path, mode: .mustExist)
             defer { try? catalog.close() }
             let now = CatalogClock.nowMillis()
+            let densities = try catalog.densitySummaries()
             for progress in try catalog.progress(now: now, recentWindowMillis: Self.recentWindowMillis, maxFailures: maxFailures) {
                 let id = progress.backfill.id
                 // Live: an owner alive on this host, or another host's unexpired lease. Stale: the
@@ -40,7 +41,8 @@ struct StatusCommand: AsyncParsableCommand {
                 let estimate = ProgressEstimate(progress: progress, costPerGB: costPerGb,
                                                 recentWindowSeconds: Double(Self.recentWindowMillis) / 1000, liveLeases: live)
                 reports.append(StatusReport(progress: progress, estimate: estimate, costPerGB: costPerGb, leases: leases,
-                                            failedHours: try catalog.hourFailures(backfillID: id, limit: maxFailures), nowMillis: now))
+                                            failedHours: try catalog.hourFailures(backfillID: id, limit: maxFailures), nowMillis: now,
+                                            density: densities[id] ?? DensitySummary()))
             }
         } catch let error as CatalogError {
             throw CommandFailure.runtime(error.description)
@@ -60,6 +62,8 @@ struct StatusReport: Encodable {
     let leases: [(LeaseGroup, LeaseVerdict)]
     let failedHours: [HourFailure]
     let nowMillis: Int64
+    /// Density counts beside the fetched rows, and the queries they saved.
+    let density: DensitySummary
 
     var liveChunks: Int { leases.filter { $0.1.isLive }.reduce(0) { $0 + $1.0.chunks } }
     /// Running chunks nobody works on any more: owner gone, or lease expired.
@@ -97,6 +101,13 @@ struct StatusReport: Encodable {
                      + (reasons.isEmpty ? "" : " (\(reasons.joined(separator: ", ")))") + ", \(p.malformed) malformed")
         lines.append("  insights:    \(p.queries) StartQuery + \(p.polls) GetQueryResults calls, \(ByteCount.text(p.bytesScanned)) scanned, "
                      + "est. cost $\(String(format: "%.4f", estimate.estimatedCostUSD)) (at $\(costPerGB)/GB)")
+        if density.countedChunks > 0 || density.densityQueries > 0 {
+            let d = density
+            lines.append("  density:     \(d.countedDays) day(s) counted (\(d.densityQueries) StartQuery), \(d.expectedRows) rows expected "
+                         + "in \(d.countedChunks) chunks; done: \(d.expectedDoneRows) expected, \(d.fetchedDoneRows) fetched")
+            lines.append("  queries:     \(d.fetchQueries + d.densityQueries) for \(d.doneChunks) fetched chunk(s) "
+                         + "(one query per chunk: \(d.oneQueryPerChunkQueries)); \(d.queriesSaved) saved")
+        }
         lines.append("  partitions:  \(p.partitionsDone)/\(p.hoursTotal) hours exported"
                      + (p.partitionsFound > 0 ? " (\(p.partitionsFound) of them found at their destinations, not queried)" : ""))
         if estimate.active {
@@ -129,6 +140,28 @@ struct StatusReport: Encodable {
         case rows, skipped, malformed, queries, polls = "get_query_results_calls", failedHours = "failed_hours", recordsMatched = "records_matched", bytesScanned = "bytes_scanned"
         case costPerGB = "cost_per_gb_usd", estimatedCost = "estimated_cost_usd", partitionsDone = "partitions_done"
         case partitionsTotal = "partitions_total", partitionsFound = "partitions_found", active, etaSeconds = "eta_seconds", failures
+        case density
+    }
+
+    /// `density` in JSON: rows are the query's rows (events matched by the server-side filter,
+    /// before the row rules skip any).
+    struct DensityJSON: Encodable {
+        let countedDays: Int
+        let densityQueries: Int64
+        let countedChunks: Int
+        let expectedRowsAll: Int64
+        let expectedRows: Int64
+        let fetchedRows: Int64
+        let fetchedChunks: Int
+        let fetchQueries: Int64
+        let oneQueryPerChunkQueries: Int64
+        let queriesSaved: Int64
+        enum CodingKeys: String, CodingKey {
+            case countedDays = "counted_days", densityQueries = "density_queries", countedChunks = "counted_chunks"
+            case expectedRowsAll = "expected_rows_planned", expectedRows = "expected_rows", fetchedRows = "fetched_rows"
+            case fetchedChunks = "fetched_chunks", fetchQueries = "fetch_queries"
+            case oneQueryPerChunkQueries = "one_query_per_chunk_queries", queriesSaved = "queries_saved"
+        }
     }
 
     struct ChunkCounts: Encodable {
@@ -189,6 +222,11 @@ struct StatusReport: Encodable {
         try c.encode(p.partitionsFound, forKey: .partitionsFound)
         try c.encode(estimate.active, forKey: .active)
         try c.encode(estimate.etaSeconds, forKey: .etaSeconds)
+        let d = density
+        try c.encode(DensityJSON(countedDays: d.countedDays, densityQueries: d.densityQueries, countedChunks: d.countedChunks,
+                                 expectedRowsAll: d.expectedRows, expectedRows: d.expectedDoneRows, fetchedRows: d.fetchedDoneRows,
+                                 fetchedChunks: d.doneChunks, fetchQueries: d.fetchQueries,
+                                 oneQueryPerChunkQueries: d.oneQueryPerChunkQueries, queriesSaved: d.queriesSaved), forKey: .density)
         try c.encode(p.failures.map {
             FailureJSON(chunkID: $0.chunkID, start: UTCFormat.iso(millis: $0.range.startMillis),
                         end: UTCFormat.iso(millis: $0.range.endMillis), attempts: $0.attempts, lastError: $0.lastError)

@@ -31,6 +31,8 @@ public struct ExecutorSettings: Sendable {
     public var isAlive: @Sendable (LeaseHolder) -> Bool? = { ProcessIdentity.isAlive($0) }
     /// Compact hours as they complete (off for `export`, which writes one file at the end).
     public var compactHours = true
+    /// Density counts before fetching: sparse neighbours share a query, dense chunks are split.
+    public var density = DensityPlanning()
     /// Chunk results at `.debug` (`-v`), retries at `.warning`, failures at `.error`, exported hours at `.info`.
     public var logger = Logger(label: "pulp-backfill.executor")
     /// Identifies this process's leases in the catalog.
@@ -148,6 +150,8 @@ public struct BackfillExecutor: Sendable {
         await progress.start(totalChunks: try catalog.unfinishedChunkCount(backfillID: backfillID))
         // Hours finished by an earlier run that died before compacting them (or failed).
         try await compactReadyHours(backfillID: backfillID, contexts: known)
+        // Days never counted (a killed run's counted days are kept and not counted again).
+        if settings.density.enabled { try await countDensity(ids, contexts: known) }
         // Bounded: each round either finishes, claims what became free, or waits one poll; a
         // live owner renewing for a week is the most it waits.
         let maxRounds = max(10, Int(7 * 86_400_000 / max(100, settings.waitPollMillis)))
@@ -233,6 +237,62 @@ public struct BackfillExecutor: Sendable {
         if settings.ifExists == .fail, !existing.isEmpty { throw HoursAlreadyExist(files: existing) }
     }
 
+    /// One density count (`stats count(*) by bin(5m)`) per day holding uncounted unfinished
+    /// chunks, several days at once (the query slots cap them), each stored with its cost in
+    /// one transaction as it completes. Retried like a chunk; a day that cannot be counted is
+    /// left uncounted (its chunks are then fetched one query each) and never fails the run.
+    private func countDensity(_ ids: [Int64], contexts: [Int64: BackfillContext]) async throws {
+        let catalog = self.catalog
+        let days = try await catalogWork.run { try catalog.uncountedDays(backfillIDs: ids) }
+        guard !days.isEmpty else { return }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = days.makeIterator()
+            for _ in 0..<max(1, settings.concurrency) {
+                guard let day = next.next() else { break }
+                group.addTask { try await countDay(day, contexts: contexts) }
+            }
+            while try await group.next() != nil {
+                if let day = next.next() { group.addTask { try await countDay(day, contexts: contexts) } }
+            }
+        }
+    }
+
+    private func countDay(_ day: UncountedDay, contexts: [Int64: BackfillContext]) async throws {
+        guard let counter = contexts[day.backfillID]?.counter else { return }
+        let catalog = self.catalog
+        let usage = QueryUsage()
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let counts = try await QueryUsage.$current.withValue(usage) {
+                    try await counter.counts(startMillis: day.range.startMillis, endMillis: day.range.endMillis, bin: "5m")
+                }
+                let spent = Self.statistics(usage.take())
+                try await catalogWork.run {
+                    try catalog.recordDensity(backfillID: day.backfillID, dayStartMillis: day.dayStartMillis, counts: counts, statistics: spent)
+                }
+                await progress.densityCounted(queries: spent.queries)
+                return
+            } catch {
+                let spent = Self.statistics(usage.take())
+                try? await catalogWork.run {
+                    try catalog.recordDensityUsage(backfillID: day.backfillID, dayStartMillis: day.dayStartMillis, statistics: spent)
+                }
+                if error is CancellationError || Task.isCancelled { throw CancellationError() }
+                let metadata: Logger.Metadata = [
+                    "day": "\(UTCFormat.iso(millis: day.dayStartMillis))", "attempt": "\(attempt)", "error": "\(Self.oneLine(error))",
+                ]
+                guard case .retry = settings.retries.chunk.decide(after: attempt, RetryClass.of(error)) else {
+                    settings.logger.warning("density count failed; the day's chunks are fetched one query each", metadata: metadata)
+                    return
+                }
+                settings.logger.warning("density count failed; retrying", metadata: metadata)
+                try await Task.sleep(for: settings.retries.chunk.backoff.delay(retry: attempt))
+            }
+        }
+    }
+
     /// Running chunks of these backfills that other owners hold, judged.
     private func leaseVerdicts(_ ids: [Int64]) async throws -> [(LeaseGroup, LeaseVerdict)] {
         let (catalog, settings) = (self.catalog, self.settings)
@@ -250,93 +310,146 @@ public struct BackfillExecutor: Sendable {
             // again in this run is not claimed again until the next run.
             // Only chunks of the backfills this run knows (one planned meanwhile waits for the next run).
             let (catalog, settings, known) = (self.catalog, self.settings, Array(contexts.keys))
-            guard let chunk = try await catalogWork.run({
-                try catalog.claimChunks(owner: settings.owner, holder: settings.holder, limit: 1, leaseMillis: settings.leaseMillis,
-                                        maxAttempts: 0, backfillIDs: known, deadHolders: deadHolders).first
-            }) else { return }
+            // With density counts, a run of adjacent sparse chunks (one query fetches them all);
+            // otherwise, or for a chunk counted above the budget, one chunk.
+            let run = try await catalogWork.run { () -> [Chunk] in
+                if settings.density.enabled {
+                    return try catalog.claimChunkRun(owner: settings.owner, holder: settings.holder, budget: settings.density.budget,
+                                                     maxChunks: settings.density.maxChunksPerQuery, leaseMillis: settings.leaseMillis,
+                                                     maxAttempts: 0, backfillIDs: known, deadHolders: deadHolders)
+                }
+                return try catalog.claimChunks(owner: settings.owner, holder: settings.holder, limit: 1, leaseMillis: settings.leaseMillis,
+                                               maxAttempts: 0, backfillIDs: known, deadHolders: deadHolders)
+            }
+            guard let chunk = run.first else { return }
             guard let context = contexts[chunk.backfillID] else {
                 // Planned after this run started: leave it for the next run, and stop this worker
                 // (claiming again would hand it the same chunk, oldest first, forever).
-                try catalog.releaseChunk(id: chunk.id, owner: settings.owner)
+                for planned in run { try catalog.releaseChunk(id: planned.id, owner: settings.owner) }
                 return
             }
-            let finished = try await process(chunk, context: context)
-            await progress.chunkFinished(rows: finished.rows, finished.end)
-            if finished.end == .done {
-                // Only this chunk's hour can have become ready: one indexed check, not a scan of
-                // every hour of the backfill after every chunk.
-                try await compactHourIfReady(HourKey(backfillID: chunk.backfillID, hourStartMillis: chunk.hourStartMillis),
-                                             contexts: contexts)
+            let finished = try await process(run, context: context)
+            var hours: [Int64] = []
+            for outcome in finished {
+                await progress.chunkFinished(rows: outcome.rows, outcome.end)
+            }
+            for (planned, outcome) in zip(run, finished) where outcome.end == .done && !hours.contains(planned.hourStartMillis) {
+                hours.append(planned.hourStartMillis)
+            }
+            for hour in hours {
+                // Only these chunks' hours can have become ready: one indexed check each, not a
+                // scan of every hour of the backfill after every claim.
+                try await compactHourIfReady(HourKey(backfillID: chunk.backfillID, hourStartMillis: hour), contexts: contexts)
             }
         }
     }
 
     struct ChunkOutcome { var rows = 0; var end = RunProgress.ChunkEnd.done }
 
-    /// One chunk, retried with full-jitter backoff on retryable errors, under a renewed lease.
-    /// Every attempt's Insights calls and bytes are recorded, whatever its end.
-    private func process(_ chunk: Chunk, context: BackfillContext) async throws -> ChunkOutcome {
+    /// One claim — a chunk, or adjacent chunks fetched by one query — retried with full-jitter
+    /// backoff on retryable errors, under renewed leases. Every attempt's Insights calls and
+    /// bytes are recorded (on the claim's first chunk), whatever its end.
+    private func process(_ run: [Chunk], context: BackfillContext) async throws -> [ChunkOutcome] {
         var attempt = 0
         let usage = QueryUsage()
+        let chunk = run[0]
+        let label = UTCFormat.iso(millis: chunk.range.startMillis) + (run.count > 1 ? " +\(run.count - 1) chunk(s)" : "")
         while true {
             attempt += 1
             do {
                 var fetched = try await QueryUsage.$current.withValue(usage) {
-                    try await withLeaseRenewal(chunk) {
-                        try await context.fetcher.fetch(startMillis: chunk.range.startMillis, endMillis: chunk.range.endMillis)
-                    }
+                    try await withLeaseRenewal(run) { try await fetch(run, context: context) }
                 }
-                // A dense chunk (a full answer, so 10,000 rows or more) is staged while no other
-                // is: each holds ~20 MB until it is stored, and dense chunks come in clusters, so
-                // the longer the run, the likelier two or three at once raised its peak RSS.
+                // A dense answer (10,000 rows or more) is staged while no other is: each holds
+                // ~20 MB until it is stored, and dense chunks come in clusters, so the longer
+                // the run, the likelier two or three at once raised its peak RSS.
                 let dense = fetched.rows.count >= context.fetcher.limit
                 if dense { try await denseStaging.acquire() }
-                let outcome: Result<(stored: Int, counts: RowCounts, statistics: ChunkStatistics), Error>
+                let outcome: Result<(stored: [Int], statistics: ChunkStatistics), Error>
                 do {
-                    outcome = .success(try await stage(&fetched, chunk: chunk, context: context, usage: usage.take()))
+                    outcome = .success(try await stage(&fetched, run: run, context: context, usage: usage.take()))
                 } catch {
                     outcome = .failure(error)
                 }
                 if dense { await denseStaging.release() }
-                let (stored, counts, statistics) = try outcome.get()
+                let (stored, statistics) = try outcome.get()
                 settings.logger.debug("chunk done", metadata: [
-                    "chunk": "\(UTCFormat.iso(millis: chunk.range.startMillis))", "rows": "\(stored)",
-                    "skipped": "\(counts.skipped)", "malformed": "\(statistics.malformed)", "queries": "\(statistics.queries)",
+                    "chunk": "\(label)", "rows": "\(stored.reduce(0, +))",
+                    "skipped": "\(statistics.skipped)", "malformed": "\(statistics.malformed)", "queries": "\(statistics.queries)",
                     "records_matched": "\(statistics.recordsMatched)", "bytes_scanned": "\(statistics.bytesScanned)",
                     "attempt": "\(attempt)",
                 ])
-                return ChunkOutcome(rows: stored)
+                return stored.map { ChunkOutcome(rows: $0) }
             } catch let error as CatalogError where error.isLeaseLost {
-                // Another run took the chunk over (this one stalled past its lease); it finishes
-                // it. Not a failure — but what this attempt spent is still spent.
+                // Another run took a chunk over (this one stalled past its lease); it finishes
+                // it. Not a failure — but what this attempt spent is still spent. Chunks of the
+                // claim still held are given back, to be claimed again.
                 try await recordUsage(chunk, usage)
-                settings.logger.warning("chunk taken over by another run", metadata: ["chunk": "\(UTCFormat.iso(millis: chunk.range.startMillis))"])
-                return ChunkOutcome(end: .takenOver)
+                let (catalog, owner) = (self.catalog, settings.owner)
+                try await catalogWork.run { for planned in run { try catalog.releaseChunk(id: planned.id, owner: owner) } }
+                settings.logger.warning("chunk taken over by another run", metadata: ["chunk": "\(label)"])
+                return run.map { _ in ChunkOutcome(end: .takenOver) }
             } catch {
                 if error is CancellationError || Task.isCancelled {
                     try? await recordUsage(chunk, usage)
                     throw CancellationError()
                 }
                 let metadata: Logger.Metadata = [
-                    "chunk": "\(UTCFormat.iso(millis: chunk.range.startMillis))", "attempt": "\(attempt)", "error": "\(Self.oneLine(error))",
+                    "chunk": "\(label)", "attempt": "\(attempt)", "error": "\(Self.oneLine(error))",
                 ]
                 guard case .retry = settings.retries.chunk.decide(after: attempt, RetryClass.of(error)) else {
                     settings.logger.error("chunk failed", metadata: metadata)
                     let spent = Self.statistics(usage.take())
                     let (catalog, owner) = (self.catalog, settings.owner)
-                    do {
-                        try await catalogWork.run { try catalog.failChunk(id: chunk.id, owner: owner, error: Self.oneLine(error), statistics: spent) }
-                    } catch let lost as CatalogError where lost.isLeaseLost {
-                        try await catalogWork.run { try catalog.recordUsage(chunkID: chunk.id, spent) }
-                        return ChunkOutcome(end: .takenOver)
+                    var outcomes: [ChunkOutcome] = []
+                    for (index, planned) in run.enumerated() {
+                        let cost = index == 0 ? spent : ChunkStatistics(queries: 0)
+                        do {
+                            try await catalogWork.run { try catalog.failChunk(id: planned.id, owner: owner, error: Self.oneLine(error), statistics: cost) }
+                            outcomes.append(ChunkOutcome(end: .failed))
+                        } catch let lost as CatalogError where lost.isLeaseLost {
+                            try await catalogWork.run { try catalog.recordUsage(chunkID: planned.id, cost) }
+                            outcomes.append(ChunkOutcome(end: .takenOver))
+                        }
                     }
-                    return ChunkOutcome(end: .failed)
+                    return outcomes
                 }
                 try await recordUsage(chunk, usage)
                 settings.logger.warning("chunk attempt failed; retrying", metadata: metadata)
                 try await Task.sleep(for: settings.retries.chunk.backoff.delay(retry: attempt))
             }
         }
+    }
+
+    /// The rows of a claim: several chunks by one query over their union; a chunk counted
+    /// above the budget in parts sized from a finer count (fetched side by side); else the
+    /// chunk alone. Each fetch is still continued when its answer is full, so a count that
+    /// was wrong (events that arrived after counting) loses nothing.
+    private func fetch(_ run: [Chunk], context: BackfillContext) async throws -> ChunkFetcher.Fetched {
+        let (first, last) = (run[0], run[run.count - 1])
+        let budget = settings.density.budget
+        guard run.count == 1, settings.density.enabled, let expected = first.expectedRows, expected > budget else {
+            return try await context.fetcher.fetch(startMillis: first.range.startMillis, endMillis: last.range.endMillis)
+        }
+        let parts = try await context.counter.parts(startMillis: first.range.startMillis, endMillis: first.range.endMillis, budget: budget)
+        let fetcher = context.fetcher
+        let answers = try await withThrowingTaskGroup(of: (Int, ChunkFetcher.Fetched).self) { group in
+            for (index, part) in parts.enumerated() {
+                group.addTask { (index, try await fetcher.fetch(startMillis: part.startMillis, endMillis: part.endMillis)) }
+            }
+            var answers: [(Int, ChunkFetcher.Fetched)] = []
+            for try await answer in group { answers.append(answer) }
+            return answers.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        var fetched = ChunkFetcher.Fetched()
+        for answer in answers {
+            fetched.rows += answer.rows
+            fetched.unplaceable += answer.unplaceable
+            fetched.queries += answer.queries
+            fetched.recordsMatched += answer.recordsMatched
+            fetched.bytesScanned += answer.bytesScanned
+        }
+        return fetched
     }
 
     private func recordUsage(_ chunk: Chunk, _ usage: QueryUsage) async throws {
@@ -349,38 +462,55 @@ public struct BackfillExecutor: Sendable {
                         recordsMatched: totals.recordsMatched, bytesScanned: totals.bytesScanned)
     }
 
-    /// Parses a fetched chunk's rows and stores them with `done` in one transaction.
-    private func stage(_ fetched: inout ChunkFetcher.Fetched, chunk: Chunk, context: BackfillContext,
-                       usage: QueryUsage.Totals) async throws
-        -> (stored: Int, counts: RowCounts, statistics: ChunkStatistics) {
-        var counts = RowCounts()
-        var staged: [StagedRow] = []
-        staged.reserveCapacity(fetched.rows.count)
+    /// Parses a claim's fetched rows, splits them by chunk (by `@timestamp`, as the fetch
+    /// clipped them), and stores every chunk's rows with `done` in ONE transaction. The
+    /// claim's cost goes to its first chunk. Returns the rows stored per chunk, and the
+    /// claim's statistics.
+    private func stage(_ fetched: inout ChunkFetcher.Fetched, run: [Chunk], context: BackfillContext,
+                       usage: QueryUsage.Totals) async throws -> (stored: [Int], statistics: ChunkStatistics) {
+        var counts = [RowCounts](repeating: RowCounts(), count: run.count)
+        var staged = [[StagedRow]](repeating: [], count: run.count)
+        var events = [Int](repeating: 0, count: run.count)
+        if run.count == 1 { staged[0].reserveCapacity(fetched.rows.count) }
         // Each Insights row is dropped once parsed, so a dense chunk's staged rows reuse its
         // memory instead of adding to it (10,000 rows are ~10 MB either way).
         var insightsRows = fetched.rows
         fetched.rows = []
         let rules = context.dataset.rules
-        for index in insightsRows.indices {
-            counts.count(insightsRows[index].parse(with: rules) { staged.append(StagedRow($0)) })
-            insightsRows[index] = InsightsRow(timestamp: nil, message: nil, ptr: nil)
+        var index = 0  // rows come oldest first, so the chunk index only moves forward
+        for rowIndex in insightsRows.indices {
+            if run.count > 1, let nanos = insightsRows[rowIndex].timestamp.flatMap(InsightsTimestamp.parseNanos) {
+                let millis = UTCFormat.floorDivide(nanos, 1_000_000).0
+                while index + 1 < run.count && millis >= run[index].range.endMillis { index += 1 }
+                while index > 0 && millis < run[index].range.startMillis { index -= 1 }
+            }
+            events[index] += 1
+            counts[index].count(insightsRows[rowIndex].parse(with: rules) { staged[index].append(StagedRow($0)) })
+            insightsRows[rowIndex] = InsightsRow(timestamp: nil, message: nil, ptr: nil)
         }
-        var chunkStatistics = Self.statistics(usage)
-        chunkStatistics.skipped = counts.skipped
-        chunkStatistics.skippedByReason = counts.skippedByReason
-        chunkStatistics.malformed = counts.malformed + fetched.unplaceable
-        let statistics = chunkStatistics
-        let (catalog, owner, rows) = (self.catalog, settings.owner, staged)
-        staged = []
-        let stored = try await catalogWork.run {
-            try catalog.completeChunk(id: chunk.id, owner: owner, rows: rows, statistics: statistics)
+        var total = Self.statistics(usage)
+        var completions: [ChunkCompletion] = []
+        for position in run.indices {
+            var statistics = position == 0 ? Self.statistics(usage) : ChunkStatistics(queries: 0)
+            statistics.skipped = counts[position].skipped
+            statistics.skippedByReason = counts[position].skippedByReason
+            statistics.malformed = counts[position].malformed + (position == 0 ? fetched.unplaceable : 0)
+            statistics.fetchedEvents = events[position] + (position == 0 ? fetched.unplaceable : 0)
+            total.skipped += statistics.skipped
+            total.malformed += statistics.malformed
+            completions.append(ChunkCompletion(id: run[position].id, rows: staged[position], statistics: statistics))
+            staged[position] = []
         }
-        return (stored, counts, statistics)
+        let (catalog, owner, finished) = (self.catalog, settings.owner, completions)
+        completions = []
+        let stored = try await catalogWork.run { try catalog.completeChunks(finished, owner: owner) }
+        return (stored, total)
     }
 
-    /// Runs `body` while renewing the chunk's lease every third of its length.
-    private func withLeaseRenewal<T: Sendable>(_ chunk: Chunk, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
+    /// Runs `body` while renewing the claim's leases every third of their length.
+    private func withLeaseRenewal<T: Sendable>(_ run: [Chunk], _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let ids = run.map(\.id)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await body() }
             group.addTask {
                 let period = Duration.milliseconds(max(500, settings.leaseMillis / 3))
@@ -389,9 +519,9 @@ public struct BackfillExecutor: Sendable {
                     try await Task.sleep(for: period)
                     let (catalog, settings) = (self.catalog, self.settings)
                     let held = try await catalogWork.run {
-                        try catalog.renewLeases(chunkIDs: [chunk.id], owner: settings.owner, leaseMillis: settings.leaseMillis)
+                        try catalog.renewLeases(chunkIDs: ids, owner: settings.owner, leaseMillis: settings.leaseMillis)
                     }
-                    if held.isEmpty { throw CatalogError.leaseLost(chunkID: chunk.id, owner: settings.owner) }
+                    if let lost = ids.first(where: { !held.contains($0) }) { throw CatalogError.leaseLost(chunkID: lost, owner: settings.owner) }
                 }
                 return nil
             }
@@ -469,12 +599,15 @@ struct BackfillContext: Sendable {
     let fetcher: ChunkFetcher
     let dataset: Dataset
     let compactor: HourCompactor?
+    let counter: DensityCounter
 
     init(backfill: Backfill, services: BackfillServices) throws {
         self.backfill = backfill
         dataset = try Dataset(backfill.spec)
-        fetcher = ChunkFetcher(runner: try services.queryRunner(backfill), logGroups: [backfill.spec.logGroup],
+        let runner = try services.queryRunner(backfill)
+        fetcher = ChunkFetcher(runner: runner, logGroups: [backfill.spec.logGroup],
                                queryString: InsightsQueryText.backfill(dataset: dataset, logStream: backfill.spec.logStream))
+        counter = DensityCounter(runner: runner, logGroups: [backfill.spec.logGroup], dataset: dataset, logStream: backfill.spec.logStream)
         compactor = try services.compactor(backfill)
     }
 }

@@ -1,5 +1,6 @@
 import AWS
 import AccessLog
+import Foundation
 import Retry
 
 /// The request pacing shared by every query of a run: one adaptive token bucket per API
@@ -82,7 +83,7 @@ public struct CloudWatchQueryRunner: InsightsQueryRunning {
         }
         let started = ContinuousClock.now
         do {
-            let (result, polls) = try await poll(queryID)
+            let (result, polls) = try await poll(queryID, statistics: query.isStatistics)
             // Done at the first poll: it may have finished well before, so record half — the
             // estimate then falls quickly until about a third of the queries need a second poll.
             let elapsed = started.duration(to: .now).seconds
@@ -94,7 +95,7 @@ public struct CloudWatchQueryRunner: InsightsQueryRunning {
         }
     }
 
-    private func poll(_ queryID: String) async throws -> (InsightsQueryResult, polls: Int) {
+    private func poll(_ queryID: String, statistics: Bool) async throws -> (InsightsQueryResult, polls: Int) {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: queryTimeout)
         var wait = Duration.seconds(await pacing.latency.firstPoll())
@@ -129,7 +130,8 @@ public struct CloudWatchQueryRunner: InsightsQueryRunning {
             switch status {
             case .complete:
                 return (InsightsQueryResult(rows: answer.rows, recordsMatched: Int(answer.recordsMatched ?? 0),
-                                            bytesScanned: answer.bytesScanned ?? 0), polls)
+                                            bytesScanned: answer.bytesScanned ?? 0,
+                                            fieldRows: statistics ? try Self.fieldRows(body) : []), polls)
             case .scheduled, .running:
                 wait = min(step, maxPollInterval)
                 step = step * 3 / 2
@@ -147,6 +149,22 @@ public struct CloudWatchQueryRunner: InsightsQueryRunning {
             return try InsightsQueryResultsAnswer.decode(body) { $0 == CloudWatchLogsClient.QueryStatus.complete.rawValue }
         } catch {
             throw AWSError.invalidResponse("CloudWatch Logs GetQueryResults answered with an unreadable body (\(error))")
+        }
+    }
+
+    /// A completed `stats` answer's rows as field → value maps (a day of 5-minute bins is 288
+    /// small rows, so Foundation's reader is quick enough here).
+    static func fieldRows(_ body: [UInt8]) throws -> [[String: String]] {
+        guard let document = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+            throw AWSError.invalidResponse("CloudWatch Logs GetQueryResults answered with an unreadable body")
+        }
+        let results = document["results"] as? [[[String: Any]]] ?? []
+        return results.map { row in
+            var fields: [String: String] = [:]
+            for cell in row {
+                if let field = cell["field"] as? String, let value = cell["value"] as? String { fields[field] = value }
+            }
+            return fields
         }
     }
 

@@ -9,13 +9,17 @@ public struct InsightsQuery: Sendable, Equatable {
     public var endSecond: Int64
     public var queryString: String
     public var limit: Int
+    /// A `stats` query: its rows are read field by field (`InsightsQueryResult.fieldRows`).
+    public var isStatistics = false
 
-    public init(logGroups: [String], startSecond: Int64, endSecond: Int64, queryString: String, limit: Int) {
+    public init(logGroups: [String], startSecond: Int64, endSecond: Int64, queryString: String, limit: Int,
+                isStatistics: Bool = false) {
         self.logGroups = logGroups
         self.startSecond = startSecond
         self.endSecond = endSecond
         self.queryString = queryString
         self.limit = limit
+        self.isStatistics = isStatistics
     }
 }
 
@@ -25,11 +29,14 @@ public struct InsightsQueryResult: Sendable {
     /// `statistics.recordsMatched`: more than `rows.count` means the result was cut off.
     public var recordsMatched: Int
     public var bytesScanned: Double
+    /// A `stats` query's rows, each a field → value map (e.g. `bin(5m)`, `count(*)`).
+    public var fieldRows: [[String: String]] = []
 
-    public init(rows: [InsightsRow], recordsMatched: Int, bytesScanned: Double) {
+    public init(rows: [InsightsRow], recordsMatched: Int, bytesScanned: Double, fieldRows: [[String: String]] = []) {
         self.rows = rows
         self.recordsMatched = recordsMatched
         self.bytesScanned = bytesScanned
+        self.fieldRows = fieldRows
     }
 }
 
@@ -55,6 +62,20 @@ public enum InsightsQueryText {
         }
         parts.append("sort @timestamp asc")
         parts.append("limit \(maximumLimit)")
+        return parts.joined(separator: " | ")
+    }
+
+    /// A density count: events per `bin` (e.g. `5m`, `1m`, `10s`) with the same filters as
+    /// `backfill(dataset:logStream:)`, so a count is what that query would match.
+    public static func density(dataset: Dataset, logStream: String? = nil, bin: String) -> String {
+        var parts: [String] = []
+        if let logStream {
+            parts.append("filter @logStream = \"\(escapeString(logStream))\"")
+        }
+        if let filter = dataset.serverFilter {
+            parts.append("filter \(filter)")
+        }
+        parts.append("stats count(*) as events by bin(\(bin))")
         return parts.joined(separator: " | ")
     }
 

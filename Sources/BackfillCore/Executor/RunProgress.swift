@@ -16,6 +16,9 @@ public actor RunProgress {
         /// Hours found at every destination (`--if-exists skip`): registered, not queried.
         public var hoursFound = 0
         public var throttles = 0
+        /// Days whose density was counted by this run, and the StartQuery calls that took.
+        public var daysCounted = 0
+        public var densityQueries = 0
         public var elapsedSeconds = 0.0
         /// Set while the run waits for chunks other processes hold, e.g.
         /// "waiting for 3 chunk(s) leased by host-b:812, free in 4m10s".
@@ -63,6 +66,10 @@ public actor RunProgress {
     public func hourCompacted(rows: Int) { snapshotValue.hoursCompacted += 1 }
     public func hourFailed() { snapshotValue.hoursFailed += 1 }
     public func hourFound() { snapshotValue.hoursFound += 1 }
+    public func densityCounted(queries: Int) {
+        snapshotValue.daysCounted += 1
+        snapshotValue.densityQueries += queries
+    }
     public func setWaiting(_ text: String?) { snapshotValue.waiting = text }
 
     public func snapshot() async -> Snapshot {

@@ -53,6 +53,9 @@ public struct DryRunResult: Sendable, Equatable {
     public let alreadyPlanned: Int
     public let backfillExists: Bool
     public let estimate: DryRunEstimate
+    /// The range's already planned chunks as their stored density counts see them (nil when
+    /// the backfill does not exist yet).
+    public var density: DensityEstimate? = nil
 }
 
 /// No whole hour of the range has settled yet: nothing to plan, which is not an error (an
@@ -148,17 +151,21 @@ public enum BackfillPlanning {
     public static func dryRun(_ plan: ResolvedPlan, catalogPath: String, quotas: InsightsQuotas) throws -> DryRunResult {
         var existing: [TimeRange] = []
         var exists = false
+        var density: DensityEstimate? = nil
         if FileManager.default.fileExists(atPath: catalogPath) {
             let catalog = try Catalog(path: catalogPath, mode: .readOnly)
             defer { try? catalog.close() }
             if let backfill = try catalog.backfill(matching: plan.spec) {
                 exists = true
                 existing = try catalog.chunkRanges(backfillID: backfill.id, overlapping: plan.range)
+                density = DensityEstimate(chunks: try catalog.countedChunks(backfillID: backfill.id, overlapping: plan.range))
             }
         }
         let added = ChunkPlanner.newChunks(requested: plan.range, existing: existing)
-        return DryRunResult(plan: plan, newChunks: added, alreadyPlanned: existing.count, backfillExists: exists,
-                            estimate: DryRunEstimate(chunks: added, quotas: quotas))
+        var result = DryRunResult(plan: plan, newChunks: added, alreadyPlanned: existing.count, backfillExists: exists,
+                                  estimate: DryRunEstimate(chunks: added, quotas: quotas))
+        result.density = density
+        return result
     }
 
     /// Creates or extends the backfill in the catalog (creating the catalog file if needed).

@@ -1,0 +1,95 @@
+import AccessLog
+import Catalog
+
+/// How a run plans its queries from density counts (`--query-budget`, `--one-query-per-chunk`).
+public struct DensityPlanning: Sendable {
+    /// Off: one query per chunk, continued when full (the behaviour before density counts).
+    public var enabled = true
+    /// Events one query should carry at most: adjacent chunks share a query while their counts
+    /// add up to this, and a chunk counted above it is fetched in parts. Below the 10,000 rows
+    /// of an answer, so events that arrive after counting rarely need a continuation.
+    public var budget = 8_000
+    /// Chunks one query covers at most (a day of 5-minute chunks).
+    public var maxChunksPerQuery = 288
+
+    public init() {}
+}
+
+/// Counts events per time bin with the backfill's own filters (`stats count(*) by bin(…)`),
+/// so a count is what the fetch query would match; and sizes the parts of a dense chunk.
+struct DensityCounter: Sendable {
+    let runner: any InsightsQueryRunning
+    let logGroups: [String]
+    let dataset: Dataset
+    let logStream: String?
+
+    /// Events per bin in `[startMillis, endMillis)`, keyed by the bin's start (bins without
+    /// events are absent). Bins are aligned to the epoch, as Insights aligns them.
+    func counts(startMillis: Int64, endMillis: Int64, bin: String) async throws -> [Int64: Int] {
+        let field = "bin(\(bin))"
+        let query = InsightsQuery(logGroups: logGroups, startSecond: UTCFormat.floorDivide(startMillis, 1000).0,
+                                  endSecond: UTCFormat.floorDivide(endMillis - 1, 1000).0,
+                                  queryString: InsightsQueryText.density(dataset: dataset, logStream: logStream, bin: bin),
+                                  limit: InsightsQueryText.maximumLimit, isStatistics: true)
+        let result = try await runner.run(query)
+        var counts: [Int64: Int] = [:]
+        for row in result.fieldRows {
+            guard let text = row[field], let nanos = InsightsTimestamp.parseNanos(text),
+                  let count = row["events"].flatMap({ Int($0) }) else {
+                throw DensityCountUnreadable(row: row.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+            }
+            counts[UTCFormat.floorDivide(nanos, 1_000_000).0, default: 0] += count
+        }
+        return counts
+    }
+
+    /// `[startMillis, endMillis)` cut into consecutive parts of at most `budget` counted
+    /// events each: by minute (`bin(1m)`), and a minute above the budget by 10 seconds. A
+    /// 10-second bin above the budget stays one part (its fetch is continued when full).
+    func parts(startMillis: Int64, endMillis: Int64, budget: Int) async throws -> [TimeRange] {
+        let minutes = try await counts(startMillis: startMillis, endMillis: endMillis, bin: "1m")
+        var cells: [(TimeRange, Int)] = []
+        var cursor = startMillis
+        while cursor < endMillis {
+            let minute = cursor - ((cursor % 60_000) + 60_000) % 60_000
+            let cellEnd = min(endMillis, minute + 60_000)
+            let events = minutes[minute] ?? 0
+            if events > budget {
+                let tens = try await counts(startMillis: cursor, endMillis: cellEnd, bin: "10s")
+                var inner = cursor
+                while inner < cellEnd {
+                    let ten = inner - ((inner % 10_000) + 10_000) % 10_000
+                    let innerEnd = min(cellEnd, ten + 10_000)
+                    cells.append((TimeRange(startMillis: inner, endMillis: innerEnd), tens[ten] ?? 0))
+                    inner = innerEnd
+                }
+            } else {
+                cells.append((TimeRange(startMillis: cursor, endMillis: cellEnd), events))
+            }
+            cursor = cellEnd
+        }
+        return Self.group(cells, budget: budget)
+    }
+
+    /// Consecutive cells joined while their counts add up to at most `budget`.
+    static func group(_ cells: [(TimeRange, Int)], budget: Int) -> [TimeRange] {
+        var parts: [TimeRange] = []
+        var current: (start: Int64, end: Int64, events: Int)? = nil
+        for (range, events) in cells {
+            if let open = current, open.events + events <= budget {
+                current = (open.start, range.endMillis, open.events + events)
+            } else {
+                if let open = current { parts.append(TimeRange(startMillis: open.start, endMillis: open.end)) }
+                current = (range.startMillis, range.endMillis, events)
+            }
+        }
+        if let open = current { parts.append(TimeRange(startMillis: open.start, endMillis: open.end)) }
+        return parts
+    }
+}
+
+/// A density answer without the bin or count it should hold.
+struct DensityCountUnreadable: Error, CustomStringConvertible {
+    let row: String
+    var description: String { "a density count's row is unreadable: \(row)" }
+}

@@ -1,0 +1,256 @@
+import Foundation
+import GRDB
+
+/// One chunk's part of a claim being completed: its rows and what it cost.
+public struct ChunkCompletion: Sendable {
+    public let id: Int64
+    public let rows: [StagedRow]
+    public let statistics: ChunkStatistics
+
+    public init(id: Int64, rows: [StagedRow], statistics: ChunkStatistics) {
+        self.id = id
+        self.rows = rows
+        self.statistics = statistics
+    }
+}
+
+/// A UTC day of a backfill whose unfinished chunks have no density count yet.
+public struct UncountedDay: Sendable, Equatable {
+    public let backfillID: Int64
+    public let dayStartMillis: Int64
+    /// From the first uncounted chunk's start to the last one's end, inside the day.
+    public let range: TimeRange
+}
+
+/// What the density counts of a backfill say, beside what was fetched (`status`).
+public struct DensitySummary: Sendable, Equatable {
+    /// Chunks with a count, and the events counted in them.
+    public var countedChunks = 0
+    public var expectedRows: Int64 = 0
+    /// Of the counted chunks, those done, what was counted in them and the events fetched in them.
+    public var countedDone = 0
+    public var expectedDoneRows: Int64 = 0
+    public var fetchedDoneRows: Int64 = 0
+    /// Days counted, and the StartQuery calls the counts took.
+    public var countedDays = 0
+    public var densityQueries: Int64 = 0
+    /// Fetched done chunks and the StartQuery calls one query per chunk would have needed for
+    /// them (one per chunk, one more per 10,000 events fetched: a full answer is continued).
+    public var doneChunks = 0
+    public var oneQueryPerChunkQueries: Int64 = 0
+    /// StartQuery calls spent on the done chunks' fetches.
+    public var fetchQueries: Int64 = 0
+
+    public init() {}
+
+    /// StartQuery calls saved against one query per chunk (negative: more were spent).
+    public var queriesSaved: Int64 { oneQueryPerChunkQueries - fetchQueries - densityQueries }
+}
+
+extension Catalog {
+    public static let dayMillis: Int64 = 86_400_000
+    public static let densityBinMillis: Int64 = 300_000
+
+    /// Days holding unfinished chunks of these backfills that were never counted, oldest first.
+    public func uncountedDays(backfillIDs: [Int64]) throws -> [UncountedDay] {
+        guard !backfillIDs.isEmpty else { return [] }
+        return try read { db in
+            let ids = backfillIDs.map(String.init).joined(separator: ",")
+            return try Row.fetchAll(db, sql: """
+                SELECT backfill_id, (start_ms - ((start_ms % 86400000) + 86400000) % 86400000) AS day_ms,
+                       min(start_ms) AS first_ms, max(end_ms) AS last_ms
+                FROM chunk
+                WHERE backfill_id IN (\(ids)) AND state <> 'done' AND expected_rows IS NULL
+                GROUP BY backfill_id, day_ms ORDER BY day_ms, backfill_id
+                """).map { row -> UncountedDay in
+                    let (day, first, last): (Int64, Int64, Int64) = (row["day_ms"], row["first_ms"], row["last_ms"])
+                    // A day counted before more of it was planned is counted again; only its
+                    // uncounted chunks take the new counts.
+                    return UncountedDay(backfillID: row["backfill_id"], dayStartMillis: day,
+                                        range: TimeRange(startMillis: first, endMillis: min(last, day + Self.dayMillis)))
+                }
+        }
+    }
+
+    /// Stores one day's counts (events per 5-minute cell, keyed by the cell's start) on the
+    /// day's uncounted chunks — a cell without a count holds none — and records the day as
+    /// counted with what counting it cost, in one transaction.
+    public func recordDensity(backfillID: Int64, dayStartMillis: Int64, counts: [Int64: Int], statistics: ChunkStatistics,
+                              now: Int64 = CatalogClock.nowMillis()) throws {
+        try write { db in
+            let chunks = try Row.fetchAll(db, sql: """
+                SELECT id, start_ms FROM chunk
+                WHERE backfill_id = ? AND start_ms >= ? AND start_ms < ? AND expected_rows IS NULL
+                """, arguments: [backfillID, dayStartMillis, dayStartMillis + Self.dayMillis])
+            let update = try db.cachedStatement(sql: "UPDATE chunk SET expected_rows = ? WHERE id = ?")
+            for chunk in chunks {
+                let start: Int64 = chunk["start_ms"]
+                let cell = start - ((start % Self.densityBinMillis) + Self.densityBinMillis) % Self.densityBinMillis
+                try update.execute(arguments: [counts[cell] ?? 0, chunk["id"] as Int64])
+            }
+            try db.execute(sql: """
+                INSERT INTO density_day (backfill_id, day_ms, events, queries, polls, records_matched, bytes_scanned, counted_at_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (backfill_id, day_ms) DO UPDATE SET
+                    events = excluded.events, queries = queries + excluded.queries, polls = polls + excluded.polls,
+                    records_matched = records_matched + excluded.records_matched,
+                    bytes_scanned = bytes_scanned + excluded.bytes_scanned, counted_at_ms = excluded.counted_at_ms
+                """, arguments: [backfillID, dayStartMillis, counts.values.reduce(0, +), statistics.queries, statistics.polls,
+                                 statistics.recordsMatched, statistics.bytesScanned, now])
+        }
+    }
+
+    /// Adds a failed or interrupted count's cost to its day (the day stays uncounted if it
+    /// was: its chunks keep no count).
+    public func recordDensityUsage(backfillID: Int64, dayStartMillis: Int64, statistics: ChunkStatistics,
+                                   now: Int64 = CatalogClock.nowMillis()) throws {
+        guard statistics.queries != 0 || statistics.polls != 0 else { return }
+        try write { db in
+            // A day that was never counted gets a row with no events; its chunks stay uncounted,
+            // so it is counted again by the next run.
+            try db.execute(sql: """
+                INSERT INTO density_day (backfill_id, day_ms, events, queries, polls, records_matched, bytes_scanned, counted_at_ms)
+                VALUES (?, ?, 0, ?, ?, ?, ?, ?)
+                ON CONFLICT (backfill_id, day_ms) DO UPDATE SET
+                    queries = queries + excluded.queries, polls = polls + excluded.polls,
+                    records_matched = records_matched + excluded.records_matched,
+                    bytes_scanned = bytes_scanned + excluded.bytes_scanned
+                """, arguments: [backfillID, dayStartMillis, statistics.queries, statistics.polls, statistics.recordsMatched,
+                                 statistics.bytesScanned, now])
+        }
+    }
+
+    /// Claims, like `claimChunks(limit: 1)`, the oldest claimable chunk; then, if it was
+    /// counted at no more than `budget` events, the claimable counted chunks right after it
+    /// (same backfill, each starting where the previous ends) while their counts add up to at
+    /// most `budget` and they number at most `maxChunks`. All in one transaction: the run is
+    /// fetched by one query, each chunk stays a task of its own.
+    public func claimChunkRun(
+        owner: String, holder: LeaseHolder? = nil, budget: Int, maxChunks: Int, leaseMillis: Int64, maxAttempts: Int = 5,
+        backfillIDs: [Int64]? = nil, deadHolders: [LeaseHolder] = [], now: Int64 = CatalogClock.nowMillis()
+    ) throws -> [Chunk] {
+        try write { db in
+            guard var first = try Self.claimableChunkIDs(db, limit: 1, maxAttempts: maxAttempts, backfillIDs: backfillIDs,
+                                                        deadHolders: deadHolders, now: now).first,
+                  let firstChunk = try Self.take(db, id: first, owner: owner, holder: holder, leaseMillis: leaseMillis, now: now)
+            else { return [] }
+            var run = [firstChunk]
+            guard var total = firstChunk.expectedRows, total <= budget else { return run }
+            var deadCondition = ""
+            var deadArguments: [(any DatabaseValueConvertible)?] = []
+            for dead in deadHolders {
+                deadCondition += " OR (state = 'running' AND lease_host = ? AND lease_pid = ? AND lease_process_start = ?)"
+                deadArguments += [dead.host, dead.pid, dead.processStart]
+            }
+            var end = firstChunk.range.endMillis
+            while run.count < maxChunks {
+                guard let next = try Row.fetchOne(db, sql: """
+                    SELECT id, expected_rows FROM chunk
+                    WHERE backfill_id = ? AND start_ms = ? AND expected_rows IS NOT NULL
+                      AND (state = 'pending' OR (state = 'failed' AND attempts < ?)
+                           OR (state = 'running' AND lease_expires_ms <= ?)\(deadCondition))
+                    """, arguments: StatementArguments([firstChunk.backfillID, end, maxAttempts, now] + deadArguments)) else { break }
+                let expected: Int = next["expected_rows"]
+                guard total + expected <= budget else { break }
+                first = next["id"]
+                guard let chunk = try Self.take(db, id: first, owner: owner, holder: holder, leaseMillis: leaseMillis, now: now) else { break }
+                total += expected
+                run.append(chunk)
+                end = chunk.range.endMillis
+            }
+            return run
+        }
+    }
+
+    /// Density counts beside fetched rows, per backfill.
+    public func densitySummaries() throws -> [Int64: DensitySummary] {
+        try read { db in
+            var result: [Int64: DensitySummary] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT backfill_id,
+                       sum(expected_rows IS NOT NULL) AS counted, sum(coalesce(expected_rows, 0)) AS expected,
+                       sum(expected_rows IS NOT NULL AND state = 'done') AS counted_done,
+                       sum(CASE WHEN state = 'done' THEN coalesce(expected_rows, 0) ELSE 0 END) AS expected_done,
+                       sum(CASE WHEN state = 'done' AND expected_rows IS NOT NULL THEN coalesce(fetched_events, 0) ELSE 0 END) AS fetched_done,
+                       sum(state = 'done' AND fetched_events IS NOT NULL) AS done,
+                       sum(CASE WHEN state = 'done' AND fetched_events IS NOT NULL THEN fetched_events / 10000 + 1 ELSE 0 END) AS one_per_chunk,
+                       sum(CASE WHEN state = 'done' AND fetched_events IS NOT NULL THEN queries ELSE 0 END) AS fetch_queries
+                FROM chunk GROUP BY backfill_id
+                """) {
+                var summary = DensitySummary()
+                summary.countedChunks = row["counted"] ?? 0
+                summary.expectedRows = row["expected"] ?? 0
+                summary.countedDone = row["counted_done"] ?? 0
+                summary.expectedDoneRows = row["expected_done"] ?? 0
+                summary.fetchedDoneRows = row["fetched_done"] ?? 0
+                summary.doneChunks = row["done"] ?? 0
+                summary.oneQueryPerChunkQueries = row["one_per_chunk"] ?? 0
+                summary.fetchQueries = row["fetch_queries"] ?? 0
+                result[row["backfill_id"]] = summary
+            }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT backfill_id, count(*) AS days, sum(queries) AS queries FROM density_day GROUP BY backfill_id
+                """) {
+                result[row["backfill_id"], default: DensitySummary()].countedDays = row["days"] ?? 0
+                result[row["backfill_id"], default: DensitySummary()].densityQueries = row["queries"] ?? 0
+            }
+            return result
+        }
+    }
+
+    /// The ids of the oldest claimable chunks (see `claimChunks`).
+    static func claimableChunkIDs(_ db: Database, limit: Int, maxAttempts: Int, backfillIDs: [Int64]?,
+                                  deadHolders: [LeaseHolder], now: Int64) throws -> [Int64] {
+        let filter = backfillIDs.map { " AND backfill_id IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
+        var conditions: [(String, StatementArguments)] = [
+            ("state = 'pending'", StatementArguments()),
+            ("state = 'failed' AND attempts < ?", [maxAttempts]),
+            ("state = 'running' AND lease_expires_ms <= ?", [now]),
+        ]
+        for dead in deadHolders {
+            conditions.append(("state = 'running' AND lease_host = ? AND lease_pid = ? AND lease_process_start = ?",
+                               [dead.host, dead.pid, dead.processStart]))
+        }
+        var candidates: [(Int64, Int64)] = []
+        for (condition, args) in conditions {
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, start_ms FROM chunk WHERE \(condition) \(filter) ORDER BY start_ms LIMIT \(limit)
+                """, arguments: args)
+            candidates += rows.map { ($0["start_ms"], $0["id"]) }
+        }
+        var chosen: [Int64] = []
+        for (_, id) in candidates.sorted(by: { $0 < $1 }) where !chosen.contains(id) {
+            chosen.append(id)
+            if chosen.count == limit { break }
+        }
+        return chosen
+    }
+}
+
+/// A planned chunk with its density count, as `plan --dry-run` estimates from it.
+public struct CountedChunk: Sendable, Equatable {
+    public let range: TimeRange
+    public let expectedRows: Int?
+    public let state: ChunkState
+
+    public init(range: TimeRange, expectedRows: Int?, state: ChunkState) {
+        self.range = range
+        self.expectedRows = expectedRows
+        self.state = state
+    }
+}
+
+extension Catalog {
+    /// The chunks of a backfill overlapping `range`, oldest first, with their counts.
+    public func countedChunks(backfillID: Int64, overlapping range: TimeRange) throws -> [CountedChunk] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT start_ms, end_ms, expected_rows, state FROM chunk
+                WHERE backfill_id = ? AND start_ms < ? AND end_ms > ? ORDER BY start_ms
+                """, arguments: [backfillID, range.endMillis, range.startMillis]).map {
+                    CountedChunk(range: TimeRange(startMillis: $0["start_ms"], endMillis: $0["end_ms"]),
+                                 expectedRows: $0["expected_rows"], state: ChunkState(rawValue: $0["state"]) ?? .pending)
+                }
+        }
+    }
+}

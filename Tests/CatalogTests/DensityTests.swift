@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+@testable import Catalog
+
+/// Density counts stored with chunks, runs of adjacent sparse chunks claimed together, and a
+/// claim's chunks completed in one transaction.
+@Suite struct DensityTests {
+    /// Counts for the 12 chunks of t0's first hour: chunk k holds counts[k] events.
+    func counted(_ catalog: Catalog, _ backfill: Backfill, _ counts: [Int]) throws {
+        var cells: [Int64: Int] = [:]
+        for (k, n) in counts.enumerated() where n > 0 { cells[t0 + Int64(k) * 5 * minute] = n }
+        try catalog.recordDensity(backfillID: backfill.id, dayStartMillis: t0, counts: cells,
+                                  statistics: ChunkStatistics(queries: 1, polls: 2), now: t0)
+    }
+
+    @Test func aCountedDayIsNotCountedAgainAndItsCostIsKept() throws {
+        let dir = TemporaryDirectory()
+        let (catalog, backfill) = try catalogWithBackfill(dir)
+        #expect(try catalog.uncountedDays(backfillIDs: [backfill.id])
+                == [UncountedDay(backfillID: backfill.id, dayStartMillis: t0, range: TimeRange(startMillis: t0, endMillis: t0 + 60 * minute))])
+        try counted(catalog, backfill, [100, 0, 300])
+        // Fails if counts are not stored per chunk (a cell without a count holds 0, not nil).
+        #expect(try catalog.chunks(backfillID: backfill.id).map(\.expectedRows) == [100, 0, 300] + Array(repeating: 0, count: 9))
+        #expect(try catalog.uncountedDays(backfillIDs: [backfill.id]).isEmpty)
+        // The count's StartQuery is part of the backfill's Insights usage.
+        #expect(try catalog.progress(now: t0).first?.queries == 1)
+        #expect(try catalog.densitySummaries()[backfill.id]?.densityQueries == 1)
+    }
+
+    @Test func adjacentSparseChunksAreClaimedTogetherUpToTheBudget() throws {
+        let dir = TemporaryDirectory()
+        let (catalog, backfill) = try catalogWithBackfill(dir)
+        try counted(catalog, backfill, [3000, 3000, 3000, 9000, 100, 100, 100, 100, 100, 100, 100, 100])
+        // 3,000 + 3,000 fit 8,000; a third would not (fails if the budget is ignored).
+        let first = try catalog.claimChunkRun(owner: "a", budget: 8000, maxChunks: 288, leaseMillis: 60_000, now: t0)
+        #expect(first.map(\.range.startMillis) == [t0, t0 + 5 * minute])
+        // A chunk alone when the next one is above the budget.
+        let second = try catalog.claimChunkRun(owner: "b", budget: 8000, maxChunks: 288, leaseMillis: 60_000, now: t0)
+        #expect(second.map(\.range.startMillis) == [t0 + 10 * minute])
+        // A chunk counted above the budget is claimed alone.
+        let dense = try catalog.claimChunkRun(owner: "c", budget: 8000, maxChunks: 288, leaseMillis: 60_000, now: t0)
+        #expect(dense.map(\.expectedRows) == [9000])
+        // maxChunks caps a run; every chunk of it is leased.
+        let capped = try catalog.claimChunkRun(owner: "d", budget: 8000, maxChunks: 5, leaseMillis: 60_000, now: t0)
+        #expect(capped.count == 5 && capped.allSatisfy { $0.leaseOwner == "d" && $0.state == .running })
+        // A run stops at a chunk another owner holds (the rest are claimed by the next claim).
+        let rest = try catalog.claimChunkRun(owner: "e", budget: 8000, maxChunks: 288, leaseMillis: 60_000, now: t0)
+        #expect(rest.count == 3)
+        #expect(try catalog.claimChunkRun(owner: "f", budget: 8000, maxChunks: 288, leaseMillis: 60_000, now: t0).isEmpty)
+    }
+
+    @Test func uncountedChunksAreClaimedOneByOne() throws {
+        let dir = TemporaryDirectory()
+        let (catalog, _) = try catalogWithBackfill(dir)
+        // Without counts, a claim is one chunk (fails if uncounted chunks were merged blindly).
+        #expect(try catalog.claimChunkRun(owner: "a", budget: 8000, maxChunks: 288, leaseMillis: 60_000, now: t0).count == 1)
+    }
+
+    @Test func aClaimIsCompletedWholeOrNotAtAll() throws {
+        let dir = TemporaryDirectory()
+        let (catalog, backfill) = try catalogWithBackfill(dir, minutes: 15)
+        try counted(catalog, backfill, [10, 10, 10])
+        let run = try catalog.claimChunkRun(owner: "a", budget: 8000, maxChunks: 288, leaseMillis: 1_000, now: t0)
+        #expect(run.count == 3)
+        // Another owner takes the first chunk over after the lease ran out: completing the claim
+        // must write nothing at all (fails if the other two chunks were stored anyway).
+        let taken = try catalog.claimChunks(owner: "b", limit: 1, leaseMillis: 60_000, now: t0 + 2_000)
+        #expect(taken.map(\.id) == [run[0].id])
+        let completions = run.enumerated().map { index, chunk in
+            ChunkCompletion(id: chunk.id, rows: [row(chunk.range.startMillis + 1, "p\(index)")], statistics: ChunkStatistics(queries: 0))
+        }
+        #expect(throws: CatalogError.self) { try catalog.completeChunks(completions, owner: "a", now: t0 + 4_000) }
+        #expect(try catalog.chunks(backfillID: backfill.id).allSatisfy { $0.state != .done })
+        #expect(try catalog.stagedRowCount(hour: HourKey(backfillID: backfill.id, hourStartMillis: t0)) == 0)
+    }
+
+    @Test func aCompletedClaimStoresEveryChunkWithItsFetchedEvents() throws {
+        let dir = TemporaryDirectory()
+        let (catalog, backfill) = try catalogWithBackfill(dir, minutes: 10)
+        try counted(catalog, backfill, [1, 2])
+        let run = try catalog.claimChunkRun(owner: "a", budget: 8000, maxChunks: 288, leaseMillis: 60_000, now: t0)
+        var first = ChunkStatistics(queries: 1)
+        first.fetchedEvents = 1
+        var second = ChunkStatistics(queries: 0)
+        second.fetchedEvents = 3  // one more than counted: it arrived after the count
+        let stored = try catalog.completeChunks([
+            ChunkCompletion(id: run[0].id, rows: [row(t0 + 1, "a")], statistics: first),
+            ChunkCompletion(id: run[1].id, rows: [row(t0 + 5 * minute, "b"), row(t0 + 6 * minute, "c"), row(t0 + 7 * minute, "d")],
+                            statistics: second),
+        ], owner: "a", now: t0 + 10)
+        #expect(stored == [1, 3])
+        let summary = try #require(try catalog.densitySummaries()[backfill.id])
+        // Expected 3 vs fetched 4; one query per chunk would have been 2, 1 fetch + 1 count were spent.
+        #expect(summary.expectedDoneRows == 3 && summary.fetchedDoneRows == 4)
+        #expect(summary.oneQueryPerChunkQueries == 2 && summary.fetchQueries == 1 && summary.queriesSaved == 0)
+    }
+}

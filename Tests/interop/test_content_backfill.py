@@ -4,7 +4,8 @@ hourly file equals, cell for cell and in four readers, the independent Python re
 (`content_rows.py`) applied to the simulator's ground truth for that hour; the skip counts
 equal the reference's over the rows the server returns; SIGKILL and the same command gives
 the same bytes; datasets sharing a catalog stay apart; an hour without rows of the dataset
-writes no file unless `--write-empty`."""
+writes no file unless `--write-empty`. Also (xfail until fixed): `status` counts an hour found
+at its destination after a kill consistently."""
 from __future__ import annotations
 
 import functools
@@ -76,10 +77,11 @@ def served_lines(start: str, end: str) -> tuple[str, ...]:
     return tuple(line for line in out.splitlines() if line.strip())
 
 
-def backfill_cmd(dataset: str, out: Path, catalog: Path, *extra: str, start=START, end=END) -> list[str]:
+def backfill_cmd(dataset: str, out: Path, catalog: Path, *extra: str, start=START, end=END,
+                 concurrency=16) -> list[str]:
     """The command a user types (hive layout, default lease), fast quotas for the simulator."""
     return ["backfill", "--dataset", dataset, "--cloudwatch-group", GROUP, "--start-time", start, "--end-time", end,
-            "--output-path", str(out), "--catalog", str(catalog), "--concurrency", "16",
+            "--output-path", str(out), "--catalog", str(catalog), "--concurrency", str(concurrency),
             "--start-rate", "100", "--poll-rate", "200", *extra]
 
 
@@ -275,23 +277,28 @@ def test_sigkill_then_the_same_command_gives_the_same_bytes(sim, clean_runs, tmp
     loses, duplicates or reorders a row, leaves a temporary file, or a resumed hour differs."""
     out, catalog = tmp_path / "out", tmp_path / "c.sqlite"
     env = env_for(sim)
-    cmd = [str(bin_dir() / "pulp-backfill"), *backfill_cmd(dataset, out, catalog)]
+    # The uninterrupted run carries the whole sparse corpus in one or two density-merged
+    # queries, done in one go. This command asks for small merged queries (about two chunks
+    # each), four at a time, so that a run gets its chunks done a few at a time over ~5 s and a
+    # kill can land between any two of its steps; its files must still be the uninterrupted
+    # run's, byte for byte (fails if grouping chunks into queries changes a file).
+    cmd = [str(bin_dir() / "pulp-backfill"),
+           *backfill_cmd(dataset, out, catalog, "--query-budget", "20", concurrency=4)]
     rng = random.Random(DATASETS.index(dataset) + 5)
-    # A run here spends about a second before its first chunks are done, so kills at random
-    # times alone would mostly hit start-ups. Every other kill therefore lands at a random
-    # moment after the run got a random number of chunks done (among queries in flight, chunk
-    # commits and hour exports); the others at a random time from its start.
-    kills, done_before_last_run = 0, 0
-    for i in range(6):
+    # Kills at random moments: every other one at a random time from the run's start (during
+    # start-up, the density counts or the first fetches), the others right after the run got
+    # a random number of chunks done (between chunk commits and hour exports).
+    kills = 0
+    for i in range(5):
         before = done_chunks(catalog)
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         if i % 2:
-            target, deadline = before + rng.randint(1, 8), time.monotonic() + 30
+            target, deadline = before + rng.randint(1, 10), time.monotonic() + 30
             while proc.poll() is None and done_chunks(catalog) < target and time.monotonic() < deadline:
-                time.sleep(0.02)
-            time.sleep(rng.uniform(0, 0.2))
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0, 0.1))
         else:
-            time.sleep(rng.uniform(0.05, 1.2))
+            time.sleep(rng.uniform(0.05, 2.5))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
@@ -334,7 +341,7 @@ def test_sigkill_then_the_same_command_gives_the_same_bytes(sim, clean_runs, tmp
     assert status["skipped_by_reason"] in [status_reasons(c) for c in options], (status["skipped_by_reason"], found)
 
 
-@pytest.mark.xfail(strict=True, reason="status counts a found hour's skip reasons (chunk_skip) but not its rows or "
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="status counts a found hour's skip reasons (chunk_skip) but not its rows or "
                                        "skipped total: registerPartition's found branch zeroes chunk.rows/skipped "
                                        "and keeps chunk_skip")
 def test_a_found_hour_is_counted_consistently(sim, tmp_path):
@@ -397,10 +404,9 @@ def test_datasets_in_one_catalog_are_separate_backfills(sim, tmp_path):
     backfills = json.loads(p.stdout)["backfills"]
     assert sorted(b["dataset"] for b in backfills) == sorted(["access", *DATASETS])
     assert len({b["backfill_id"] for b in backfills}) == 4
-    stems = STEMS
     everything = catalog_json(catalog, env)
     assert len(everything) == 4 * len(hours_of(start, end))
-    for dataset, stem in stems.items():
+    for dataset, stem in STEMS.items():
         parts = catalog_json_of(catalog, env, dataset)
         # Only its own hours, each once.
         assert [p["hour"] for p in parts] == [iso(h) for h in hours_of(start, end)], (dataset, parts)
@@ -411,7 +417,7 @@ def test_datasets_in_one_catalog_are_separate_backfills(sim, tmp_path):
                     part["hour"][:13].replace("-", "").replace(":", "") + "0000Z.parquet"), uri
     # Per hour folder, one file per dataset with rows; each content file exact.
     folder = out / "date=2026-07-16" / "hour=23"
-    assert sorted(f.name for f in folder.iterdir()) == sorted(f"{s}_20260716T230000Z.parquet" for s in stems.values())
+    assert sorted(f.name for f in folder.iterdir()) == sorted(f"{s}_20260716T230000Z.parquet" for s in STEMS.values())
     for dataset in DATASETS:
         assert_hour_files_exact(out, dataset, start, end, shared=True)
         assert_status_counts(status_of(catalog, env, dataset), dataset,

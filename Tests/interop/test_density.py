@@ -29,10 +29,10 @@ def start_queries(sim: InsightsSim) -> int:
     return sum(sim.stats()["requests"]["StartQuery"].values())
 
 
-def run_backfill(sim: InsightsSim, start: str, end: str, out: Path, catalog: Path, *extra: str) -> subprocess.CompletedProcess:
+def run_backfill(sim: InsightsSim, start: str, end: str, out: Path, catalog: Path, *extra: str,
+                 rates: tuple = ("--start-rate", "100", "--poll-rate", "200")) -> subprocess.CompletedProcess:
     return pulp("backfill", "--cloudwatch-group", GROUP, "--start-time", start, "--end-time", end,
-                "--output-path", str(out), "--catalog", str(catalog), "--start-rate", "100", "--poll-rate", "200",
-                *extra, env=env_for(sim))
+                "--output-path", str(out), "--catalog", str(catalog), *rates, *extra, env=env_for(sim))
 
 
 def status_json(catalog: Path, sim: InsightsSim) -> dict:
@@ -183,5 +183,22 @@ def test_twenty_sigkills_during_merged_fetches_lose_and_duplicate_nothing(tmp_pa
         want = expected_table(sim, start, end, tmp_path)
         assert_same_rows(exported_table(out), want)  # 0 rows lost or duplicated
         assert_files_by_hour(out, want)
+    finally:
+        sim.stop()
+
+
+def test_query_share_leaves_room_for_other_users(tmp_path):
+    # Queries of 6 s at 5 StartQuery/s: up to 30 could be in flight; --concurrency 30 asks for
+    # them all, --query-share 0.5 of --max-concurrent-queries 30 allows 15. One query per chunk
+    # so that 36 queries are there to run at once.
+    sim = InsightsSim(*CORPUS, "--latency-ms", "0-2", "--query-base-ms", "6000", "--query-jitter", "0")
+    try:
+        out, catalog = tmp_path / "out", tmp_path / "c.sqlite"
+        p = run_backfill(sim, "2026-02-04T09:00:00Z", "2026-02-04T12:00:00Z", out, catalog, "--one-query-per-chunk",
+                         "--concurrency", "30", "--query-share", "0.5", rates=("--start-rate", "5", "--poll-rate", "10"))
+        assert p.returncode == 0, p.stderr[-2000:]
+        # Fails above 15 (the share ignored) or below it (fewer slots used than allowed, so
+        # the bound proved nothing).
+        assert sim.stats()["peakConcurrentQueries"] == 15, sim.stats()["peakConcurrentQueries"]
     finally:
         sim.stop()

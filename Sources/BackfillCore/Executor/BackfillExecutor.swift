@@ -365,7 +365,7 @@ public struct BackfillExecutor: Sendable {
                 // the run, the likelier two or three at once raised its peak RSS.
                 let dense = fetched.rows.count >= context.fetcher.limit
                 if dense { try await denseStaging.acquire() }
-                let outcome: Result<(stored: [Int], statistics: ChunkStatistics), Error>
+                let outcome: Result<(stored: [Int], statistics: [ChunkStatistics]), Error>
                 do {
                     outcome = .success(try await stage(&fetched, run: run, context: context, usage: usage.take()))
                 } catch {
@@ -373,12 +373,18 @@ public struct BackfillExecutor: Sendable {
                 }
                 if dense { await denseStaging.release() }
                 let (stored, statistics) = try outcome.get()
-                settings.logger.debug("chunk done", metadata: [
-                    "chunk": "\(label)", "rows": "\(stored.reduce(0, +))",
-                    "skipped": "\(statistics.skipped)", "malformed": "\(statistics.malformed)", "queries": "\(statistics.queries)",
-                    "records_matched": "\(statistics.recordsMatched)", "bytes_scanned": "\(statistics.bytesScanned)",
-                    "attempt": "\(attempt)",
-                ])
+                // A line per chunk (`-v`); the claim's queries and scan are on its first chunk's line.
+                for (index, planned) in run.enumerated() {
+                    let each = statistics[index]
+                    var metadata: Logger.Metadata = [
+                        "chunk": "\(UTCFormat.iso(millis: planned.range.startMillis))", "rows": "\(stored[index])",
+                        "skipped": "\(each.skipped)", "malformed": "\(each.malformed)", "queries": "\(each.queries)",
+                        "records_matched": "\(each.recordsMatched)", "bytes_scanned": "\(each.bytesScanned)",
+                        "attempt": "\(attempt)",
+                    ]
+                    if run.count > 1 { metadata["query_shared_with"] = "\(index == 0 ? "\(run.count - 1) next chunk(s)" : UTCFormat.iso(millis: chunk.range.startMillis))" }
+                    settings.logger.debug("chunk done", metadata: metadata)
+                }
                 return stored.map { ChunkOutcome(rows: $0) }
             } catch let error as CatalogError where error.isLeaseLost {
                 // Another run took a chunk over (this one stalled past its lease); it finishes
@@ -464,10 +470,9 @@ public struct BackfillExecutor: Sendable {
 
     /// Parses a claim's fetched rows, splits them by chunk (by `@timestamp`, as the fetch
     /// clipped them), and stores every chunk's rows with `done` in ONE transaction. The
-    /// claim's cost goes to its first chunk. Returns the rows stored per chunk, and the
-    /// claim's statistics.
+    /// claim's cost goes to its first chunk. Returns the rows stored and the statistics, per chunk.
     private func stage(_ fetched: inout ChunkFetcher.Fetched, run: [Chunk], context: BackfillContext,
-                       usage: QueryUsage.Totals) async throws -> (stored: [Int], statistics: ChunkStatistics) {
+                       usage: QueryUsage.Totals) async throws -> (stored: [Int], statistics: [ChunkStatistics]) {
         var counts = [RowCounts](repeating: RowCounts(), count: run.count)
         var staged = [[StagedRow]](repeating: [], count: run.count)
         var events = [Int](repeating: 0, count: run.count)
@@ -488,7 +493,6 @@ public struct BackfillExecutor: Sendable {
             counts[index].count(insightsRows[rowIndex].parse(with: rules) { staged[index].append(StagedRow($0)) })
             insightsRows[rowIndex] = InsightsRow(timestamp: nil, message: nil, ptr: nil)
         }
-        var total = Self.statistics(usage)
         var completions: [ChunkCompletion] = []
         for position in run.indices {
             var statistics = position == 0 ? Self.statistics(usage) : ChunkStatistics(queries: 0)
@@ -496,15 +500,14 @@ public struct BackfillExecutor: Sendable {
             statistics.skippedByReason = counts[position].skippedByReason
             statistics.malformed = counts[position].malformed + (position == 0 ? fetched.unplaceable : 0)
             statistics.fetchedEvents = events[position] + (position == 0 ? fetched.unplaceable : 0)
-            total.skipped += statistics.skipped
-            total.malformed += statistics.malformed
             completions.append(ChunkCompletion(id: run[position].id, rows: staged[position], statistics: statistics))
             staged[position] = []
         }
         let (catalog, owner, finished) = (self.catalog, settings.owner, completions)
+        let statistics = completions.map(\.statistics)
         completions = []
         let stored = try await catalogWork.run { try catalog.completeChunks(finished, owner: owner) }
-        return (stored, total)
+        return (stored, statistics)
     }
 
     /// Runs `body` while renewing the claim's leases every third of their length.

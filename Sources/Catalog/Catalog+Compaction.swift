@@ -103,10 +103,16 @@ extension Catalog {
                 guard held == 0 else {
                     throw CatalogError.hourNotComplete(backfillID: hour.backfillID, hourStartMillis: hour.hourStartMillis)
                 }
+                // Chunks done before (a run killed after writing the file, before registering
+                // it) keep what they counted; the others counted nothing, skips included.
+                try db.execute(sql: """
+                    DELETE FROM chunk_skip WHERE chunk_id IN (
+                        SELECT id FROM chunk WHERE backfill_id = ? AND hour_ms = ? AND compacted = 0 AND state <> 'done')
+                    """, arguments: [hour.backfillID, hour.hourStartMillis])
                 try db.execute(sql: """
                     UPDATE chunk SET state = 'done', last_error = NULL, rows = 0, skipped = 0, malformed = 0,
                                      finished_at_ms = ?
-                    WHERE backfill_id = ? AND hour_ms = ? AND compacted = 0
+                    WHERE backfill_id = ? AND hour_ms = ? AND compacted = 0 AND state <> 'done'
                     """, arguments: [partition.exportedAtMillis, hour.backfillID, hour.hourStartMillis])
             }
             let notDone = try Int.fetchOne(db, sql: """

@@ -4,8 +4,8 @@ hourly file equals, cell for cell and in four readers, the independent Python re
 (`content_rows.py`) applied to the simulator's ground truth for that hour; the skip counts
 equal the reference's over the rows the server returns; SIGKILL and the same command gives
 the same bytes; datasets sharing a catalog stay apart; an hour without rows of the dataset
-writes no file unless `--write-empty`. Also (xfail until fixed): `status` counts an hour found
-at its destination after a kill consistently."""
+writes no file unless `--write-empty`; `status` counts an hour found at its destination after
+a kill consistently."""
 from __future__ import annotations
 
 import functools
@@ -341,10 +341,6 @@ def test_sigkill_then_the_same_command_gives_the_same_bytes(sim, clean_runs, tmp
     assert status["skipped_by_reason"] in [status_reasons(c) for c in options], (status["skipped_by_reason"], found)
 
 
-# Until `registerPartition` (found branch) zeroes the found hour's skips by reason as it
-# zeroes its rows and skipped total (or keeps all three), the reasons still count the hour.
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="status counts a found hour's skip reasons (chunk_skip) but not its rows or skipped total")
 def test_a_found_hour_is_counted_consistently(sim, tmp_path):
     """The state a kill leaves between an hour file's rename and the catalog commit that
     registers it, made on purpose: the hour's chunks done (their rows and skips recorded), the

@@ -49,7 +49,6 @@ public struct DensitySummary: Sendable, Equatable {
 
 extension Catalog {
     public static let dayMillis: Int64 = 86_400_000
-    public static let densityBinMillis: Int64 = 300_000
 
     /// Days holding unfinished chunks of these backfills that were never counted, oldest first.
     public func uncountedDays(backfillIDs: [Int64]) throws -> [UncountedDay] {
@@ -72,21 +71,36 @@ extension Catalog {
         }
     }
 
-    /// Stores one day's counts (events per 5-minute cell, keyed by the cell's start) on the
-    /// day's uncounted chunks — a cell without a count holds none — and records the day as
-    /// counted with what counting it cost, in one transaction.
+    /// Stores one day's counts (events per minute, keyed by the minute's start; a minute
+    /// without a count holds none): each uncounted chunk of the day gets the sum of its
+    /// minutes, the minutes are kept for cutting queries, and the day is recorded as counted
+    /// with what counting it cost — in one transaction.
     public func recordDensity(backfillID: Int64, dayStartMillis: Int64, counts: [Int64: Int], statistics: ChunkStatistics,
                               now: Int64 = CatalogClock.nowMillis()) throws {
         try write { db in
             let chunks = try Row.fetchAll(db, sql: """
-                SELECT id, start_ms FROM chunk
+                SELECT id, start_ms, end_ms FROM chunk
                 WHERE backfill_id = ? AND start_ms >= ? AND start_ms < ? AND expected_rows IS NULL
                 """, arguments: [backfillID, dayStartMillis, dayStartMillis + Self.dayMillis])
+            let sorted = counts.sorted { $0.key < $1.key }
             let update = try db.cachedStatement(sql: "UPDATE chunk SET expected_rows = ? WHERE id = ?")
             for chunk in chunks {
-                let start: Int64 = chunk["start_ms"]
-                let cell = start - ((start % Self.densityBinMillis) + Self.densityBinMillis) % Self.densityBinMillis
-                try update.execute(arguments: [counts[cell] ?? 0, chunk["id"] as Int64])
+                let (start, end): (Int64, Int64) = (chunk["start_ms"], chunk["end_ms"])
+                // Minutes from the one holding the start (a partial chunk takes its whole first minute).
+                let first = start - ((start % 60_000) + 60_000) % 60_000
+                let lower = sorted.partitionPoint { $0.key < first }
+                var expected = 0
+                for index in lower..<sorted.count {
+                    guard sorted[index].key < end else { break }
+                    expected += sorted[index].value
+                }
+                try update.execute(arguments: [expected, chunk["id"] as Int64])
+            }
+            let minute = try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO density_minute (backfill_id, minute_ms, events) VALUES (?, ?, ?)
+                """)
+            for (start, events) in sorted where events > 0 {
+                try minute.execute(arguments: [backfillID, start, events])
             }
             try db.execute(sql: """
                 INSERT INTO density_day (backfill_id, day_ms, events, queries, polls, records_matched, bytes_scanned, counted_at_ms)
@@ -159,6 +173,19 @@ extension Catalog {
                 end = chunk.range.endMillis
             }
             return run
+        }
+    }
+
+    /// Counted events per minute in `range` (minutes without events are absent).
+    public func minuteCounts(backfillID: Int64, range: TimeRange) throws -> [Int64: Int] {
+        try read { db in
+            var counts: [Int64: Int] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT minute_ms, events FROM density_minute WHERE backfill_id = ? AND minute_ms >= ? AND minute_ms < ?
+                """, arguments: [backfillID, range.startMillis - 59_999, range.endMillis]) {
+                counts[row["minute_ms"]] = row["events"]
+            }
+            return counts
         }
     }
 
@@ -252,5 +279,17 @@ extension Catalog {
                                  expectedRows: $0["expected_rows"], state: ChunkState(rawValue: $0["state"]) ?? .pending)
                 }
         }
+    }
+}
+
+extension Array {
+    /// The first index whose element fails `belowTarget` (the array is partitioned by it).
+    func partitionPoint(_ belowTarget: (Element) -> Bool) -> Int {
+        var (low, high) = (0, count)
+        while low < high {
+            let mid = (low + high) / 2
+            if belowTarget(self[mid]) { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 }

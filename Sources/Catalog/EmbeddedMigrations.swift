@@ -207,9 +207,9 @@ CREATE TABLE chunk_skip (
 """#),
         Migration(version: 6, fileName: "0006_density.sql", sql: #"""
 -- pulp-backfill catalog, version 6: density-aware queries.
--- Expected rows of a chunk: what a `stats count(*) by bin(5m)` query with the backfill's
--- filter counted in the chunk's 5-minute cell. NULL = not counted yet. A run uses it to let
--- adjacent sparse chunks share one query and to split dense chunks before querying them.
+-- Expected rows of a chunk: what a `stats count(*) by bin(1m)` query with the backfill's
+-- filter counted in the chunk's minutes. NULL = not counted yet. A run uses it to let
+-- adjacent sparse chunks share one query and to split dense ones before querying them.
 ALTER TABLE chunk ADD COLUMN expected_rows INTEGER;
 
 -- Events the queries returned in the chunk (kept, skipped and malformed rows alike), set when
@@ -230,6 +230,15 @@ CREATE TABLE density_day (
     counted_at_ms   INTEGER NOT NULL,
     PRIMARY KEY (backfill_id, day_ms)
 );
+
+-- The counted events per minute (minutes without events are absent): where a run cuts the
+-- queries of a claim whose chunks hold more than one query should carry.
+CREATE TABLE density_minute (
+    backfill_id     INTEGER NOT NULL REFERENCES backfill(id) ON DELETE CASCADE,
+    minute_ms       INTEGER NOT NULL,
+    events          INTEGER NOT NULL,
+    PRIMARY KEY (backfill_id, minute_ms)
+) WITHOUT ROWID;
 
 """#),
     ]

@@ -101,34 +101,37 @@ def test_sparse_chunks_share_one_query(tmp_path):
 
 
 def test_a_dense_chunk_is_split_without_a_continuation(tmp_path):
-    # 12,000 events in 14:55-15:00 (40 a second), nothing else in the hour: the day count says
-    # 12,000 > 8,000, a minute count (2,400 a minute) cuts it into 3 + 2 minutes (7,200 and
-    # 4,800 events), each fetched by one query that is not full. The 11 empty chunks before it
-    # share one query. Total: 1 day count + 1 minute count + 2 parts + 1 = 5.
+    # 12,000 events in 14:55-15:00 (40 a second, 2,400 a minute), nothing else in the hour. The
+    # day's minute counts say the hour's chunks hold 12,000 > 8,000, so their claim is fetched
+    # in parts cut at minutes: 14:00-14:58 (7,200) and 14:58-15:00 (4,800), neither answer full.
+    # Total: 1 day count + 2 parts.
     events = spread(HOUR + timedelta(minutes=55), 300, 12_000, "dense")
     sim = InsightsSim("--events", str(write_events(tmp_path / "events.ndjson", events)), *QUICK)
     try:
         out, catalog = tmp_path / "out", tmp_path / "c.sqlite"
         p = run_backfill(sim, "2026-02-04T14:00:00Z", "2026-02-04T15:00:00Z", out, catalog)
         assert p.returncode == 0, p.stderr[-2000:]
-        # Fails if the chunk is queried whole (10,000 rows, then a continuation: 1 + 2 + 1 = 4
-        # but full answers) or split from a wrong count (more parts).
-        assert start_queries(sim) == 5, sim.stats()["requests"]["StartQuery"]
+        # Fails if the dense chunk is queried whole (a full answer of 10,000, then a
+        # continuation: 3 queries) or cut badly (more parts).
+        assert start_queries(sim) == 3, sim.stats()["requests"]["StartQuery"]
         con = sqlite3.connect(catalog)
-        dense = con.execute("SELECT queries, expected_rows, fetched_events FROM chunk WHERE expected_rows > 0").fetchall()
+        dense = con.execute("SELECT expected_rows, fetched_events FROM chunk WHERE expected_rows > 0").fetchall()
+        matched = con.execute("SELECT sum(records_matched) FROM chunk").fetchone()[0]
         con.close()
-        # One chunk counted dense; its queries: the minute count and two parts (a continuation
-        # of a full part would make it 4 or more).
-        assert dense == [(3, 12_000, 12_000)], dense
+        assert dense == [(12_000, 12_000)], dense
+        # The parts matched 7,200 (+40 of the second 14:58:00, which the first part's inclusive
+        # end second holds) and 4,800: a continuation would match rows a second time.
+        assert matched == 7_240 + 4_800, matched
         assert sorted(exported_packages(out)) == sorted(e["@ptr"] for e in events)
     finally:
         sim.stop()
 
 
 def test_events_that_arrive_after_counting_are_exported_exactly(tmp_path):
-    # 3,000 events in each chunk of 14:00-15:00 (counted): runs of two chunks (6,000) share a
-    # query. Then 5,000 events arrive in 14:00-14:05 that the count never saw, so the first
-    # merged query matches 11,000: its answer is full and continuation fetches the rest.
+    # 3,000 events in each chunk of 14:00-15:00 (counted, 600 a minute): a claim of 10 chunks
+    # (30,000, at most 4 budgets) fetched in parts of 13 minutes (7,800), then a claim of 2
+    # chunks (6,000) in one query. But 5,000 events arrive in 14:00-14:05 that the count never
+    # saw: the first part matches 12,800, its answer is full and a continuation fetches the rest.
     on_time = [e for k in range(12) for e in spread(HOUR + timedelta(minutes=5 * k), 300, 3000, "on-time", 3000 * k)]
     late = spread(HOUR, 300, 5000, "late")
     sim = InsightsSim("--events", str(write_events(tmp_path / "events.ndjson", on_time)),
@@ -140,8 +143,9 @@ def test_events_that_arrive_after_counting_are_exported_exactly(tmp_path):
         # Fails if a row of either kind is lost (a merged answer cut at 10,000) or duplicated.
         got = exported_packages(out)
         assert len(got) == 41_000 and sorted(got) == sorted(e["@ptr"] for e in on_time + late)
-        # 1 count + 6 merged fetches + at least one continuation of the full one.
-        assert start_queries(sim) >= 8, sim.stats()["requests"]["StartQuery"]
+        # 1 count + 4 parts + 1 continuation + 1: fails if the full answer is not continued
+        # (then rows would be missing above anyway) or the parts are not cut as counted.
+        assert start_queries(sim) == 7, sim.stats()["requests"]["StartQuery"]
         density = status_json(catalog, sim)["density"]
         assert density["expected_rows"] == 36_000 and density["fetched_rows"] == 41_000, density
     finally:

@@ -237,7 +237,7 @@ public struct BackfillExecutor: Sendable {
         if settings.ifExists == .fail, !existing.isEmpty { throw HoursAlreadyExist(files: existing) }
     }
 
-    /// One density count (`stats count(*) by bin(5m)`) per day holding uncounted unfinished
+    /// One density count (`stats count(*) by bin(1m)`) per day holding uncounted unfinished
     /// chunks, several days at once (the query slots cap them), each stored with its cost in
     /// one transaction as it completes. Retried like a chunk; a day that cannot be counted is
     /// left uncounted (its chunks are then fetched one query each) and never fails the run.
@@ -266,7 +266,7 @@ public struct BackfillExecutor: Sendable {
             attempt += 1
             do {
                 let counts = try await QueryUsage.$current.withValue(usage) {
-                    try await counter.counts(startMillis: day.range.startMillis, endMillis: day.range.endMillis, bin: "5m")
+                    try await counter.counts(startMillis: day.range.startMillis, endMillis: day.range.endMillis, bin: "1m")
                 }
                 let spent = Self.statistics(usage.take())
                 try await catalogWork.run {
@@ -314,7 +314,7 @@ public struct BackfillExecutor: Sendable {
             // otherwise, or for a chunk counted above the budget, one chunk.
             let run = try await catalogWork.run { () -> [Chunk] in
                 if settings.density.enabled {
-                    return try catalog.claimChunkRun(owner: settings.owner, holder: settings.holder, budget: settings.density.budget,
+                    return try catalog.claimChunkRun(owner: settings.owner, holder: settings.holder, budget: settings.density.claimBudget,
                                                      maxChunks: settings.density.maxChunksPerQuery, leaseMillis: settings.leaseMillis,
                                                      maxAttempts: 0, backfillIDs: known, deadHolders: deadHolders)
                 }
@@ -427,17 +427,23 @@ public struct BackfillExecutor: Sendable {
         }
     }
 
-    /// The rows of a claim: several chunks by one query over their union; a chunk counted
-    /// above the budget in parts sized from a finer count (fetched side by side); else the
-    /// chunk alone. Each fetch is still continued when its answer is full, so a count that
-    /// was wrong (events that arrived after counting) loses nothing.
+    /// The rows of a claim. Counted at no more than the budget: one query over the union of its
+    /// chunks. Above it: parts of at most the budget, cut at minutes by the counts stored with
+    /// the day (a minute above the budget by a `bin(10s)` count), fetched side by side. Not
+    /// counted: the chunk alone. Each fetch is still continued when its answer is full, so a
+    /// count that was wrong (events that arrived after counting) loses nothing.
     private func fetch(_ run: [Chunk], context: BackfillContext) async throws -> ChunkFetcher.Fetched {
         let (first, last) = (run[0], run[run.count - 1])
         let budget = settings.density.budget
-        guard run.count == 1, settings.density.enabled, let expected = first.expectedRows, expected > budget else {
+        let counted = run.compactMap(\.expectedRows)
+        guard settings.density.enabled, counted.count == run.count, counted.reduce(0, +) > budget else {
             return try await context.fetcher.fetch(startMillis: first.range.startMillis, endMillis: last.range.endMillis)
         }
-        let parts = try await context.counter.parts(startMillis: first.range.startMillis, endMillis: first.range.endMillis, budget: budget)
+        let range = TimeRange(startMillis: first.range.startMillis, endMillis: last.range.endMillis)
+        let catalog = self.catalog
+        let minutes = try await catalogWork.run { try catalog.minuteCounts(backfillID: first.backfillID, range: range) }
+        let parts = try await context.counter.parts(startMillis: range.startMillis, endMillis: range.endMillis, budget: budget,
+                                                    minutes: minutes.isEmpty ? nil : minutes)
         let fetcher = context.fetcher
         let answers = try await withThrowingTaskGroup(of: (Int, ChunkFetcher.Fetched).self) { group in
             for (index, part) in parts.enumerated() {

@@ -6,11 +6,19 @@ public struct DensityPlanning: Sendable {
     /// Off: one query per chunk, continued when full (the behaviour before density counts).
     public var enabled = true
     /// Events one query should carry at most: adjacent chunks share a query while their counts
-    /// add up to this, and a chunk counted above it is fetched in parts. Below the 10,000 rows
-    /// of an answer, so events that arrive after counting rarely need a continuation.
+    /// add up to this, and chunks counted above it are fetched in parts cut at minutes. Below
+    /// the 10,000 rows of an answer, so events that arrive after counting rarely need a
+    /// continuation.
     public var budget = 8_000
-    /// Chunks one query covers at most (a day of 5-minute chunks).
+    /// Budgets one claim holds at most: a claim above one budget is fetched in parts of at most
+    /// a budget each, cut at minute boundaries (not chunk boundaries), so its queries come back
+    /// nearly full; only its last part is a remainder.
+    public var budgetsPerClaim = 4
+    /// Chunks one claim covers at most (a day of 5-minute chunks).
     public var maxChunksPerQuery = 288
+
+    /// Events one claim holds at most.
+    public var claimBudget: Int { budget * max(1, budgetsPerClaim) }
 
     public init() {}
 }
@@ -44,10 +52,12 @@ struct DensityCounter: Sendable {
     }
 
     /// `[startMillis, endMillis)` cut into consecutive parts of at most `budget` counted
-    /// events each: by minute (`bin(1m)`), and a minute above the budget by 10 seconds. A
+    /// events each: by minute, and a minute above the budget by 10 seconds (`bin(10s)`). A
     /// 10-second bin above the budget stays one part (its fetch is continued when full).
-    func parts(startMillis: Int64, endMillis: Int64, budget: Int) async throws -> [TimeRange] {
-        let minutes = try await counts(startMillis: startMillis, endMillis: endMillis, bin: "1m")
+    /// `minutes`: the counts stored when the day was counted (nil: counted here).
+    func parts(startMillis: Int64, endMillis: Int64, budget: Int, minutes stored: [Int64: Int]? = nil) async throws -> [TimeRange] {
+        let minutes: [Int64: Int]
+        if let stored { minutes = stored } else { minutes = try await counts(startMillis: startMillis, endMillis: endMillis, bin: "1m") }
         var cells: [(TimeRange, Int)] = []
         var cursor = startMillis
         while cursor < endMillis {

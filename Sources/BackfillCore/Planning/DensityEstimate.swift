@@ -2,8 +2,8 @@ import Catalog
 
 /// What the density counts already stored say about a range's unfinished chunks: the rows
 /// expected and the queries a run would send for them (`plan --dry-run`), planned the way the
-/// executor claims: adjacent counted chunks share a query while their counts add up to the
-/// budget; a chunk above it takes a finer count and one query per budget's worth.
+/// executor claims: adjacent counted chunks form a claim while their counts add up to
+/// `claimBudget`, fetched by one query per budget's worth (cut at minutes, so about that).
 public struct DensityEstimate: Sendable, Equatable {
     /// Unfinished chunks with a count, and the rows counted in them.
     public var countedChunks = 0
@@ -13,26 +13,28 @@ public struct DensityEstimate: Sendable, Equatable {
     /// Unfinished chunks without a count (a run counts their days first).
     public var uncountedChunks = 0
 
-    public init(chunks: [CountedChunk], budget: Int = DensityPlanning().budget,
-                maxChunksPerQuery: Int = DensityPlanning().maxChunksPerQuery) {
+    public init(chunks: [CountedChunk], planning: DensityPlanning = DensityPlanning()) {
         var open: (end: Int64, rows: Int, chunks: Int)? = nil
+        func close() {
+            if let run = open { expectedQueries += max(1, (run.rows + planning.budget - 1) / planning.budget) }
+            open = nil
+        }
         for chunk in chunks where chunk.state != .done {
             guard let expected = chunk.expectedRows else {
                 uncountedChunks += 1
-                open = nil
+                close()
                 continue
             }
             countedChunks += 1
             expectedRows += expected
-            if expected > budget {
-                expectedQueries += 1 + (expected + budget - 1) / budget
-                open = nil
-            } else if let run = open, run.end == chunk.range.startMillis, run.rows + expected <= budget, run.chunks < maxChunksPerQuery {
+            if let run = open, run.end == chunk.range.startMillis, run.rows + expected <= planning.claimBudget,
+               run.chunks < planning.maxChunksPerQuery {
                 open = (chunk.range.endMillis, run.rows + expected, run.chunks + 1)
             } else {
-                expectedQueries += 1
+                close()
                 open = (chunk.range.endMillis, expected, 1)
             }
         }
+        close()
     }
 }

@@ -296,8 +296,10 @@ def test_a_refusing_destination_fails_its_hours_alone_and_the_next_run_heals(sim
     out, catalog = tmp_path / "out", tmp_path / "c.sqlite"
     with FaultProxy(moto.url, deny_buckets={"pulp-b"}) as proxy:
         env = env_for(sim, AWS_ENDPOINT_URL_S3=proxy.url)
+        # `overwrite`: nothing is listed first (with `skip`, an unlistable destination stops the
+        # run before any query: see the next test), so the uploads meet the refusal.
         p = pulp(*backfill_args(start, end, out, catalog, "--output-path", DEST_A, "--output-path", DEST_B,
-                                *s3_args(moto)), env=env)
+                                "--if-exists", "overwrite", *s3_args(moto)), env=env)
         # The refused destination fails its hours, the run goes on and exits 1 naming it.
         assert p.returncode == 1, (p.returncode, p.stderr[-3000:])
         assert DEST_B in p.stderr, p.stderr[-3000:]
@@ -333,3 +335,22 @@ def test_a_refusing_destination_fails_its_hours_alone_and_the_next_run_heals(sim
     assert_each_file_holds_its_hour(files)
     [backfill] = status_json(catalog, env)
     assert backfill["failed_hours"] == []
+
+
+def test_skip_stops_before_any_query_when_a_destination_cannot_be_listed(sim, moto, tmp_path):
+    """With `--if-exists skip` (the default) the hours that exist must be known: a destination
+    that refuses its listing would otherwise be written every hour it already holds (and a
+    warehouse loading it would load them twice). Fails if the run queries, writes anything, or
+    exits 0."""
+    empty_buckets(moto)
+    out, catalog = tmp_path / "out", tmp_path / "c.sqlite"
+    before = sum(sim.stats()["requests"].get("StartQuery", {}).values())
+    with FaultProxy(moto.url, deny_buckets={"pulp-b"}) as proxy:
+        env = env_for(sim, AWS_ENDPOINT_URL_S3=proxy.url)
+        p = pulp(*backfill_args("2026-02-04T20:00:00Z", "2026-02-04T22:00:00Z", out, catalog, "--output-path", DEST_A,
+                                "--output-path", DEST_B, *s3_args(moto)), env=env)
+        assert proxy.injected["denied"] >= 1, proxy.injected
+    assert p.returncode == 1, (p.returncode, p.stderr[-3000:])
+    assert "cannot list the files that exist" in p.stderr and DEST_B in p.stderr, p.stderr[-3000:]
+    assert sum(sim.stats()["requests"].get("StartQuery", {}).values()) == before
+    assert local_files(out) == {} and bucket_objects(moto, "pulp-a") == {} and bucket_objects(moto, "pulp-b") == {}

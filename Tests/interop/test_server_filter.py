@@ -175,10 +175,15 @@ def test_server_filter_matches_both_spellings_and_nothing_else(tmp_path, filters
         assert p.returncode == 0, p.stdout + p.stderr
         returned_during_backfill = sim.stats()["rowsReturned"]
 
-        # 1. The query the tool sent carries a filter (one regex per include prefix).
-        assert proxy.queries and len(set(proxy.queries)) == 1, proxy.queries
-        query = proxy.queries[0]
+        # 1. The query the tool sent carries a filter (one regex per include prefix); its
+        # density counts (`stats count(*)`) filter the same way, or they would count other rows.
+        fetches = [q for q in proxy.queries if q.startswith("fields ")]
+        assert fetches and len(set(fetches)) == 1, proxy.queries
+        query = fetches[0]
         regexes = message_regexes(query)
+        counts = [q for q in proxy.queries if "stats count(*)" in q]
+        assert all(message_regexes(c) == regexes for c in counts), counts
+        assert len(fetches) + len(counts) == len(proxy.queries), proxy.queries
         assert len(regexes) == len(include), query
 
         # 2. Python's re on those regexes: exactly the expected messages.
@@ -205,8 +210,13 @@ def test_server_filter_matches_both_spellings_and_nothing_else(tmp_path, filters
         by_sim = {f["value"] for row in answer["results"] for f in row if f["field"] == "@ptr"}
         assert by_sim == should_match, sorted(by_sim ^ should_match)
         # During the backfill the server returned only matching events (each chunk once: no
-        # continuation is needed at this size): the filter ran there too.
-        assert returned_during_backfill == len(should_match)
+        # continuation is needed at this size): the filter ran there too. (The simulator also
+        # counts the density query's per-minute rows, hence the catalog's count of fetched events.)
+        status = json.loads(subprocess.run([str(bin_dir() / "pulp-backfill"), "status", "--catalog", str(catalog),
+                                            "--format", "json"], env=env, capture_output=True, text=True,
+                                           check=True).stdout)
+        assert status["backfills"][0]["density"]["fetched_rows"] == len(should_match), status["backfills"][0]["density"]
+        assert len(should_match) <= returned_during_backfill <= len(should_match) + 60
     finally:
         proxy.stop()
         sim.stop()

@@ -137,40 +137,56 @@ extension Catalog {
     /// Claims, like `claimChunks(limit: 1)`, the oldest claimable chunk; then, if it was
     /// counted at no more than `budget` events, the claimable counted chunks right after it
     /// (same backfill, each starting where the previous ends) while their counts add up to at
-    /// most `budget` and they number at most `maxChunks`. All in one transaction: the run is
-    /// fetched by one query, each chunk stays a task of its own.
+    /// most `budget` and they number at most `maxChunks`. With `partBudget` (the claim is then
+    /// fetched in parts of about that many events), the run ends where its total best fills
+    /// whole parts (total ÷ (parts × partBudget), the longer run on a tie), so its last query is
+    /// not a small remainder. All in one transaction: each chunk stays a task of its own.
     public func claimChunkRun(
-        owner: String, holder: LeaseHolder? = nil, budget: Int, maxChunks: Int, leaseMillis: Int64, maxAttempts: Int = 5,
-        backfillIDs: [Int64]? = nil, deadHolders: [LeaseHolder] = [], now: Int64 = CatalogClock.nowMillis()
+        owner: String, holder: LeaseHolder? = nil, budget: Int, partBudget: Int? = nil, maxChunks: Int, leaseMillis: Int64,
+        maxAttempts: Int = 5, backfillIDs: [Int64]? = nil, deadHolders: [LeaseHolder] = [], now: Int64 = CatalogClock.nowMillis()
     ) throws -> [Chunk] {
         try write { db in
-            guard var first = try Self.claimableChunkIDs(db, limit: 1, maxAttempts: maxAttempts, backfillIDs: backfillIDs,
+            guard let first = try Self.claimableChunkIDs(db, limit: 1, maxAttempts: maxAttempts, backfillIDs: backfillIDs,
                                                         deadHolders: deadHolders, now: now).first,
                   let firstChunk = try Self.take(db, id: first, owner: owner, holder: holder, leaseMillis: leaseMillis, now: now)
             else { return [] }
-            var run = [firstChunk]
-            guard var total = firstChunk.expectedRows, total <= budget else { return run }
+            guard let firstExpected = firstChunk.expectedRows, firstExpected <= budget else { return [firstChunk] }
             var deadCondition = ""
             var deadArguments: [(any DatabaseValueConvertible)?] = []
             for dead in deadHolders {
                 deadCondition += " OR (state = 'running' AND lease_host = ? AND lease_pid = ? AND lease_process_start = ?)"
                 deadArguments += [dead.host, dead.pid, dead.processStart]
             }
-            var end = firstChunk.range.endMillis
-            while run.count < maxChunks {
+            // The claimable chain after the first chunk, while it fits the budget.
+            var chain: [(id: Int64, expected: Int)] = []
+            var (total, end) = (firstExpected, firstChunk.range.endMillis)
+            while chain.count + 1 < maxChunks {
                 guard let next = try Row.fetchOne(db, sql: """
-                    SELECT id, expected_rows FROM chunk
+                    SELECT id, end_ms, expected_rows FROM chunk
                     WHERE backfill_id = ? AND start_ms = ? AND expected_rows IS NOT NULL
                       AND (state = 'pending' OR (state = 'failed' AND attempts < ?)
                            OR (state = 'running' AND lease_expires_ms <= ?)\(deadCondition))
                     """, arguments: StatementArguments([firstChunk.backfillID, end, maxAttempts, now] + deadArguments)) else { break }
                 let expected: Int = next["expected_rows"]
                 guard total + expected <= budget else { break }
-                first = next["id"]
-                guard let chunk = try Self.take(db, id: first, owner: owner, holder: holder, leaseMillis: leaseMillis, now: now) else { break }
                 total += expected
+                chain.append((next["id"], expected))
+                end = next["end_ms"]
+            }
+            var length = chain.count
+            if let partBudget, partBudget > 0, total > partBudget {
+                var (best, running) = (-1.0, firstExpected)
+                for index in 0...chain.count {
+                    if index > 0 { running += chain[index - 1].expected }
+                    let parts = max(1, (running + partBudget - 1) / partBudget)
+                    let fill = Double(running) / Double(parts * partBudget)
+                    if fill >= best { (best, length) = (fill, index) }
+                }
+            }
+            var run = [firstChunk]
+            for (id, _) in chain.prefix(length) {
+                guard let chunk = try Self.take(db, id: id, owner: owner, holder: holder, leaseMillis: leaseMillis, now: now) else { break }
                 run.append(chunk)
-                end = chunk.range.endMillis
             }
             return run
         }

@@ -29,10 +29,20 @@ private struct CountingInsights: InsightsQueryRunning {
 @Suite struct DensityPlanningTests {
     static let hour: Int64 = 1_770_213_600_000  // 2026-02-04T14:00:00Z
 
-    @Test func cellsAreJoinedWhileTheirCountsFitTheBudget() {
-        let cells = [(0, 3), (1, 4), (2, 2), (3, 9), (4, 0)].map { (TimeRange(startMillis: Int64($0.0) * 10, endMillis: Int64($0.0 + 1) * 10), $0.1) }
-        // 3+4 fit 8, +2 would not; 2 alone (9 would not fit); 9 alone above the budget; then 0.
-        #expect(DensityCounter.group(cells, budget: 8).map { [$0.startMillis, $0.endMillis] } == [[0, 20], [20, 30], [30, 40], [40, 50]])
+    @Test func cellsAreCutIntoEqualSharesOfAboutTheBudget() {
+        func cells(_ counts: [Int]) -> [(TimeRange, Int)] {
+            counts.enumerated().map { (TimeRange(startMillis: Int64($0.offset) * 10, endMillis: Int64($0.offset + 1) * 10), $0.element) }
+        }
+        func cuts(_ parts: [TimeRange]) -> [[Int64]] { parts.map { [$0.startMillis, $0.endMillis] } }
+        // 18 events, budget 8: 3 parts of about 6 (3+4 | 2 | 9+0, 9 within the slack of 1).
+        #expect(cuts(DensityCounter.group(cells([3, 4, 2, 9, 0]), budget: 8, slack: 1)) == [[0, 20], [20, 30], [30, 50]])
+        // Without slack, no cut into 3 or 4 equal shares keeps every part at 8 or less: a part
+        // per cell, and the single cell above the budget stays whole.
+        #expect(cuts(DensityCounter.group(cells([3, 4, 2, 9, 0]), budget: 8)) == [[0, 10], [10, 20], [20, 30], [30, 40], [40, 50]])
+        // 16 cells of 500 (8,000 a claim's worth twice): 2 equal parts, not 8,000 + 0 remainder.
+        #expect(cuts(DensityCounter.group(cells(Array(repeating: 500, count: 16)), budget: 8000, slack: 1000)) == [[0, 160]])
+        #expect(cuts(DensityCounter.group(cells(Array(repeating: 500, count: 20)), budget: 8000, slack: 1000)) == [[0, 100], [100, 200]])
+        // Fails if parts are filled greedily (16 + 4 cells: a small remainder query).
     }
 
     @Test func aDenseChunkIsCutByMinuteAndADenseMinuteByTenSeconds() async throws {
@@ -44,10 +54,11 @@ private struct CountingInsights: InsightsQueryRunning {
         let counter = DensityCounter(runner: CountingInsights(eventMillis: events), logGroups: ["g"],
                                      dataset: .access(), logStream: nil)
         let parts = try await counter.parts(startMillis: Self.hour, endMillis: Self.hour + 300_000, budget: 250)
-        // Minutes 0-1 (200), 2-3 (200), then minute 4 by 10 s cells of 100: 2 cells (200) per part.
-        // Fails if a part exceeds the budget, or a dense minute is left whole (600 > 250).
+        // 1,000 events, budget 250: 4 shares of 250, cut at the nearest cell boundaries —
+        // minutes 0-2 (300), minute 3 + 10 s (200), then 10 s cells of 100 (300, 200). Fails if
+        // the dense minute is left whole (600 in one part) or the parts are not 4.
         let offsets = parts.map { [($0.startMillis - Self.hour) / 1000, ($0.endMillis - Self.hour) / 1000] }
-        #expect(offsets == [[0, 120], [120, 240], [240, 260], [260, 280], [280, 300]])
+        #expect(offsets == [[0, 180], [180, 250], [250, 280], [280, 300]])
         // The parts cover the chunk exactly, without gaps or overlaps.
         #expect(zip(parts, parts.dropFirst()).allSatisfy { $0.endMillis == $1.startMillis })
     }

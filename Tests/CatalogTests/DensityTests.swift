@@ -49,6 +49,20 @@ import Testing
         #expect(try catalog.claimChunkRun(owner: "f", budget: 8000, maxChunks: 288, leaseMillis: 60_000, now: t0).isEmpty)
     }
 
+    @Test func aClaimFetchedInPartsEndsWhereItsPartsAreFull() throws {
+        let dir = TemporaryDirectory()
+        let (catalog, backfill) = try catalogWithBackfill(dir)
+        try counted(catalog, backfill, Array(repeating: 3000, count: 12))
+        // Up to 32,000: 10 chunks (30,000) fit, but 4 parts of 8,000 would carry 7,500 each,
+        // while 8 chunks (24,000) are 3 full parts. Fails if the run takes all that fits the
+        // claim budget (a query short of a full part) or ignores the claim budget.
+        let run = try catalog.claimChunkRun(owner: "a", budget: 32_000, partBudget: 8000, maxChunks: 288, leaseMillis: 60_000, now: t0)
+        #expect(run.count == 8)
+        // Without parts, as many chunks as fit.
+        let rest = try catalog.claimChunkRun(owner: "b", budget: 32_000, maxChunks: 288, leaseMillis: 60_000, now: t0)
+        #expect(rest.count == 4)
+    }
+
     @Test func uncountedChunksAreClaimedOneByOne() throws {
         let dir = TemporaryDirectory()
         let (catalog, _) = try catalogWithBackfill(dir)

@@ -315,6 +315,7 @@ public struct BackfillExecutor: Sendable {
             let run = try await catalogWork.run { () -> [Chunk] in
                 if settings.density.enabled {
                     return try catalog.claimChunkRun(owner: settings.owner, holder: settings.holder, budget: settings.density.claimBudget,
+                                                     partBudget: settings.density.budget,
                                                      maxChunks: settings.density.maxChunksPerQuery, leaseMillis: settings.leaseMillis,
                                                      maxAttempts: 0, backfillIDs: known, deadHolders: deadHolders)
                 }

@@ -51,9 +51,10 @@ struct DensityCounter: Sendable {
         return counts
     }
 
-    /// `[startMillis, endMillis)` cut into consecutive parts of at most `budget` counted
-    /// events each: by minute, and a minute above the budget by 10 seconds (`bin(10s)`). A
-    /// 10-second bin above the budget stays one part (its fetch is continued when full).
+    /// `[startMillis, endMillis)` cut into consecutive parts of about `budget` counted events
+    /// each (at most half the margin to an answer's 10,000 rows above it): by minute, and a
+    /// minute above the budget by 10 seconds (`bin(10s)`). A 10-second bin above the budget
+    /// stays one part (its fetch is continued when full).
     /// `minutes`: the counts stored when the day was counted (nil: counted here).
     func parts(startMillis: Int64, endMillis: Int64, budget: Int, minutes stored: [Int64: Int]? = nil) async throws -> [TimeRange] {
         let minutes: [Int64: Int]
@@ -78,24 +79,41 @@ struct DensityCounter: Sendable {
             }
             cursor = cellEnd
         }
-        return Self.group(cells, budget: budget)
+        return Self.group(cells, budget: budget, slack: Self.slack(budget: budget))
     }
 
-    /// Consecutive cells joined while their counts add up to at most `budget`.
-    static func group(_ cells: [(TimeRange, Int)], budget: Int) -> [TimeRange] {
-        var parts: [TimeRange] = []
-        var current: (start: Int64, end: Int64, events: Int)? = nil
-        for (range, events) in cells {
-            if let open = current, open.events + events <= budget {
-                current = (open.start, range.endMillis, open.events + events)
-            } else {
-                if let open = current { parts.append(TimeRange(startMillis: open.start, endMillis: open.end)) }
-                current = (range.startMillis, range.endMillis, events)
+    /// Consecutive cells cut into the fewest parts of about the same count, each at most
+    /// `budget` + `slack`: as many parts as the budget needs (ceil(total / budget)), cut at the
+    /// cell boundaries nearest to equal shares, one part more while a part is too large (a
+    /// single cell stays one part whatever its count). Equal shares rather than greedy filling:
+    /// greedy parts of about the budget leave a small remainder part at the end of each claim.
+    static func group(_ cells: [(TimeRange, Int)], budget: Int, slack: Int = 0) -> [TimeRange] {
+        guard let first = cells.first, let last = cells.last else { return [] }
+        let total = cells.reduce(0) { $0 + $1.1 }
+        var count = max(1, (total + budget - 1) / max(1, budget))
+        // Bounded: at most one part per cell.
+        while true {
+            var parts: [(TimeRange, Int)] = []
+            var (start, events, running, index) = (first.0.startMillis, 0, 0, 1)
+            for (range, cell) in cells {
+                let share = Double(total) * Double(index) / Double(count)
+                if index < count, range.startMillis > start, Double(running) + Double(cell) / 2 > share {
+                    parts.append((TimeRange(startMillis: start, endMillis: range.startMillis), events))
+                    (start, events, index) = (range.startMillis, 0, index + 1)
+                }
+                events += cell
+                running += cell
             }
+            parts.append((TimeRange(startMillis: start, endMillis: last.0.endMillis), events))
+            if count >= cells.count || parts.allSatisfy({ $0.1 <= budget + slack }) { return parts.map(\.0) }
+            count += 1
         }
-        if let open = current { parts.append(TimeRange(startMillis: open.start, endMillis: open.end)) }
-        return parts
     }
+}
+
+extension DensityCounter {
+    /// How far above the budget an equal-share part may go: half the margin to a full answer.
+    static func slack(budget: Int) -> Int { max(0, (InsightsQueryText.maximumLimit - budget) / 2) }
 }
 
 /// A density answer without the bin or count it should hold.

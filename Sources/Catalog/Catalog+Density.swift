@@ -150,7 +150,12 @@ extension Catalog {
                                                         deadHolders: deadHolders, now: now).first,
                   let firstChunk = try Self.take(db, id: first, owner: owner, holder: holder, leaseMillis: leaseMillis, now: now)
             else { return [] }
-            guard let firstExpected = firstChunk.expectedRows, firstExpected <= budget else { return [firstChunk] }
+            // A chunk retried after a failure is fetched alone, and failed chunks join no run: a
+            // shared query's failure fails all its chunks, so retrying them together would let
+            // one failing query in a few fail them all again, attempt after attempt.
+            guard let firstExpected = firstChunk.expectedRows, firstExpected <= budget, firstChunk.attempts <= 1 else {
+                return [firstChunk]
+            }
             var deadCondition = ""
             var deadArguments: [(any DatabaseValueConvertible)?] = []
             for dead in deadHolders {
@@ -164,9 +169,8 @@ extension Catalog {
                 guard let next = try Row.fetchOne(db, sql: """
                     SELECT id, end_ms, expected_rows FROM chunk
                     WHERE backfill_id = ? AND start_ms = ? AND expected_rows IS NOT NULL
-                      AND (state = 'pending' OR (state = 'failed' AND attempts < ?)
-                           OR (state = 'running' AND lease_expires_ms <= ?)\(deadCondition))
-                    """, arguments: StatementArguments([firstChunk.backfillID, end, maxAttempts, now] + deadArguments)) else { break }
+                      AND (state = 'pending' OR (state = 'running' AND lease_expires_ms <= ?)\(deadCondition))
+                    """, arguments: StatementArguments([firstChunk.backfillID, end, now] + deadArguments)) else { break }
                 let expected: Int = next["expected_rows"]
                 guard total + expected <= budget else { break }
                 total += expected

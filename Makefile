@@ -51,6 +51,7 @@ bench: deps venv build-release
 	PULP_BACKFILL_BIN_DIR=$(BIN_RELEASE) $(PY) Benchmarks/bench_catalog.py
 	PULP_BACKFILL_BIN_DIR=$(BIN_RELEASE) $(PY) Benchmarks/bench_simulator.py
 	PULP_BACKFILL_BIN_DIR=$(BIN_RELEASE) $(PY) Benchmarks/bench_content.py
+	PULP_BACKFILL_BIN_DIR=$(BIN_RELEASE) $(PY) Benchmarks/bench_density.py
 	PULP_BACKFILL_BIN_DIR=$(BIN_RELEASE) $(PY) Benchmarks/bench_backfill.py
 
 clean:

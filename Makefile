@@ -8,6 +8,10 @@ PY    := $(VENV)/bin/python
 SWIFT ?= swift
 BIN_DEBUG   = $(shell $(SWIFT) build --show-bin-path)
 BIN_RELEASE = $(shell $(SWIFT) build -c release --show-bin-path)
+# The benchmark executables are a package of their own (Benchmarks/Package.swift), so the
+# tool's builds above compile none of them; only `make bench` builds it.
+BENCH_PACKAGE = Benchmarks
+BIN_BENCH   = $(shell $(SWIFT) build -c release --package-path $(BENCH_PACKAGE) --show-bin-path)
 
 .PHONY: all deps venv build build-release test test-swift test-interop demo bench clean
 
@@ -44,10 +48,14 @@ demo: deps venv build
 	@./scripts/demo.sh $(BIN_DEBUG) $(PY)
 
 # Each benchmark runs ours and the reference side by side in one run and prints ratios.
+# Two bin folders, both release: PULP_BACKFILL_BIN_DIR holds the tool (pulp-backfill,
+# insights-sim), PULP_BACKFILL_BENCH_BIN_DIR the benchmark executables (encoder-bench,
+# accesslog-bench) of the Benchmarks package.
 bench: deps venv build-release
-	PULP_BACKFILL_BIN_DIR=$(BIN_RELEASE) $(PY) Benchmarks/bench_parquet.py
-	PULP_BACKFILL_BIN_DIR=$(BIN_RELEASE) $(PY) Benchmarks/bench_parquet_encoder.py
-	PULP_BACKFILL_PYTHON=$(abspath $(PY)) ./Benchmarks/bench_accesslog.sh
+	$(SWIFT) build -c release --package-path $(BENCH_PACKAGE)
+	PULP_BACKFILL_BIN_DIR=$(BIN_RELEASE) PULP_BACKFILL_BENCH_BIN_DIR=$(BIN_BENCH) $(PY) Benchmarks/bench_parquet.py
+	PULP_BACKFILL_BENCH_BIN_DIR=$(BIN_BENCH) $(PY) Benchmarks/bench_parquet_encoder.py
+	PULP_BACKFILL_BENCH_BIN_DIR=$(BIN_BENCH) PULP_BACKFILL_PYTHON=$(abspath $(PY)) ./Benchmarks/bench_accesslog.sh
 	PULP_BACKFILL_BIN_DIR=$(BIN_RELEASE) $(PY) Benchmarks/bench_catalog.py
 	PULP_BACKFILL_BIN_DIR=$(BIN_RELEASE) $(PY) Benchmarks/bench_simulator.py
 	PULP_BACKFILL_BIN_DIR=$(BIN_RELEASE) $(PY) Benchmarks/bench_content.py
@@ -55,4 +63,4 @@ bench: deps venv build-release
 	PULP_BACKFILL_BIN_DIR=$(BIN_RELEASE) $(PY) Benchmarks/bench_backfill.py
 
 clean:
-	rm -rf .build $(VENV) demo-out bench-out
+	rm -rf .build $(BENCH_PACKAGE)/.build $(VENV) demo-out bench-out

@@ -8,6 +8,11 @@ let package = Package(
     products: [
         .executable(name: "pulp-backfill", targets: ["pulp-backfill"]),
         .executable(name: "insights-sim", targets: ["insights-sim"]),
+        // Only for the benchmarks' own package (Benchmarks/Package.swift), so that `swift build`
+        // of the tool compiles no benchmark; nothing else is meant to link these.
+        .library(name: "BackfillCore", targets: ["BackfillCore"]),
+        .library(name: "AccessLog", targets: ["AccessLog"]),
+        .library(name: "Parquet", targets: ["Parquet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -73,10 +78,6 @@ let package = Package(
         .executableTarget(name: "aws-probe", dependencies: ["AWS"]),
         // Test-only helper: claims/completes chunks in a loop so tests can run several processes on one catalog.
         .executableTarget(name: "catalog-probe", dependencies: ["Catalog"]),
-        // Release-mode throughput benchmark for AccessLog (Benchmarks/bench_accesslog.sh).
-        .executableTarget(name: "accesslog-bench", dependencies: ["AccessLog"], path: "Benchmarks/bench_accesslog"),
-        // `make bench`: times our Parquet encoder alone (Benchmarks/bench_parquet.py drives it).
-        .executableTarget(name: "pulp-backfill-bench", dependencies: ["BackfillCore", "AccessLog", "Parquet"], path: "Benchmarks/EncoderBench"),
         // Stand-in CloudWatch Logs Insights server and seeded Pulp corpus (issue 4).
         .target(
             name: "InsightsSimulator",
@@ -96,8 +97,6 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        // Encoder benchmark driven by Benchmarks/bench_parquet_encoder.py (compares with pyarrow).
-        .executableTarget(name: "bench-parquet-encoder", dependencies: ["Parquet"], path: "Benchmarks/bench_parquet_encoder"),
 
         // Seeded randomness shared by the Swift test targets (not part of the tool).
         .target(name: "TestRandom", path: "Tests/TestRandom"),

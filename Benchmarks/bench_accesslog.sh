@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# AccessLog throughput: NDJSON decode + @message wrapper + design.md §2 rules, one core,
-# Swift release build vs. the Python json.loads + re reference, on the same generated file.
+# AccessLog throughput: NDJSON decode + @message wrapper + the row rules (README "Access-log rows"),
+# one core, Swift release build vs. the Python json.loads + re reference, on the same generated file.
 #
 #   Benchmarks/bench_accesslog.sh            # 200 000 rows, best of 3
 #   BENCH_ROWS=1000000 Benchmarks/bench_accesslog.sh
+#
+# accesslog-bench lives in the Benchmarks package (Benchmarks/Package.swift), not in the tool's
+# build: it comes from $PULP_BACKFILL_BENCH_BIN_DIR when set (`make bench` builds the package
+# first), else this script builds it in release itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,8 +18,11 @@ OUT="${BENCH_OUT:-bench-out}"
 mkdir -p "$OUT"
 DATA="$OUT/accesslog-events.ndjson"
 
-swift build -c release --product accesslog-bench >/dev/null
-BIN="$(swift build -c release --show-bin-path)/accesslog-bench"
+if [[ -z "${PULP_BACKFILL_BENCH_BIN_DIR:-}" ]]; then
+    swift build -c release --package-path Benchmarks --product accesslog-bench >/dev/null
+    PULP_BACKFILL_BENCH_BIN_DIR="$(swift build -c release --package-path Benchmarks --show-bin-path)"
+fi
+BIN="$PULP_BACKFILL_BENCH_BIN_DIR/accesslog-bench"
 
 "$PY" Benchmarks/bench_accesslog_reference.py generate Tests/Fixtures/sample-events.ndjson "$DATA" "$ROWS"
 

@@ -1,9 +1,9 @@
 """Reference for Benchmarks/bench_accesslog.sh: the same per-row work in Python.
 
 `generate` writes N sample-like NDJSON rows (the fixture's 10 events, cycled, with distinct
-@ptr values). `run` times Python's json.loads + re implementation of design.md §2 on that file,
-the way an in-process Python exporter would do it, and prints the same JSON summary as
-accesslog-bench.
+@ptr values). `run` times Python's json.loads + re implementation of the row rules
+(README "Access-log rows") on that file, the way an in-process Python exporter would do it,
+and prints the same JSON summary as accesslog-bench.
 """
 import datetime
 import json

@@ -1,8 +1,13 @@
 """`make bench` part 1: our Parquet encoder and `convert` against the Python reference,
 side by side, on the same generated rows, in one run. Prints ratios; asserts nothing.
 
-  encoder : pulp-backfill-bench encode (rows already in memory)  vs  pyarrow.parquet.write_table
+  encoder : encoder-bench ndjson (rows already in memory)  vs  pyarrow.parquet.write_table
   convert : pulp-backfill convert (NDJSON → Parquet, end to end)  vs  the exporter's Python path
+
+Two folders of binaries (both release builds under `make bench`):
+  PULP_BACKFILL_BIN_DIR        the tool's, for pulp-backfill  (swift build -c release --show-bin-path)
+  PULP_BACKFILL_BENCH_BIN_DIR  the Benchmarks package's, for encoder-bench
+                               (swift build -c release --package-path Benchmarks --show-bin-path)
 """
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 OUT = ROOT / "bench-out"
 BIN = Path(os.environ["PULP_BACKFILL_BIN_DIR"])
+BENCH_BIN = Path(os.environ["PULP_BACKFILL_BENCH_BIN_DIR"])
 
 
 def best_of(fn, repeat=REPEAT):
@@ -92,7 +98,7 @@ def main():
     n = table.num_rows
     pa_file = OUT / "pyarrow.parquet"
     t_pa = best_of(lambda: pq.write_table(table, pa_file, compression="snappy"))
-    swift = subprocess.run([str(BIN / "pulp-backfill-bench"), "encode", "--input", str(src),
+    swift = subprocess.run([str(BENCH_BIN / "encoder-bench"), "ndjson", "--input", str(src),
                             "--output", str(OUT / "swift.parquet"), "--repeat", str(REPEAT)],
                            check=True, capture_output=True, text=True)
     enc = json.loads(swift.stdout)

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Parquet encoder benchmark: pulp-backfill's Swift writer vs pyarrow.parquet.write_table.
 
-Both write the same 1,000,000 access-log rows (design §3 schema, Snappy, default dictionary
+Both write the same 1,000,000 access-log rows (the access dataset's columns, Snappy, default dictionary
 settings) from memory to a file. Prints throughput and file size side by side, with ratios
 against pyarrow, and checks that pyarrow reads our file back to the same table.
 
 Usage: bench_parquet_encoder.py [--rows N] [--repeat K] [--compression snappy|zstd|none]
-Finds bench-parquet-encoder in $PULP_BACKFILL_BIN_DIR (else `swift build -c release --show-bin-path`).
+Runs `encoder-bench dump` from $PULP_BACKFILL_BENCH_BIN_DIR (else the Benchmarks package's
+release folder, `swift build -c release --package-path Benchmarks --show-bin-path`).
 """
 import argparse
 import os
@@ -123,10 +124,12 @@ def cpu_seconds():
     return usage.ru_utime + usage.ru_stime
 
 
-def bin_dir():
-    if os.environ.get("PULP_BACKFILL_BIN_DIR"):
-        return os.environ["PULP_BACKFILL_BIN_DIR"]
-    return subprocess.check_output(["swift", "build", "-c", "release", "--show-bin-path"], text=True).strip()
+def bench_bin_dir():
+    if os.environ.get("PULP_BACKFILL_BENCH_BIN_DIR"):
+        return os.environ["PULP_BACKFILL_BENCH_BIN_DIR"]
+    package = os.path.dirname(os.path.abspath(__file__))
+    return subprocess.check_output(["swift", "build", "-c", "release", "--package-path", package, "--show-bin-path"],
+                                   text=True).strip()
 
 
 def main():
@@ -135,9 +138,10 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--compression", default="snappy", choices=["snappy", "zstd", "none"])
     args = parser.parse_args()
-    exe = os.path.join(bin_dir(), "bench-parquet-encoder")
+    exe = os.path.join(bench_bin_dir(), "encoder-bench")
     if not os.path.exists(exe):
-        sys.exit("bench-parquet-encoder not found in %s (build with: swift build -c release)" % os.path.dirname(exe))
+        sys.exit("encoder-bench not found in %s (build with: swift build -c release --package-path Benchmarks)"
+                 % os.path.dirname(exe))
 
     print("generating %d access-log rows..." % args.rows, flush=True)
     table = make_table(args.rows)
@@ -159,11 +163,12 @@ def main():
             pq.write_table(table, theirs, compression=codec)
             pyarrow_seconds = min(pyarrow_seconds, time.perf_counter() - t0)
             pyarrow_cpu = min(pyarrow_cpu, cpu_seconds() - cpu0)
-            run = json.loads(subprocess.check_output([exe, dump, ours_path, "1", args.compression], text=True))
+            run = json.loads(subprocess.check_output([exe, "dump", dump, ours_path, "1", args.compression], text=True))
             for key in ("encode_seconds", "encode_cpu_seconds", "fill_seconds"):
                 ours[key] = min(ours[key], run[key])
             ours["bytes"], ours["row_groups"] = run["bytes"], run["row_groups"]
-            run = json.loads(subprocess.check_output([exe, dump, ours_path, "1", args.compression, "serial"], text=True))
+            run = json.loads(subprocess.check_output([exe, "dump", dump, ours_path, "1", args.compression, "serial"],
+                                                     text=True))
             for key in serial:
                 serial[key] = min(serial[key], run[key])
         pyarrow_bytes = os.path.getsize(theirs)

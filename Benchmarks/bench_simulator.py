@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""insights-sim throughput, side by side with the targets of issue 4 and with moto's server.
+"""insights-sim throughput, side by side with its targets (README "Benchmarks") and with moto's server.
 
 1. Corpus generation: `insights-sim generate-benchmark` makes one day of the default corpus
    (20,000 events/hour with bursts) on one thread; events per second of wall time and of

@@ -1,5 +1,5 @@
 // accesslog-bench: measures the per-row cost of the AccessLog module in release mode —
-// NDJSON line decode + @message wrapper decode + the row rules of design.md §2 — on one core.
+// NDJSON line decode + @message wrapper decode + the row rules (README "Access-log rows") — on one core.
 //
 //     accesslog-bench <events.ndjson> [repeats]
 //

@@ -1,7 +1,8 @@
-// Encoder benchmark: loads a column dump made by bench_parquet_encoder.py, then times
+// encoder-bench dump DUMP OUTPUT.parquet [repetitions] [snappy|zstd|none] [parallel|serial]
+//
+// Loads a column dump made by Benchmarks/bench_parquet_encoder.py, then times
 //   fill:   copying the rows one by one into the column builders (what the tool does per row),
 //   encode: ParquetFileWriter.append + close into a file (what pyarrow.parquet.write_table does).
-// Usage: bench-parquet-encoder DUMP OUTPUT.parquet [repetitions] [snappy|zstd|none] [parallel|serial]
 // Prints one JSON object with the best times of the repetitions.
 import Foundation
 import Parquet
@@ -98,39 +99,36 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
-let arguments = CommandLine.arguments
-guard arguments.count >= 3 else {
-    FileHandle.standardError.write(Data("usage: bench-parquet-encoder DUMP OUTPUT.parquet [repetitions] [snappy|zstd|none]\n".utf8))
-    exit(2)
-}
-let repetitions = arguments.count > 3 ? Int(arguments[3]) ?? 3 : 3
-let compression = arguments.count > 4 ? ParquetCompression(rawValue: arguments[4]) ?? .snappy : .snappy
-do {
-    let columns = try loadDump(arguments[1])
-    let schema = ParquetSchema(columns.map { ParquetColumn($0.name, $0.kind) })
-    let parallel = arguments.count > 5 ? arguments[5] != "serial" : true
-    let options = ParquetWriterOptions(createdBy: "pulp-backfill version 2026.11.29.0", compression: compression, parallelEncoding: parallel)
-    var bestFill = Double.infinity
-    var bestEncode = Double.infinity
-    var bestEncodeCPU = Double.infinity
-    var summary: ParquetFileSummary?
-    var batch: ColumnBatch?
-    for _ in 0..<repetitions {
-        // BENCH_REUSE_BATCH=1 fills once (for profiling the encoder alone).
-        if batch == nil || ProcessInfo.processInfo.environment["BENCH_REUSE_BATCH"] == nil {
-            batch = nil
-            bestFill = min(bestFill, try seconds { batch = try fill(columns) })
+func runDumpMode(_ arguments: [String]) {
+    guard arguments.count >= 2 else { fail(Usage.text) }
+    let repetitions = arguments.count > 2 ? Int(arguments[2]) ?? 3 : 3
+    let compression = arguments.count > 3 ? ParquetCompression(rawValue: arguments[3]) ?? .snappy : .snappy
+    do {
+        let columns = try loadDump(arguments[0])
+        let schema = ParquetSchema(columns.map { ParquetColumn($0.name, $0.kind) })
+        let parallel = arguments.count > 4 ? arguments[4] != "serial" : true
+        let options = ParquetWriterOptions(createdBy: "pulp-backfill version 2026.11.29.0", compression: compression, parallelEncoding: parallel)
+        var bestFill = Double.infinity
+        var bestEncode = Double.infinity
+        var bestEncodeCPU = Double.infinity
+        var summary: ParquetFileSummary?
+        var batch: ColumnBatch?
+        for _ in 0..<repetitions {
+            // BENCH_REUSE_BATCH=1 fills once (for profiling the encoder alone).
+            if batch == nil || ProcessInfo.processInfo.environment["BENCH_REUSE_BATCH"] == nil {
+                batch = nil
+                bestFill = min(bestFill, try seconds { batch = try fill(columns) })
+            }
+            let cpuBefore = cpuSeconds()
+            defer { bestEncodeCPU = min(bestEncodeCPU, cpuSeconds() - cpuBefore) }
+            bestEncode = min(bestEncode, try seconds {
+                let writer = try ParquetFileWriter(path: arguments[1], schema: schema, options: options)
+                try writer.append(batch!)
+                summary = try writer.close()
+            })
         }
-        let cpuBefore = cpuSeconds()
-        defer { bestEncodeCPU = min(bestEncodeCPU, cpuSeconds() - cpuBefore) }
-        bestEncode = min(bestEncode, try seconds {
-            let writer = try ParquetFileWriter(path: arguments[2], schema: schema, options: options)
-            try writer.append(batch!)
-            summary = try writer.close()
-        })
+        print("{\"fill_seconds\": \(bestFill), \"encode_seconds\": \(bestEncode), \"encode_cpu_seconds\": \(bestEncodeCPU), \"bytes\": \(summary!.bytes), \"rows\": \(summary!.rows), \"row_groups\": \(summary!.rowGroups)}")
+    } catch {
+        fail("\(error)", status: 1)
     }
-    print("{\"fill_seconds\": \(bestFill), \"encode_seconds\": \(bestEncode), \"encode_cpu_seconds\": \(bestEncodeCPU), \"bytes\": \(summary!.bytes), \"rows\": \(summary!.rows), \"row_groups\": \(summary!.rowGroups)}")
-} catch {
-    FileHandle.standardError.write(Data("bench-parquet-encoder: \(error)\n".utf8))
-    exit(1)
 }

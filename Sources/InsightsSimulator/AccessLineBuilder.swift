@@ -9,9 +9,9 @@
 // format's parentheses, `(pulp [cid]: … )`. Those draws happen only then, so the default corpus
 // stays as it was.
 
-struct AccessLineBuilder {
-    private let line = ByteWriter(capacity: 1024)
-    private let wrapped = ByteWriter(capacity: 2048)
+struct AccessLineBuilder: PodLineBuilder {
+    let writer = PodLineWriter(container: "pulp-api", pods: AccessLineBuilder.pods)
+    private var line: ByteWriter { writer.line }
     let historicalShapes: Bool
 
     init(historicalShapes: Bool = false) { self.historicalShapes = historicalShapes }
@@ -26,7 +26,6 @@ struct AccessLineBuilder {
         ("pulp-api-7d9f8c6b5-m8n2z", "ip-10-0-152-33.ec2.internal"),
         ("pulp-api-7d9f8c6b5-q4w7e", "ip-10-0-166-201.ec2.internal"),
     ]
-    static let logStreams: [String] = pods.map { "kubernetes.var.log.containers.\($0.pod)_pulp-prod_pulp-api.log" }
     static let domains = ["public", "acme", "public-rhai", "domain1", "research"]
     static let distributions = ["main", "prod", "rhoai/3.5-EA2/cpu-ubi9", "rhoai/3.4/cuda12", "staging", "dist1", "nightly/2026.02"]
     static let packages = ["numpy", "requests", "pandas", "statuspage", "status-client", "zope.interface", "torch",
@@ -49,10 +48,6 @@ struct AccessLineBuilder {
                              "/pulp/content/acme/prod/numpy-2.1.0.tar.gz", "/pulp/content/public/main/requests-2.32.3-py3-none-any.whl",
                              "/api/v3/distributions/python/pypi/?name=main"]
 
-    private func put(_ s: String) { line.append(s) }
-    private func put(_ s: StaticString) { line.append(s) }
-    private func putInt(_ v: Int) { line.appendInt(v) }
-
     private func putIPv4(_ rng: inout SeededRandom, prefix: StaticString? = nil) {
         if let prefix { put(prefix) } else { putInt(1 + rng.below(222)); put(".") ; putInt(rng.below(256)); put(".") }
         putInt(rng.below(256)); put("."); putInt(1 + rng.below(254))
@@ -62,24 +57,8 @@ struct AccessLineBuilder {
     private func putQuoted(_ s: String) {
         line.append(UInt8(ascii: "\""))
         var copy = s
-        copy.withUTF8 { appendEscaped($0, to: line) }
+        copy.withUTF8 { PodLineWriter.appendEscaped($0, to: line) }
         line.append(UInt8(ascii: "\""))
-    }
-
-    /// Copies `bytes`, putting a backslash before each `"` and `\` (runs without them go in bulk).
-    private func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: ByteWriter) {
-        var runStart = 0
-        for i in 0..<bytes.count where bytes[i] == UInt8(ascii: "\"") || bytes[i] == UInt8(ascii: "\\") {
-            out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
-            out.append(UInt8(ascii: "\\"))
-            runStart = i
-        }
-        out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
-    }
-
-    private func putHex(_ rng: inout SeededRandom, _ count: Int) {
-        let v = rng.next()
-        for i in 0..<count { line.append(JSONValue.hexDigits[Int(v >> UInt64(4 * i) & 0xF)]) }
     }
 
     mutating func makeEvent(timestampMs ts: Int64, seed: UInt64, second: Int64, index: UInt64, rng: inout SeededRandom) -> LogEvent {
@@ -98,11 +77,11 @@ struct AccessLineBuilder {
         if unwrapped {
             message = line.makeString()
         } else {
-            message = wrap(ts: ts, pod: podIndex)
+            message = writer.wrapped(ts: ts, pod: podIndex)
         }
         return LogEvent(timestampMs: ts, message: message,
                         ptr: PointerCodec.pointer(seed: seed, second: second, index: index),
-                        logStream: AccessLineBuilder.logStreams[podIndex])
+                        logStream: writer.logStreams[podIndex])
     }
 
     private func writeAccessLine(kind: Double, ts: Int64, rng: inout SeededRandom) {
@@ -172,21 +151,5 @@ struct AccessLineBuilder {
         }
         put("\"")
         if parenthesised { put(")") }
-    }
-
-    private static let wrapperHead: [String] = pods.map { pod in
-        String(#"","hostname":"\#(pod.host)","kubernetes":{"container_name":"pulp-api","namespace_name":"pulp-prod","pod_name":"\#(pod.pod)","labels":{"app":"pulp-api"}},"level":"info","log_type":"application","message":""#)
-    }
-
-    /// The OpenShift-logging JSON document around the line.
-    private func wrap(ts: Int64, pod: Int) -> String {
-        wrapped.reset()
-        wrapped.append(#"{"@timestamp":""# as StaticString)
-        InsightsTime.appendISO(ts, to: wrapped)
-        wrapped.append(AccessLineBuilder.wrapperHead[pod])
-        // The line as a JSON string body (no control characters occur in it).
-        appendEscaped(line.bytes, to: wrapped)
-        wrapped.append("\"}" as StaticString)
-        return wrapped.makeString()
     }
 }

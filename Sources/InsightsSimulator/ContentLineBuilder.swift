@@ -10,9 +10,9 @@
 // `repodata` paths, bad NEVRAs; Maven jars, poms, classifiers, SNAPSHOTs, timestamped
 // snapshots, checksum files and metadata that no dataset keeps; paths outside the content app.
 
-struct ContentLineBuilder {
-    private let line = ByteWriter(capacity: 1024)
-    private let wrapped = ByteWriter(capacity: 2048)
+struct ContentLineBuilder: PodLineBuilder {
+    let writer = PodLineWriter(container: "pulp-content", pods: ContentLineBuilder.pods)
+    private var line: ByteWriter { writer.line }
 
     init() {}
 
@@ -24,7 +24,6 @@ struct ContentLineBuilder {
         ("pulp-content-5f8d7c9b6-r3t9w", "ip-10-0-152-33.ec2.internal"),
         ("pulp-content-5f8d7c9b6-z6v1b", "ip-10-0-166-201.ec2.internal"),
     ]
-    static let logStreams: [String] = pods.map { "kubernetes.var.log.containers.\($0.pod)_pulp-prod_pulp-content.log" }
 
     // Python wheels.
     static let pythonDomains = ["public-rhai", "acme-ai", "public-py", "research"]
@@ -74,17 +73,8 @@ struct ContentLineBuilder {
     ]
     static let orgs = ["11223344", "55667788", "99887766", "5894300", "42"]
 
-    private func put(_ s: String) { line.append(s) }
-    private func put(_ s: StaticString) { line.append(s) }
-    private func putInt(_ v: Int) { line.appendInt(v) }
-
     private func putIPv4(_ rng: inout SeededRandom) {
         putInt(1 + rng.below(222)); put("."); putInt(rng.below(256)); put("."); putInt(rng.below(256)); put("."); putInt(1 + rng.below(254))
-    }
-
-    private func putHex(_ rng: inout SeededRandom, _ count: Int) {
-        let v = rng.next()
-        for i in 0..<count { line.append(JSONValue.hexDigits[Int(v >> UInt64(4 * i) & 0xF)]) }
     }
 
     mutating func makeEvent(timestampMs ts: Int64, pointer: String, rng: inout SeededRandom) -> LogEvent {
@@ -145,7 +135,7 @@ struct ContentLineBuilder {
             let micros = rng.chance(0.7) ? 100 + rng.below(5_000) : rng.below(rng.chance(0.1) ? 30_000_000 : 500_000)
             put(" request_time:\""); putInt(micros / 1_000_000); put("."); line.appendPadded(micros % 1_000_000, width: 6); put("\"")
         }
-        return LogEvent(timestampMs: ts, message: wrap(ts: ts, pod: pod), ptr: pointer, logStream: ContentLineBuilder.logStreams[pod])
+        return LogEvent(timestampMs: ts, message: writer.wrapped(ts: ts, pod: pod), ptr: pointer, logStream: writer.logStreams[pod])
     }
 
     private func writePythonPath(_ rng: inout SeededRandom) {
@@ -216,28 +206,5 @@ struct ContentLineBuilder {
         case 4: put("/api/pulp-content/copr-pub/rhel9-extras/Packages/z/")            // only Packages/x left
         default: put("/api/pulp-content/internal/rhel9-extras/Packages/z/zsh-5.9-8.el9.src.rpm")
         }
-    }
-
-    private static let wrapperHead: [String] = pods.map { pod in
-        String(#"","hostname":"\#(pod.host)","kubernetes":{"container_name":"pulp-content","namespace_name":"pulp-prod","pod_name":"\#(pod.pod)","labels":{"app":"pulp-content"}},"level":"info","log_type":"application","message":""#)
-    }
-
-    /// The OpenShift-logging JSON document around the line (`"` and `\` escaped; the line has no
-    /// control characters).
-    private func wrap(ts: Int64, pod: Int) -> String {
-        wrapped.reset()
-        wrapped.append(#"{"@timestamp":""# as StaticString)
-        InsightsTime.appendISO(ts, to: wrapped)
-        wrapped.append(ContentLineBuilder.wrapperHead[pod])
-        let bytes = line.bytes
-        var runStart = 0
-        for i in 0..<bytes.count where bytes[i] == UInt8(ascii: "\"") || bytes[i] == UInt8(ascii: "\\") {
-            wrapped.append(UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
-            wrapped.append(UInt8(ascii: "\\"))
-            runStart = i
-        }
-        wrapped.append(UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
-        wrapped.append("\"}" as StaticString)
-        return wrapped.makeString()
     }
 }

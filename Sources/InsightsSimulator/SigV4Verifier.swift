@@ -41,15 +41,15 @@ public struct SigV4Verifier: Sendable {
     public init(credentials: SigV4Credentials = .test) { self.credentials = credentials }
 
     /// nil when the signature is valid; otherwise the error AWS would send.
-    public func verify(_ request: SigV4Request, nowEpochSeconds: Int64) -> AWSError? {
+    public func verify(_ request: SigV4Request, nowEpochSeconds: Int64) -> SimulatedServiceError? {
         func header(_ name: String) -> String? {
             request.headers.first { $0.0.lowercased() == name }?.1
         }
         guard let authorization = header("authorization") else {
-            return AWSError(type: "MissingAuthenticationTokenException", message: "Missing Authentication Token")
+            return SimulatedServiceError(type: "MissingAuthenticationTokenException", message: "Missing Authentication Token")
         }
         guard authorization.hasPrefix("AWS4-HMAC-SHA256 ") else {
-            return AWSError(type: "IncompleteSignatureException", message: "Unsupported authorization scheme; expected AWS4-HMAC-SHA256")
+            return SimulatedServiceError(type: "IncompleteSignatureException", message: "Unsupported authorization scheme; expected AWS4-HMAC-SHA256")
         }
         var parts: [String: String] = [:]
         for item in authorization.dropFirst("AWS4-HMAC-SHA256 ".count).split(separator: ",") {
@@ -57,30 +57,30 @@ public struct SigV4Verifier: Sendable {
             if kv.count == 2 { parts[String(kv[0])] = String(kv[1]) }
         }
         guard let credential = parts["Credential"], let signedHeaderList = parts["SignedHeaders"], let signature = parts["Signature"] else {
-            return AWSError(type: "IncompleteSignatureException", message: "Authorization header requires Credential, SignedHeaders and Signature")
+            return SimulatedServiceError(type: "IncompleteSignatureException", message: "Authorization header requires Credential, SignedHeaders and Signature")
         }
         let scope = credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard scope.count == 5, scope[4] == "aws4_request" else {
-            return AWSError(type: "IncompleteSignatureException", message: "Credential must be AKID/date/region/service/aws4_request")
+            return SimulatedServiceError(type: "IncompleteSignatureException", message: "Credential must be AKID/date/region/service/aws4_request")
         }
         guard scope[0] == credentials.accessKeyId else {
-            return AWSError(type: "UnrecognizedClientException", message: "The security token included in the request is invalid.")
+            return SimulatedServiceError(type: "UnrecognizedClientException", message: "The security token included in the request is invalid.")
         }
         guard let amzDate = header("x-amz-date"), amzDate.count == 16, amzDate.hasPrefix(scope[1]),
               let signedAt = SigV4Verifier.epochSeconds(amzDate: amzDate) else {
-            return AWSError(type: "IncompleteSignatureException", message: "X-Amz-Date is missing or does not match the credential scope date")
+            return SimulatedServiceError(type: "IncompleteSignatureException", message: "X-Amz-Date is missing or does not match the credential scope date")
         }
         if abs(signedAt - nowEpochSeconds) > maxClockSkewSeconds {
-            return AWSError(type: "InvalidSignatureException", message: "Signature expired: \(amzDate) is now earlier or later than the allowed 15 minutes.")
+            return SimulatedServiceError(type: "InvalidSignatureException", message: "Signature expired: \(amzDate) is now earlier or later than the allowed 15 minutes.")
         }
         let signedHeaders = signedHeaderList.split(separator: ";").map { String($0) }
         guard signedHeaders.contains("host") else {
-            return AWSError(type: "InvalidSignatureException", message: "'Host' must be a signed header")
+            return SimulatedServiceError(type: "InvalidSignatureException", message: "'Host' must be a signed header")
         }
         let expected = SigV4Verifier.signature(request: request, signedHeaders: signedHeaders, amzDate: amzDate,
                                                scope: scope, secret: credentials.secretAccessKey)
         guard constantTimeEqual(expected, signature) else {
-            return AWSError(type: "InvalidSignatureException", message: "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
+            return SimulatedServiceError(type: "InvalidSignatureException", message: "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
         }
         return nil
     }

@@ -9,11 +9,8 @@ public struct SimulatorConfiguration: Sendable {
 
     // Quotas.
     public var maxConcurrentQueries = 30
-    public var startQueryRate = 5.0
-    public var getResultsRate = 5.0
-    /// StopQuery and DescribeLogGroups have their own buckets (AWS: 5 and 10 per second).
-    public var stopQueryRate = 5.0
-    public var describeLogGroupsRate = 10.0
+    /// Requests per second, each operation in its own bucket (0, or left out: unlimited).
+    public var requestsPerSecond = SimulatorOperation.defaultRates
     /// Queries whose modelled run time exceeds this end as `Timeout` (AWS: 60 minutes).
     public var queryTimeoutMs: Int64 = 3_600_000
 
@@ -27,12 +24,8 @@ public struct SimulatorConfiguration: Sendable {
     /// Share of the duration spent `Scheduled` before `Running`.
     public var scheduledFraction: Double = 0.2
 
-    // Faults (probabilities 0–1), drawn from a generator seeded with `faultSeed`.
-    public var faultThrottle = 0.0
-    public var fault5xx = 0.0
-    public var faultReset = 0.0
-    public var faultQueryFailed = 0.0
-    public var faultSlow = 0.0
+    // Faults: a probability 0–1 per kind (left out: 0), drawn from a generator seeded with `faultSeed`.
+    public var faultProbability: [SimulatedFault: Double] = [:]
     public var slowResponseMs = 3000
     public var faultSeed: UInt64 = 42
 

@@ -146,7 +146,7 @@ public struct InsightsSimulatorServer: Sendable {
             return HTTPReply(status: 200, body: Array(service.statisticsJSON().serialized.utf8), contentType: "application/json", requestId: requestId)
         }
         guard request.method == .POST, path == "/" else {
-            let error = AWSError(type: "UnknownOperationException", message: "\(request.method) \(path) is not an API of this service", httpStatus: 404)
+            let error = SimulatedServiceError(type: "UnknownOperationException", message: "\(request.method) \(path) is not an API of this service", httpStatus: 404)
             return HTTPReply(status: 404, body: Array(error.body.serialized.utf8), requestId: requestId)
         }
         let target = request.headers.first(name: "X-Amz-Target")

@@ -1,9 +1,9 @@
 // The operator view: what the clients asked for and how the simulated service answered.
 
 public struct SimulatorStatistics: Sendable {
-    /// The injected fault kinds, each named after its `--fault-<kind>` flag. Every kind is
+    /// The injected fault kinds (`SimulatedFault`) by the names they are counted under. Every kind is
     /// listed (0 until it fires), so a test can tell "never fired" from "not counted".
-    public static let faultKinds = ["throttle", "5xx", "reset", "slow", "query-failed"]
+    public static let faultKinds = SimulatedFault.allCases.map(\.rawValue)
 
     /// requests[api][outcome] where outcome is "ok" or the error type.
     public var requests: [String: [String: Int]] = [:]
@@ -32,6 +32,10 @@ public struct SimulatorStatistics: Sendable {
     mutating func count(api: String, outcome: String, nowNs: UInt64) {
         requests[api, default: [:]][outcome, default: 0] += 1
         requestWindows[api, default: RequestsPerSecondWindow()].record(nowNs: nowNs)
+    }
+
+    mutating func count(fault: SimulatedFault) {
+        faults[fault.rawValue, default: 0] += 1
     }
 
     public func json(activeQueries: Int, uptimeSeconds: Double) -> JSONValue {

@@ -51,10 +51,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard startQueryRate >= 0, getResultsRate >= 0, stopQueryRate >= 0, describeLogGroupsRate >= 0 else {
             throw UsageError(description: "request rates must be ≥ 0")
         }
-        c.startQueryRate = startQueryRate
-        c.getResultsRate = getResultsRate
-        c.stopQueryRate = stopQueryRate
-        c.describeLogGroupsRate = describeLogGroupsRate
+        c.requestsPerSecond = [.startQuery: startQueryRate, .getQueryResults: getResultsRate,
+                               .stopQuery: stopQueryRate, .describeLogGroups: describeLogGroupsRate]
         c.latencyMs = try parseRange(latencyMs)
         guard queryBaseMs >= 0, queryMsPerMiB >= 0, (0...0.99).contains(queryJitter), queryTimeoutSeconds > 0 else {
             throw UsageError(description: "--query-base-ms/--query-ms-per-mib must be ≥ 0, --query-jitter in 0…0.99, --query-timeout-s > 0")
@@ -63,15 +61,12 @@ struct ServeCommand: AsyncParsableCommand {
         c.queryMsPerMiB = queryMsPerMiB
         c.queryJitter = queryJitter
         c.queryTimeoutMs = Int64(queryTimeoutSeconds) * 1000
-        for (name, p) in [("--fault-throttle", faultThrottle), ("--fault-5xx", fault5xx), ("--fault-reset", faultReset),
-                          ("--fault-query-failed", faultQueryFailed), ("--fault-slow", faultSlow)] {
-            guard (0...1).contains(p) else { throw UsageError(description: "\(name) must be a probability between 0 and 1") }
+        let faults: KeyValuePairs<SimulatedFault, Double> = [.throttle: faultThrottle, .serverError: fault5xx, .reset: faultReset,
+                                                             .queryFailed: faultQueryFailed, .slow: faultSlow]
+        for (fault, p) in faults {
+            guard (0...1).contains(p) else { throw UsageError(description: "--fault-\(fault.rawValue) must be a probability between 0 and 1") }
+            c.faultProbability[fault] = p
         }
-        c.faultThrottle = faultThrottle
-        c.fault5xx = fault5xx
-        c.faultReset = faultReset
-        c.faultQueryFailed = faultQueryFailed
-        c.faultSlow = faultSlow
         guard slowMs >= 0 else { throw UsageError(description: "--slow-ms must be ≥ 0") }
         c.slowResponseMs = slowMs
         c.faultSeed = faultSeed ?? corpus.seed

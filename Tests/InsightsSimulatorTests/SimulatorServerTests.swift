@@ -11,10 +11,7 @@ import Testing
         c.latencyMs = 0...0
         c.queryBaseMs = 20
         c.queryMsPerMiB = 1
-        c.startQueryRate = 0
-        c.getResultsRate = 0
-        c.stopQueryRate = 0
-        c.describeLogGroupsRate = 0
+        c.requestsPerSecond = [:]  // no quota on any operation
         return c
     }
 
@@ -75,7 +72,7 @@ import Testing
         var c = fastConfiguration()
         c.maxConcurrentQueries = 1
         c.queryBaseMs = 60_000
-        c.getResultsRate = 0.1  // one token, refilled only after 10 s
+        c.requestsPerSecond[.getQueryResults] = 0.1  // one token, refilled only after 10 s
         try await InsightsSimulatorServer.withRunningServer(configuration: c, source: Self.corpus) { port, _ in
             func check(_ op: String, _ body: String, _ type: String, _ status: Int = 400) async throws {
                 let r = try await TestHTTPClient.post(port: port, operation: op, body)
@@ -101,7 +98,7 @@ import Testing
             #expect(malformed.json?["queryCompileError"]?["location"]?["startCharOffset"]?.numberValue == 18)
         }
         var broken = fastConfiguration()
-        broken.fault5xx = 1
+        broken.faultProbability[.serverError] = 1
         try await InsightsSimulatorServer.withRunningServer(configuration: broken, source: Self.corpus) { port, service in
             var statuses: Set<Int> = []
             for _ in 0..<12 {
@@ -140,7 +137,7 @@ import Testing
         // Rate quota: 50 simultaneous StartQuery against 5/s; only the bucket (5) plus what
         // refilled while the burst was in flight may pass.
         var rated = fastConfiguration()
-        rated.startQueryRate = 5
+        rated.requestsPerSecond[.startQuery] = 5
         rated.queryBaseMs = 1
         try await InsightsSimulatorServer.withRunningServer(configuration: rated, source: Self.corpus) { port, service in
             let body = startBody(t0, t0 + 1, "fields @message")
@@ -207,13 +204,13 @@ import Testing
 
     @Test func faultsResetFailedQueriesAndSlowResponses() async throws {
         var reset = fastConfiguration()
-        reset.faultReset = 1
+        reset.faultProbability[.reset] = 1
         try await InsightsSimulatorServer.withRunningServer(configuration: reset, source: Self.corpus) { port, _ in
             let r = try await TestHTTPClient.post(port: port, operation: "DescribeLogGroups", "{}")
             #expect(!r.complete)
         }
         var failing = fastConfiguration()
-        failing.faultQueryFailed = 1
+        failing.faultProbability[.queryFailed] = 1
         try await InsightsSimulatorServer.withRunningServer(configuration: failing, source: Self.corpus) { port, service in
             var finals: Set<String> = []
             for _ in 0..<9 {
@@ -228,7 +225,7 @@ import Testing
             #expect(service.statistics.queriesStarted == 9)
         }
         var slow = fastConfiguration()
-        slow.faultSlow = 1
+        slow.faultProbability[.slow] = 1
         slow.slowResponseMs = 150
         try await InsightsSimulatorServer.withRunningServer(configuration: slow, source: Self.corpus) { port, service in
             let clock = ContinuousClock()
@@ -242,8 +239,8 @@ import Testing
 
     @Test func faultDrawsAreDeterministicPerSeed() async throws {
         var c = fastConfiguration()
-        c.faultThrottle = 0.3
-        c.fault5xx = 0.2
+        c.faultProbability[.throttle] = 0.3
+        c.faultProbability[.serverError] = 0.2
         func sequence() async throws -> [Int] {
             try await InsightsSimulatorServer.withRunningServer(configuration: c, source: Self.corpus) { port, _ in
                 var statuses: [Int] = []
@@ -260,12 +257,9 @@ import Testing
 
 @Suite struct QueryRetentionTests {
     @Test func finishedQueriesBeyondTheAllowanceAreForgotten() async throws {
-        var c = SimulatorConfiguration()
-        c.latencyMs = 0...0
+        var c = SimulatorServerTests().fastConfiguration()
         c.queryBaseMs = 0
         c.queryMsPerMiB = 0
-        c.startQueryRate = 0
-        c.getResultsRate = 0
         c.maxRetainedQueries = 3
         let source = EventFileSource(events: [LogEvent(timestampMs: 1_770_213_600_000, message: "m", ptr: "p")])
         let logGroup = c.logGroupName

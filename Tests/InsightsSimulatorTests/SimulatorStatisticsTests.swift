@@ -82,11 +82,11 @@ import Testing
         // counter equals the requests sent and no other kind moves. Fails if a kind is not
         // counted, is counted under another name, or is counted twice.
         let kinds: [(String, (inout SimulatorConfiguration) -> Void)] = [
-            ("throttle", { $0.faultThrottle = 1 }),
-            ("5xx", { $0.fault5xx = 1 }),
-            ("reset", { $0.faultReset = 1 }),
-            ("slow", { $0.faultSlow = 1; $0.slowResponseMs = 1 }),
-            ("query-failed", { $0.faultQueryFailed = 1; $0.startQueryRate = 0 }),
+            ("throttle", { $0.faultProbability[.throttle] = 1 }),
+            ("5xx", { $0.faultProbability[.serverError] = 1 }),
+            ("reset", { $0.faultProbability[.reset] = 1 }),
+            ("slow", { $0.faultProbability[.slow] = 1; $0.slowResponseMs = 1 }),
+            ("query-failed", { $0.faultProbability[.queryFailed] = 1; $0.requestsPerSecond[.startQuery] = 0 }),
         ]
         for (kind, configure) in kinds {
             let sim = service(configure)

@@ -20,12 +20,12 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 
+    /// SplitMix64's step: the state advances by the golden-ratio increment and is finalized,
+    /// which is `mix` of the state before the step (`mix` adds the increment itself).
     public mutating func next() -> UInt64 {
+        let z = SeededRandom.mix(state)
         state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        return z
     }
 
     /// Uniform in [0, 1).

@@ -20,10 +20,10 @@ struct ServeCommand: AsyncParsableCommand {
     var lateEvents: String?
 
     @Option(name: .customLong("max-concurrent-queries")) var maxConcurrentQueries = 30
-    @Option(name: .customLong("start-query-rate"), help: "StartQuery requests per second (0 = unlimited).") var startQueryRate = 5.0
-    @Option(name: .customLong("get-results-rate"), help: "GetQueryResults requests per second (0 = unlimited).") var getResultsRate = 5.0
-    @Option(name: .customLong("stop-query-rate"), help: "StopQuery requests per second (0 = unlimited).") var stopQueryRate = 5.0
-    @Option(name: .customLong("describe-log-groups-rate"), help: "DescribeLogGroups requests per second (0 = unlimited).") var describeLogGroupsRate = 10.0
+    @Option(name: .customLong("start-query-rate"), help: "StartQuery requests per second (0 = unlimited).") var startQueryRate = SimulatorOperation.startQuery.defaultRequestsPerSecond
+    @Option(name: .customLong("get-results-rate"), help: "GetQueryResults requests per second (0 = unlimited).") var getResultsRate = SimulatorOperation.getQueryResults.defaultRequestsPerSecond
+    @Option(name: .customLong("stop-query-rate"), help: "StopQuery requests per second (0 = unlimited).") var stopQueryRate = SimulatorOperation.stopQuery.defaultRequestsPerSecond
+    @Option(name: .customLong("describe-log-groups-rate"), help: "DescribeLogGroups requests per second (0 = unlimited).") var describeLogGroupsRate = SimulatorOperation.describeLogGroups.defaultRequestsPerSecond
     @Option(name: .customLong("latency-ms"), help: "Response latency range MIN-MAX in milliseconds.") var latencyMs = "5-25"
     @Option(name: .customLong("query-base-ms"), help: "Fixed part of a query's run time.") var queryBaseMs = 1500.0
     @Option(name: .customLong("query-ms-per-mib"), help: "Run time per MiB scanned.") var queryMsPerMiB = 40.0

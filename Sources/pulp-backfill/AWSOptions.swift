@@ -115,20 +115,3 @@ struct S3Options: ParsableArguments {
         return result
     }
 }
-
-extension CommandFailure {
-    static func exit(_ message: String, code: Int32) -> ExitCode {
-        printError(message)
-        return ExitCode(code)
-    }
-
-    /// Maps any error to its one line and exit code: AWS configuration problems are usage
-    /// errors (2), everything else a runtime failure (1).
-    static func exit(for error: Error) -> ExitCode {
-        if let exit = error as? ExitCode { return exit }
-        if let aws = error as? AWSError {
-            return Self.exit(aws.description, code: aws.kind == .configuration ? 2 : 1)
-        }
-        return Self.exit(String(describing: error), code: 1)
-    }
-}

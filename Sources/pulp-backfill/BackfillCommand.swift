@@ -11,7 +11,8 @@ struct BackfillCommand: AsyncParsableCommand {
         abstract: "Plan a time range and export it: hourly Parquet files in every --output-path.",
         discussion: """
             Equivalent to `plan` followed by `run`. Interrupt it at any moment and run the same \
-            command (or `pulp-backfill run`) again to continue.
+            command (or `pulp-backfill run`) again to continue. As for `plan`, the dataset and the \
+            timestamp unit are part of a backfill's identity.
             """)
 
     @OptionGroup var planOptions: PlanOptions
@@ -21,7 +22,6 @@ struct BackfillCommand: AsyncParsableCommand {
     @OptionGroup var s3: S3Options
 
     func run() async throws {
-        CommandFailure.useJSONLines(runOptions.logFormat == "json")
         let region = try aws.regionOptions.resolve()
         let plan = try planOptions.resolve(awsRegion: region.name)
         let path = catalogOptions.path

@@ -36,7 +36,7 @@ enum BackfillRun {
         settings.leaseMillis = Int64(options.leaseSeconds) * 1000
         settings.noWait = options.noWait
         settings.ifExists = options.ifExists
-        StderrLogHandler.bootstrap(verbose: options.verbose, json: options.logFormat == "json")
+        // The handler behind it was installed by `PulpBackfill.setUpLogging`.
         settings.logger = Logger(label: "pulp-backfill")
         let progress = RunProgress()
         let pacing = InsightsPacing(startQueryRate: options.startRate, getQueryResultsRate: options.pollRate,
@@ -55,7 +55,7 @@ enum BackfillRun {
             throw CommandFailure.usage("\(unknown) has credentials (--destination-env/--destination-profile) but is not a destination of the backfill")
         }
         serviceOptions.queryTimeout = .milliseconds(Int64(options.queryTimeoutSeconds * 1000))
-        let reporter = ProgressReporter(progress: progress, json: options.logFormat == "json")
+        let reporter = ProgressReporter(progress: progress, json: options.logging.logFormat == .json)
 
         let (result, signal): (Result<RunSummary, Error>, Int32?) = try await AWSHTTPClient.withClient { http in
             let services: BackfillServices

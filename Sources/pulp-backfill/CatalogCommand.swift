@@ -15,11 +15,15 @@ struct CatalogCommand: AsyncParsableCommand {
     @Option(help: "Only partitions of this dataset.")
     var dataset: DatasetName?
     @Option(help: "table, json or csv.")
-    var format: String = "table"
+    var format: Format = .table
     @OptionGroup var catalogOptions: CatalogOptions
 
     func run() async throws {
-        let outputFormat = try OutputFormat.parse(format, allowed: [.table, .json, .csv])
+    /// `--format`'s values.
+    enum Format: String, CaseInsensitiveArgument {
+        case table, json, csv
+    }
+
         let (fromMillis, toMillis) = try hours.resolve()
         let partitions: [PartitionListing]
         do {
@@ -31,7 +35,7 @@ struct CatalogCommand: AsyncParsableCommand {
             throw CommandFailure.runtime(error.description)
         }
         let out: String
-        switch outputFormat {
+        switch format {
         case .json: out = PartitionFormatting.json(partitions) + "\n"
         case .csv: out = PartitionFormatting.csv(partitions)
         case .table: out = PartitionFormatting.table(partitions)

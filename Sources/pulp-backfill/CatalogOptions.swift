@@ -20,29 +20,27 @@ struct CatalogOptions: ParsableArguments {
     }
 }
 
-/// Insights quotas (design §5); `plan --dry-run` estimates with them.
-struct InsightsQuotaOptions: ParsableArguments {
-    @Option(help: "Concurrent Insights queries allowed per account and region.")
+/// `--max-concurrent-queries`: the account's Insights quota, which `plan --dry-run` estimates
+/// with and `run` shares out (`--query-share`). Declared once for both.
+struct AccountQueryQuota: ParsableArguments {
+    @Option(help: "Concurrent Insights queries allowed per account and region (AWS's quota is 30).")
     var maxConcurrentQueries: Int = 30
+
+    func validate() throws {
+        guard maxConcurrentQueries >= 1 else { throw ValidationError("--max-concurrent-queries must be at least 1") }
+    }
+}
+
+/// Insights quotas; `plan --dry-run` estimates with them.
+struct InsightsQuotaOptions: ParsableArguments {
+    @OptionGroup var account: AccountQueryQuota
+    var maxConcurrentQueries: Int { account.maxConcurrentQueries }
     @Option(help: "StartQuery requests per second.")
     var startQueryRate: Double = 5
     @Option(help: "GetQueryResults requests per second.")
     var getQueryResultsRate: Double = 5
 
     func validate() throws {
-        guard maxConcurrentQueries > 0 else { throw ValidationError("--max-concurrent-queries must be positive") }
         guard startQueryRate > 0, getQueryResultsRate > 0 else { throw ValidationError("request rates must be positive") }
-    }
-}
-
-/// `--format` values, checked in `run()` so a wrong value is a one-line usage error (exit 2).
-enum OutputFormat: String, CaseIterable {
-    case table, json, csv
-
-    static func parse(_ text: String, allowed: [OutputFormat]) throws -> OutputFormat {
-        guard let format = OutputFormat(rawValue: text.lowercased()), allowed.contains(format) else {
-            throw CommandFailure.usage("unknown format \"\(text)\" (expected \(allowed.map(\.rawValue).joined(separator: ", ")))")
-        }
-        return format
     }
 }

@@ -1,3 +1,4 @@
+import AWS
 import ArgumentParser
 import BackfillCore
 import Foundation
@@ -17,6 +18,21 @@ enum CommandFailure {
     }
 
     /// With `--log-format json` every stderr line is a JSON object, these included.
+    static func exit(_ message: String, code: Int32) -> ExitCode {
+        printError(message)
+        return ExitCode(code)
+    }
+
+    /// Maps any error to its one line and exit code: AWS configuration problems are usage
+    /// errors (2), everything else a runtime failure (1).
+    static func exit(for error: Error) -> ExitCode {
+        if let exit = error as? ExitCode { return exit }
+        if let aws = error as? AWSError {
+            return Self.exit(aws.description, code: aws.kind == .configuration ? 2 : 1)
+        }
+        return Self.exit(String(describing: error), code: 1)
+    }
+
     private static let json = Mutex(false)
     static func useJSONLines(_ on: Bool) { json.withLock { $0 = on } }
 

@@ -22,20 +22,7 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "Parquet file to write (replaced atomically if it exists).")
     var output: String
 
-    @Option(help: "Codec: snappy (default), zstd or none.")
-    var compression: ParquetCompression = .snappy
-
-    @Option(help: "Unit of the timestamp column: ns (the seed's schema), us (read natively by Spark) or ms.")
-    var timestampUnit: TimestampUnit = .ns
-
-    @Option(help: "Which rows and columns: access, content-python, content-rpm or content-maven.")
-    var dataset: DatasetName = .access
-
-    @Option(help: "Keep only request paths starting with one of these comma-separated prefixes (default: /api/pypi/; access only).")
-    var filterPaths: String?
-
-    @Option(help: "Skip request paths starting with one of these comma-separated prefixes (default: /livez,/status).")
-    var excludePaths: String?
+    @OptionGroup var rows: RowFileOptions
 
     @Option(help: ArgumentHelp("Rows per row group (default 1,048,576, or fewer if a group's data passes 64 MiB).", visibility: .hidden))
     var rowGroupRows: Int?
@@ -44,17 +31,15 @@ struct ConvertCommand: ParsableCommand {
     var dataPageBytes: Int?
 
     func run() throws {
-        let codec = compression
+        let codec = rows.compression
         if let rowGroupRows, rowGroupRows < 1 { throw CommandFailure.usage("--row-group-rows must be at least 1") }
         if let dataPageBytes, dataPageBytes < 1 { throw CommandFailure.usage("--data-page-bytes must be at least 1") }
 
         var options = InsightsFileConverter.Options()
         options.compression = codec
-        options.timestampUnit = timestampUnit
-        if dataset != .access, filterPaths != nil || excludePaths != nil {
-            throw CommandFailure.usage("--filter-paths and --exclude-paths apply to --dataset access only")
-        }
-        options.dataset = dataset.dataset(filter: PathFilter(filterPaths: filterPaths, excludePaths: excludePaths))
+        options.timestampUnit = rows.content.timestampUnit
+        try rows.checkPathFilters(dataset: rows.content.dataset)
+        options.dataset = rows.content.dataset.dataset(filter: PathFilter(filterPaths: rows.filterPaths, excludePaths: rows.excludePaths))
         options.rowGroupRows = rowGroupRows
         options.dataPageBytes = dataPageBytes
         do {

@@ -24,11 +24,7 @@ struct DDLCommand: ParsableCommand {
     @Option(help: "Table (or view) name, optionally SCHEMA.NAME or CATALOG.SCHEMA.NAME (default: the dataset's file stem, e.g. pulp_access_logs).")
     var table: String?
 
-    @Option(help: "Dataset whose files are read.")
-    var dataset: DatasetName = .access
-
-    @Option(help: "Unit of the files' timestamp column, as the backfill wrote it.")
-    var timestampUnit: TimestampUnit = .ns
+    @OptionGroup var content: DatasetOptions
 
     @Option(help: "File layout under the location.")
     var layout: HourFileLayout = .hive
@@ -36,8 +32,8 @@ struct DDLCommand: ParsableCommand {
     func run() throws {
         do {
             let text = try TableDDL.text(
-                engine: engine, location: location, table: table, dataset: dataset.rawValue,
-                unit: timestampUnit, layout: layout)
+                engine: engine, location: location, table: table, dataset: content.dataset.rawValue,
+                unit: content.timestampUnit, layout: layout)
             print(text, terminator: "")
         } catch {
             throw CommandFailure.usage(error.message)

@@ -40,7 +40,6 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup var s3: S3Options
 
     func run() async throws {
-        CommandFailure.useJSONLines(runOptions.logFormat == "json")
         let codec = range.compression
         let s3Target: S3Location?
         if outputPath.hasPrefix("s3://") {

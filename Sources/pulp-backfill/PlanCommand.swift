@@ -11,8 +11,9 @@ struct PlanCommand: AsyncParsableCommand {
         abstract: "Create or extend a backfill: split a time range into 5-minute chunks in the catalog.",
         discussion: """
             Times: ISO 8601 (2026-02-04T14:00:00Z, 2026-02-04T14:00+01:00, 2026-02-04) or relative \
-            (now, 15 minutes ago, 2 hours ago, 3 days ago). The same group, region, stream, filters \
-            and output paths always extend the same backfill; chunks already planned are never added twice.
+            (now, 15 minutes ago, 2 hours ago, 3 days ago). The same group, region, stream, filters, \
+            output paths, dataset and timestamp unit always extend the same backfill; chunks already \
+            planned are never added twice.
             The region is decided as by `backfill`, `export` and `doctor`: the first of --aws-region, \
             AWS_REGION, AWS_DEFAULT_REGION, the region of the profile (--profile, AWS_PROFILE, \
             AWS_DEFAULT_PROFILE, default), us-east-1; so `plan` then `backfill` with the same flags \

@@ -5,7 +5,7 @@ import Foundation
 import Parquet
 
 /// The seed exporter's query flags: which log events, from when to when, which paths, which
-/// codec. Shared by `plan`/`backfill` (through `PlanOptions`) and `export`.
+/// dataset and codec. Shared by `plan`/`backfill` (through `PlanOptions`) and `export`.
 struct QueryRangeOptions: ParsableArguments {
     @Option(help: "CloudWatch Logs log group.")
     var cloudwatchGroup: String
@@ -15,16 +15,12 @@ struct QueryRangeOptions: ParsableArguments {
     var startTime: String
     @Option(help: "End of the range (exclusive): ISO 8601 or relative (e.g. \"now\"); a future end is clamped to now.")
     var endTime: String
-    @Option(help: "Keep only rows whose path starts with one of these (comma list; default /api/pypi/; access only).")
-    var filterPaths: String?
-    @Option(help: "Skip rows whose path starts with one of these (comma list; default /livez,/status; access only).")
-    var excludePaths: String?
-    @Option(help: "Codec of the Parquet files: snappy, zstd or none.")
-    var compression: ParquetCompression = .snappy
-    @Option(help: "Unit of the timestamp column: ns (the seed's schema), us (read natively by Spark) or ms. Part of a backfill's identity.")
-    var timestampUnit: TimestampUnit = .ns
-    @Option(help: "Which rows and columns: access (PyPI API requests) or the content downloads content-python, content-rpm, content-maven. Part of a backfill's identity; --filter-paths and --exclude-paths apply to access only.")
-    var dataset: DatasetName = .access
+    @OptionGroup var rows: RowFileOptions
+
+    // What `export` reads of the file options.
+    var compression: ParquetCompression { rows.compression }
+    var timestampUnit: TimestampUnit { rows.content.timestampUnit }
+    var dataset: DatasetName { rows.content.dataset }
 
     static func printNotices(_ plan: ResolvedPlan) {
         for line in plan.notice?.split(separator: "\n") ?? [] { CommandFailure.notice(String(line)) }
@@ -37,14 +33,11 @@ struct QueryRangeOptions: ParsableArguments {
                  dataset: DatasetName? = nil, printNotices: Bool = true) throws -> ResolvedPlan {
         var request = PlanRequest(logGroup: cloudwatchGroup, awsRegion: awsRegion, logStream: cloudwatchStream,
                                   startTime: startTime, endTime: endTime, outputPaths: outputPaths,
-                                  filterPaths: [filterPaths ?? "/api/pypi/"], excludePaths: [excludePaths ?? "/livez,/status"])
+                                  filterPaths: [rows.filterPaths ?? "/api/pypi/"], excludePaths: [rows.excludePaths ?? "/livez,/status"])
         request.compression = compression.rawValue
         request.timestampUnit = timestampUnit
         request.dataset = (dataset ?? self.dataset).rawValue
-        // Path filters are rules of the access dataset; given with another, they would do nothing.
-        if request.dataset != "access", filterPaths != nil || excludePaths != nil {
-            throw CommandFailure.usage("--filter-paths and --exclude-paths apply to --dataset access only")
-        }
+        try rows.checkPathFilters(dataset: dataset ?? self.dataset)
         request.settledHours = settledHours
         if let layout { request.layout = layout.rawValue }
         let plan: ResolvedPlan
@@ -84,24 +77,5 @@ struct PlanOptions: ParsableArguments {
             CommandFailure.notice(nothing.description)
             throw ExitCode.success
         }
-    }
-}
-
-// Option values as enums: help lists the choices and a bad value fails in the parser (exit 2).
-extension TimestampUnit: ExpressibleByArgument {}
-extension ParquetCompression: ExpressibleByArgument {}
-extension HourFileLayout: ExpressibleByArgument {}
-extension TableDDL.Engine: ExpressibleByArgument {}
-
-/// `--dataset`: the names of `Dataset.all`, so help lists them and a bad value fails in the parser.
-enum DatasetName: String, CaseIterable, ExpressibleByArgument {
-    case access
-    case contentPython = "content-python"
-    case contentRPM = "content-rpm"
-    case contentMaven = "content-maven"
-
-    /// The definition (with these path filters for `access`).
-    func dataset(filter: PathFilter = .seedDefault) -> Dataset {
-        Dataset.named(rawValue, filter: filter)!
     }
 }

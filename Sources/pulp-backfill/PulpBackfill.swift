@@ -26,6 +26,7 @@ struct PulpBackfill: AsyncParsableCommand {
         _ = mallopt(M_ARENA_MAX, 2)
         do {
             var command = try parseAsRoot()
+            setUpLogging(for: command)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -40,5 +41,15 @@ struct PulpBackfill: AsyncParsableCommand {
             }
             exit(withError: error)
         }
+    }
+
+    /// Logging is set up here, once, for every command (swift-log allows one bootstrap per
+    /// process): the stderr handler, and JSON error and notice lines with `--log-format json`.
+    /// Commands without the logging flags get text at level notice.
+    static func setUpLogging(for command: ParsableCommand) {
+        let logging = (command as? any ChunkRunningCommand)?.runOptions.logging
+        let json = logging?.logFormat == .json
+        CommandFailure.useJSONLines(json)
+        StderrLogHandler.bootstrap(verbose: logging?.verbose ?? false, json: json)
     }
 }

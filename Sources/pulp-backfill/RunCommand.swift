@@ -18,7 +18,6 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var s3: S3Options
 
     func run() async throws {
-        CommandFailure.useJSONLines(runOptions.logFormat == "json")
         let path = catalogOptions.path
         let catalog: Catalog
         do {

@@ -11,8 +11,7 @@ struct RunOptions: ParsableArguments {
     var pollRate: Double = 5
     @Option(help: "This tool's share of the account's concurrent queries: at most that share of --max-concurrent-queries run at once (the rest is left to dashboards and other users), whatever --concurrency says.")
     var queryShare: Double = 0.8
-    @Option(help: "The account's concurrent Insights queries per region (AWS's quota is 30); with --query-share, caps the queries in flight.")
-    var maxConcurrentQueries: Int = 30
+    @OptionGroup var account: AccountQueryQuota
     @Option(help: "Events one query should carry at most: adjacent sparse chunks share a query while their density counts add up to this, a chunk counted above it is fetched in parts (an answer holds at most 10,000 rows).")
     var queryBudget: Int = 8_000
     @Flag(help: "Do not count densities first: one query per chunk, continued when full (the behaviour before density-aware queries).")
@@ -30,10 +29,7 @@ struct RunOptions: ParsableArguments {
     var noWait = false
     @Flag(help: "Write a zero-row file for hours without rows (default: register them without a file).")
     var writeEmpty = false
-    @Option(help: "Progress and log lines: text or json.")
-    var logFormat: String = "text"
-    @Flag(name: .shortAndLong, help: "Log every chunk and exported hour (swift-log level debug).")
-    var verbose = false
+    @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
@@ -41,18 +37,33 @@ struct RunOptions: ParsableArguments {
         guard leaseSeconds >= 2 else { throw ValidationError("--lease-seconds must be at least 2") }
         guard queryTimeoutSeconds > 0 else { throw ValidationError("--query-timeout-seconds must be positive") }
         guard queryShare > 0, queryShare <= 1 else { throw ValidationError("--query-share must be above 0 and at most 1") }
-        guard maxConcurrentQueries >= 1 else { throw ValidationError("--max-concurrent-queries must be at least 1") }
         guard (1...10_000).contains(queryBudget) else { throw ValidationError("--query-budget must be between 1 and 10000") }
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
-        guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json") }
     }
 }
 
 extension RunOptions {
     /// Queries in flight: --concurrency, capped at --query-share of --max-concurrent-queries (at least one).
     var queriesInFlight: Int {
-        max(1, min(concurrency, Int((queryShare * Double(maxConcurrentQueries)).rounded(.down))))
+        max(1, min(concurrency, Int((queryShare * Double(account.maxConcurrentQueries)).rounded(.down))))
     }
 }
 
-extension IfExists: ExpressibleByArgument {}
+/// `--log-format` and `-v`: how stderr looks. `PulpBackfill.main` reads them once, before the
+/// command runs, to install the log handler and the JSON error lines.
+struct LoggingOptions: ParsableArguments {
+    @Option(help: "Progress and log lines: text or json.")
+    var logFormat: LogFormat = .text
+    @Flag(name: .shortAndLong, help: "Log every chunk and exported hour (swift-log level debug).")
+    var verbose = false
+}
+
+/// The commands that execute chunks (`run`, `backfill`, `export`): they take `RunOptions`,
+/// and with them the logging flags.
+protocol ChunkRunningCommand {
+    var runOptions: RunOptions { get }
+}
+
+extension RunCommand: ChunkRunningCommand {}
+extension BackfillCommand: ChunkRunningCommand {}
+extension ExportCommand: ChunkRunningCommand {}

@@ -10,18 +10,22 @@ struct StatusCommand: AsyncParsableCommand {
         abstract: "Show each backfill's chunks by state, rows, Insights usage and cost, failures, partitions and ETA.")
 
     @Option(help: "table or json.")
-    var format: String = "table"
+    var format: Format = .table
     @Option(help: "Insights price per GB scanned, in USD.")
     var costPerGb: Double = 0.005
     @Option(help: "Failed chunks listed per backfill.")
     var maxFailures: Int = 10
     @OptionGroup var catalogOptions: CatalogOptions
 
+    /// `--format`'s values.
+    enum Format: String, CaseInsensitiveArgument {
+        case table, json
+    }
+
     /// Window of recently finished chunks that sets the ETA rate.
     static let recentWindowMillis: Int64 = 15 * 60_000
 
     func run() async throws {
-        let outputFormat = try OutputFormat.parse(format, allowed: [.table, .json])
         guard costPerGb >= 0 else { throw CommandFailure.usage("--cost-per-gb must not be negative") }
         guard maxFailures >= 0 else { throw CommandFailure.usage("--max-failures must not be negative") }
         var reports: [StatusReport] = []
@@ -47,9 +51,9 @@ struct StatusCommand: AsyncParsableCommand {
         } catch let error as CatalogError {
             throw CommandFailure.runtime(error.description)
         }
-        switch outputFormat {
+        switch format {
         case .json: print(try StatusReport.json(reports))
-        default: print(StatusReport.table(reports), terminator: "")
+        case .table: print(StatusReport.table(reports), terminator: "")
         }
     }
 }

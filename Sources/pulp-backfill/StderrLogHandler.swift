@@ -39,7 +39,8 @@ struct StderrLogHandler: LogHandler {
         FileHandle.standardError.write(Data(line.utf8))
     }
 
-    /// Installs the handler for the whole process (swift-log allows this once).
+    /// Installs the handler for the whole process (swift-log allows this once; only
+    /// `PulpBackfill.setUpLogging` calls it).
     static func bootstrap(verbose: Bool, json: Bool) {
         LoggingSystem.bootstrap { _ in StderrLogHandler(level: verbose ? .debug : .notice, json: json) }
     }

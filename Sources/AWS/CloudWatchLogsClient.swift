@@ -20,28 +20,6 @@ public struct CloudWatchLogsClient: Sendable {
         public var isFinal: Bool { ![.scheduled, .running].contains(self) }
     }
 
-    /// One result row: `(field, value)` pairs in the order Insights returned them.
-    public struct ResultRow: Sendable, Equatable {
-        public let fields: [Field]
-        public struct Field: Sendable, Equatable {
-            public let field: String
-            public let value: String
-        }
-        public subscript(_ name: String) -> String? { fields.first { $0.field == name }?.value }
-    }
-
-    public struct QueryStatistics: Sendable, Equatable {
-        public let recordsMatched: Double
-        public let recordsScanned: Double
-        public let bytesScanned: Double
-    }
-
-    public struct QueryResults: Sendable {
-        public let status: QueryStatus
-        public let results: [ResultRow]
-        public let statistics: QueryStatistics?
-    }
-
     public struct LogGroup: Sendable, Equatable {
         public let name: String
         public let arn: String?
@@ -80,39 +58,12 @@ public struct CloudWatchLogsClient: Sendable {
         return id
     }
 
-    public func getQueryResults(queryId: String) async throws -> QueryResults {
-        // Decoded into structs, not [String: Any]: a full answer holds 10,000 rows, and a
-        // dictionary per field multiplied the client's transient memory several times over.
-        let body = try await send("GetQueryResults", ["queryId": queryId])
-        let answer: GetQueryResultsBody
-        do {
-            answer = try JSONDecoder().decode(GetQueryResultsBody.self, from: Data(body))
-        } catch {
-            throw AWSError.invalidResponse("CloudWatch Logs GetQueryResults answered with an unreadable body")
-        }
-        let rows = (answer.results ?? []).map { row in
-            ResultRow(fields: row.map { .init(field: $0.field ?? "", value: $0.value ?? "") })
-        }
-        let statistics = answer.statistics.map {
-            QueryStatistics(recordsMatched: $0.recordsMatched ?? 0, recordsScanned: $0.recordsScanned ?? 0,
-                            bytesScanned: $0.bytesScanned ?? 0)
-        }
-        return QueryResults(status: QueryStatus(rawValue: answer.status ?? "") ?? .unknown, results: rows, statistics: statistics)
-    }
-
-    /// GetQueryResults' raw response body (a JSON document), for callers that decode it
-    /// themselves: the backfill reads a full 10,000-row answer straight into its row type
-    /// instead of through `QueryResults`. Errors (throttling included) throw as for every call.
+    /// GetQueryResults' raw response body (a JSON document). Callers decode it with the
+    /// byte-level `InsightsQueryResultsAnswer` (AccessLog), which reads a full 10,000-row answer
+    /// straight into its row type; this module has no decoder of its own for it. Errors
+    /// (throttling included) throw as for every call.
     public func getQueryResultsBody(queryId: String) async throws -> [UInt8] {
         try await send("GetQueryResults", ["queryId": queryId])
-    }
-
-    private struct GetQueryResultsBody: Decodable {
-        struct Field: Decodable { let field: String?; let value: String? }
-        struct Statistics: Decodable { let recordsMatched: Double?; let recordsScanned: Double?; let bytesScanned: Double? }
-        let status: String?
-        let results: [[Field]]?
-        let statistics: Statistics?
     }
 
     /// Stops a running query; returns whether the service reports it stopped.

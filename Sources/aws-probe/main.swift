@@ -1,3 +1,4 @@
+import AccessLog
 import AWS
 import Foundation
 
@@ -31,14 +32,25 @@ func run(_ args: [String], http: AWSHTTPClient) async throws -> [String: Any] {
         let logs = try session.logs()
         let id = try await logs.startQuery(.init(logGroupNames: [args[1]], startTime: Int64(args[2]) ?? 0,
                                                  endTime: Int64(args[3]) ?? 0, queryString: args[4], limit: 10_000))
-        var results = try await logs.getQueryResults(queryId: id)
-        for _ in 0..<50 where !results.status.isFinal {
-            try await Task.sleep(for: .milliseconds(200))
-            results = try await logs.getQueryResults(queryId: id)
+        // Read as the backfill reads it: the byte-level decoder (rows only once Complete).
+        func poll() async throws -> InsightsQueryResultsAnswer {
+            try InsightsQueryResultsAnswer.decode(try await logs.getQueryResultsBody(queryId: id)) { $0 == "Complete" }
         }
-        return ["queryId": id, "status": results.status.rawValue,
-                "rows": results.results.map { $0.fields.map { [$0.field, $0.value] } },
-                "recordsMatched": results.statistics?.recordsMatched ?? -1]
+        func status(_ answer: InsightsQueryResultsAnswer) -> CloudWatchLogsClient.QueryStatus {
+            CloudWatchLogsClient.QueryStatus(rawValue: answer.status ?? "") ?? .unknown
+        }
+        var answer = try await poll()
+        for _ in 0..<50 where !status(answer).isFinal {
+            try await Task.sleep(for: .milliseconds(200))
+            answer = try await poll()
+        }
+        // The three fields the backfill reads, in Insights' order.
+        let rows = answer.rows.map { row in
+            [("@timestamp", row.timestamp), ("@message", row.message), ("@ptr", row.ptr)].compactMap { field, value in
+                value.map { [field, $0] }
+            }
+        }
+        return ["queryId": id, "status": status(answer).rawValue, "rows": rows, "recordsMatched": answer.recordsMatched ?? -1]
     case "stop" where args.count == 2:
         return ["stopped": try await session.logs().stopQuery(queryId: args[1])]
     case "s3-roundtrip" where args.count == 5:

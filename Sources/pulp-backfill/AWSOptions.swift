@@ -91,7 +91,7 @@ struct S3Options: ParsableArguments {
         var result: [String: S3Settings] = [:]
         for (flag, values) in [("--destination-env", destinationEnv), ("--destination-profile", destinationProfile)] {
             for value in values {
-                guard let equals = value.lastIndex(of: "="), value.hasPrefix("s3://") else {
+                guard let equals = value.lastIndex(of: "="), OutputDestination.takesCredentials(value) else {
                     throw CommandFailure.usage("\(flag) \(value): expected s3://bucket[/prefix]=\(flag == "--destination-env" ? "PREFIX" : "PROFILE")")
                 }
                 let name = String(value[value.index(after: equals)...])

@@ -1,3 +1,4 @@
+import AccessLog
 import AWS
 import BackfillCore
 import ArgumentParser
@@ -30,23 +31,20 @@ struct DoctorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // Destinations are validated before any network traffic: a typo is a usage error.
-        var s3Destinations: [S3Location] = []
-        var localDestinations: [String] = []
+        // Destinations are validated before any network traffic, by `plan`'s rules: a typo is
+        // a usage error, with the message `plan` gives.
+        var destinations: [(typed: String, destination: OutputDestination)] = []
         for path in outputPaths {
-            if path.hasPrefix("s3://") {
-                let uri = path.dropFirst(5).contains("/") ? path : path + "/"
-                do { s3Destinations.append(try S3Location(uri: uri)) } catch { throw CommandFailure.exit(for: error) }
-            } else if path.contains("://") {
-                throw CommandFailure.exit("--output-path \(path): only local directories and s3:// URIs are supported", code: 2)
-            } else {
-                localDestinations.append(path)
+            do {
+                destinations.append((path, try OutputDestination.parse(path)))
+            } catch let invalid as OutputDestination.Invalid {
+                throw CommandFailure.usage(invalid.description)
             }
         }
         let checks: [Check]
         do {
             checks = try await AWSHTTPClient.withClient(timeouts: .init(connect: .seconds(5), read: .seconds(30))) { http in
-                try await runChecks(http: http, s3Destinations: s3Destinations, localDestinations: localDestinations)
+                try await runChecks(http: http, destinations: destinations)
             }
         } catch {
             throw CommandFailure.exit(for: error)
@@ -55,7 +53,7 @@ struct DoctorCommand: AsyncParsableCommand {
         if checks.contains(where: { !$0.passed }) { throw ExitCode(1) }
     }
 
-    private func runChecks(http: AWSHTTPClient, s3Destinations: [S3Location], localDestinations: [String]) async throws -> [Check] {
+    private func runChecks(http: AWSHTTPClient, destinations: [(typed: String, destination: OutputDestination)]) async throws -> [Check] {
         var checks: [Check] = []
         // Configuration errors (unknown profile, bad endpoint URL) end the command with exit 2.
         let session: AWSSession
@@ -66,7 +64,11 @@ struct DoctorCommand: AsyncParsableCommand {
         }
         let config = session.configuration
         checks.append(Check(name: "region", passed: true, detail: "\(config.region) (from \(config.regionSource))"))
-        for service in [AWSService.logs, .sts] + (s3Destinations.isEmpty ? [] : [.s3]) {
+        var services = [AWSService.logs, .sts]
+        for service in destinations.flatMap({ $0.destination.kind.awsServices }) where !services.contains(service) {
+            services.append(service)
+        }
+        for service in services {
             let resolved = try (service == .s3 ? session.s3Configuration : config).endpoint(for: service)
             checks.append(Check(name: "endpoint \(service.rawValue)", passed: true, detail: "\(resolved.endpoint) (from \(resolved.source))"))
         }
@@ -79,25 +81,34 @@ struct DoctorCommand: AsyncParsableCommand {
             return checks
         }
         checks += await checkLogGroup(session)
-        // Each S3 destination with the credentials a run would use for it (its own, if given).
-        let own = try s3.destinationSettings()
-        for destination in s3Destinations {
-            let uri = (try? OutputDestination.parse(destination.description).uri) ?? destination.description
-            guard let settings = own[uri] else {
-                checks.append(await checkS3(session, destination))
-                continue
-            }
-            do {
-                let destinationSession = try await AWSSession.make(settings: aws.settings, s3: settings, http: http)
-                var check = await checkS3(destinationSession, destination)
-                check = Check(name: check.name, passed: check.passed, detail: check.detail + " with its own credentials")
-                checks.append(check)
-            } catch {
-                checks.append(Check(name: "destination \(destination)", passed: false, detail: "its own credentials: \(error)"))
-            }
+        // Each destination with the credentials a run would use for it (its own, if given).
+        let clients = DestinationClients(http: http, aws: aws.settings, s3: s3.settings, own: try s3.destinationSettings())
+        clients.adopt(session, region: aws.settings.region)
+        // S3 destinations first, then local directories, as before.
+        for (typed, destination) in destinations.filter({ !$0.destination.isLocal }) + destinations.filter(\.destination.isLocal) {
+            checks.append(await checkDestination(destination, named: typed, clients: clients))
         }
-        for directory in localDestinations { checks.append(checkLocal(directory)) }
         return checks
+    }
+
+    /// Writes and removes a probe file at the destination, as a run would write an hour.
+    private func checkDestination(_ destination: OutputDestination, named typed: String, clients: DestinationClients) async -> Check {
+        // Named as typed; a bucket without prefix as its root ("s3://bucket/").
+        let afterScheme = destination.uri.range(of: "://").map { destination.uri[$0.upperBound...] }
+        let isRoot = afterScheme.map { !$0.contains("/") } ?? false
+        let name = "destination " + (isRoot && !typed.hasSuffix("/") ? typed + "/" : typed)
+        let own = clients.hasOwnCredentials(destination.uri)
+        do {
+            try await destination.prepare(region: aws.settings.region, clients: clients)
+        } catch {
+            return Check(name: name, passed: false, detail: own ? "its own credentials: \(error)" : String(describing: error))
+        }
+        do {
+            let proven = try await destination.open(region: aws.settings.region, clients: clients).probe()
+            return Check(name: name, passed: true, detail: proven + (own ? " with its own credentials" : ""))
+        } catch {
+            return Check(name: name, passed: false, detail: String(describing: error))
+        }
     }
 
     private func checkLogGroup(_ session: AWSSession) async -> [Check] {
@@ -114,48 +125,32 @@ struct DoctorCommand: AsyncParsableCommand {
             let now = Int64(Date().timeIntervalSince1970)
             let id = try await logs.startQuery(.init(logGroupNames: [group], startTime: now - 60, endTime: now,
                                                     queryString: "fields @timestamp | limit 1", limit: 1))
-            var results = try await logs.getQueryResults(queryId: id)
-            for _ in 0..<20 where !results.status.isFinal {
+            var status = try await queryStatus(logs, queryID: id)
+            for _ in 0..<20 where !status.isFinal {
                 try await Task.sleep(for: .milliseconds(500))
-                results = try await logs.getQueryResults(queryId: id)
+                status = try await queryStatus(logs, queryID: id)
             }
-            if !results.status.isFinal { _ = try? await logs.stopQuery(queryId: id) }
-            let passed = results.status == .complete || !results.status.isFinal
+            if !status.isFinal { _ = try? await logs.stopQuery(queryId: id) }
+            let passed = status == .complete || !status.isFinal
             checks.append(Check(name: "logs insights", passed: passed,
-                                detail: passed ? "query answered (\(results.status.rawValue))"
-                                    : "test query ended \(results.status.rawValue); check Logs Insights permissions (logs:StartQuery, logs:GetQueryResults)"))
+                                detail: passed ? "query answered (\(status.rawValue))"
+                                    : "test query ended \(status.rawValue); check Logs Insights permissions (logs:StartQuery, logs:GetQueryResults)"))
             return checks
         } catch {
             return [Check(name: "log group / logs insights", passed: false, detail: String(describing: error))]
         }
     }
 
-    private func checkS3(_ session: AWSSession, _ destination: S3Location) async -> Check {
-        let prefix = destination.key.isEmpty || destination.key.hasSuffix("/") ? destination.key : destination.key + "/"
-        let probe = S3Location(bucket: destination.bucket, key: "\(prefix).pulp-backfill-doctor-\(UUID().uuidString)")
+    /// The query's status, read from GetQueryResults by the decoder the backfill uses (rows are
+    /// not needed here, so none are decoded).
+    private func queryStatus(_ logs: CloudWatchLogsClient, queryID: String) async throws -> CloudWatchLogsClient.QueryStatus {
+        let body = try await logs.getQueryResultsBody(queryId: queryID)
+        let answer: InsightsQueryResultsAnswer
         do {
-            let s3 = try session.s3()
-            try await s3.putObject(probe, body: Array("pulp-backfill doctor probe\n".utf8))
-            try await s3.deleteObject(probe)
-            return Check(name: "destination \(destination)", passed: true, detail: "writable (probe object put and deleted)")
+            answer = try InsightsQueryResultsAnswer.decode(body) { _ in false }
         } catch {
-            return Check(name: "destination \(destination)", passed: false, detail: String(describing: error))
+            throw AWSError.invalidResponse("CloudWatch Logs GetQueryResults answered with an unreadable body (\(error))")
         }
-    }
-
-    private func checkLocal(_ directory: String) -> Check {
-        let name = "destination \(directory)"
-        let fm = FileManager.default
-        do {
-            try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            return Check(name: name, passed: false, detail: "cannot create the directory; check the path and its parent's permissions")
-        }
-        let probe = (directory as NSString).appendingPathComponent(".pulp-backfill-doctor-\(UUID().uuidString)")
-        guard fm.createFile(atPath: probe, contents: Data("probe\n".utf8)) else {
-            return Check(name: name, passed: false, detail: "directory is not writable; fix its permissions")
-        }
-        try? fm.removeItem(atPath: probe)
-        return Check(name: name, passed: true, detail: "writable")
+        return CloudWatchLogsClient.QueryStatus(rawValue: answer.status ?? "") ?? .unknown
     }
 }

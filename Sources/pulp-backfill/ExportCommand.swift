@@ -41,12 +41,17 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let codec = range.compression
-        let s3Target: S3Location?
-        if outputPath.hasPrefix("s3://") {
-            do { s3Target = try S3Location(uri: outputPath) } catch { throw CommandFailure.exit(for: error) }
-            if s3Target?.key.isEmpty ?? true { throw CommandFailure.usage("--output-path \(outputPath): an S3 output needs a key (s3://bucket/key)") }
+        // Where the file goes: a local file is written in place, any other in the work directory
+        // first and then stored at its destination.
+        let target: (destination: OutputDestination, key: String)
+        do {
+            target = try OutputDestination.parseFile(outputPath)
+        } catch let invalid as OutputDestination.Invalid {
+            throw CommandFailure.usage(invalid.description)
+        }
+        if !target.destination.isLocal {
+            if target.key.isEmpty { throw CommandFailure.usage("--output-path \(outputPath): an S3 output needs a key (s3://bucket/key)") }
         } else {
-            s3Target = nil
             if FileContents.kind(of: outputPath) == .directory {
                 throw CommandFailure.usage("--output-path \(outputPath) is a directory; export writes one file (use `backfill` for hourly files)")
             }
@@ -80,7 +85,7 @@ struct ExportCommand: AsyncParsableCommand {
             throw CommandFailure.runtime("\(left) chunk(s) not finished (failed after \(runOptions.maxAttempts) attempts, or held by another process); nothing was written (run again)")
         }
 
-        let localPath = s3Target == nil ? outputPath : work + "/export.parquet"
+        let localPath = target.destination.isLocal ? outputPath : work + "/export.parquet"
         let written: (rows: Int64, bytes: Int64)
         do {
             written = try RangeFileExport.write(catalog: catalog, backfillID: backfillID,
@@ -93,11 +98,12 @@ struct ExportCommand: AsyncParsableCommand {
             print("no rows in range; nothing written to \(outputPath)")
             return
         }
-        if let s3Target {
+        if !target.destination.isLocal {
             do {
                 try await AWSHTTPClient.withClient { http in
-                    let session = try await AWSSession.make(settings: aws.settings, s3: s3.settings, http: http, s3Only: true)
-                    try await session.s3().uploadFile(path: localPath, to: s3Target, contentType: "application/vnd.apache.parquet")
+                    let clients = DestinationClients(http: http, aws: aws.settings, s3: s3.settings, s3Only: true)
+                    try await target.destination.prepare(region: nil, clients: clients)
+                    _ = try await target.destination.open(region: nil, clients: clients).store(file: localPath, key: target.key)
                 }
             } catch {
                 throw CommandFailure.exit(for: error)

@@ -1,5 +1,6 @@
 import AWS
 import ArgumentParser
+import BackfillCore
 import Foundation
 
 /// `pulp-backfill upload`: the seed's `upload-parquet` — copy one local file to S3, verified.
@@ -25,9 +26,16 @@ struct UploadCommand: AsyncParsableCommand {
     @OptionGroup var s3: S3Options
 
     func run() async throws {
-        let location: S3Location
-        do { location = try S3Location(uri: destination) } catch { throw CommandFailure.exit(for: error) }
-        if location.key.isEmpty || location.key.hasSuffix("/") {
+        let target: (destination: OutputDestination, key: String)
+        do {
+            target = try OutputDestination.parseFile(destination)
+        } catch let invalid as OutputDestination.Invalid {
+            throw CommandFailure.usage("--destination \(destination): \(invalid.reason); expected s3://bucket/key")
+        }
+        guard !target.destination.isLocal else {
+            throw CommandFailure.usage("--destination \(destination) is not an S3 URI; expected s3://bucket/key")
+        }
+        if target.key.isEmpty || target.key.hasSuffix("/") {
             throw CommandFailure.exit("--destination \(destination) names a prefix; give the full object key (s3://bucket/key)", code: 2)
         }
         var isDirectory: ObjCBool = false
@@ -40,15 +48,18 @@ struct UploadCommand: AsyncParsableCommand {
         }
         let size = ((try? FileManager.default.attributesOfItem(atPath: source))?[.size] as? NSNumber)?.int64Value ?? 0
         do {
-            let stored = try await AWSHTTPClient.withClient { http in
-                let session = try await AWSSession.make(settings: aws.settings, s3: s3.settings, http: http, s3Only: true)
-                let client = try session.s3(multipartThreshold: multipartThresholdMiB << 20, partSize: partSizeMiB << 20)
-                try await client.uploadFile(path: source, to: location,
-                                            contentType: source.hasSuffix(".parquet") ? "application/vnd.apache.parquet" : "application/octet-stream")
-                return try await client.headObject(location)
+            let (location, stored) = try await AWSHTTPClient.withClient { http in
+                let clients = DestinationClients(http: http, aws: aws.settings, s3: s3.settings, s3Only: true,
+                                                 multipartThreshold: multipartThresholdMiB << 20, partSize: partSizeMiB << 20)
+                try await target.destination.prepare(region: nil, clients: clients)
+                let store = try target.destination.open(region: nil, clients: clients)
+                let location = try await store.store(
+                    file: source, key: target.key,
+                    contentType: source.hasSuffix(".parquet") ? "application/vnd.apache.parquet" : "application/octet-stream")
+                return (location, try await store.size(of: target.key))
             }
-            guard let stored, stored.size == size else {
-                throw CommandFailure.exit("uploaded \(location) but S3 reports \(stored.map { "\($0.size)" } ?? "no") bytes instead of \(size)", code: 1)
+            guard let stored, stored == size else {
+                throw CommandFailure.exit("uploaded \(location) but S3 reports \(stored.map { "\($0)" } ?? "no") bytes instead of \(size)", code: 1)
             }
             print("uploaded \(source) (\(size) bytes) to \(location)")
         } catch {

@@ -43,49 +43,52 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         defer { try? catalog.close() }
 
-        let regionsNeedingS3 = Set(partitions.filter { $0.uris.contains { $0.hasPrefix("s3://") } }
-            .compactMap { backfills[$0.backfillID]?.spec.awsRegion })
         let (awsSettings, s3Settings, deep) = (aws.settings, s3.settings, deep)
         let own = try s3.destinationSettings()
         let problems: [(PartitionListing, String, String)] = try await AWSHTTPClient.withClient { http in
-            var clients: [String: S3Client] = [:]
-            for region in regionsNeedingS3 {
-                var settings = awsSettings
-                settings.region = region
-                do {
-                    clients[region] = try await AWSSession.make(settings: settings, s3: s3Settings, http: http).s3()
-                } catch {
-                    throw CommandFailure.exit(for: error)
+            // Each backfill's destinations with the credentials a run would use for them.
+            let clients = DestinationClients(http: http, aws: awsSettings, s3: s3Settings, own: own)
+            var opened: [Int64: [any PartitionDestination]] = [:]
+            for id in Set(partitions.map(\.backfillID)).sorted() {
+                guard let backfill = backfills[id] else { continue }
+                var destinations: [any PartitionDestination] = []
+                for uri in backfill.spec.destinations {
+                    // One that no longer parses (a directory replaced by a file) is looked at file by file below.
+                    guard let destination = try? OutputDestination.parse(uri) else { continue }
+                    do {
+                        try await destination.prepare(region: backfill.spec.awsRegion, clients: clients)
+                        destinations.append(try destination.open(region: backfill.spec.awsRegion, clients: clients))
+                    } catch {
+                        throw CommandFailure.exit(for: error)
+                    }
                 }
-            }
-            // Destinations with credentials of their own get a client of their own.
-            var ownClients: [String: S3Client] = [:]
-            for (uri, settings) in own.sorted(by: { $0.key < $1.key }) {
-                guard let backfill = backfills.values.first(where: { $0.spec.destinations.contains(uri) }) else { continue }
-                var regional = awsSettings
-                regional.region = backfill.spec.awsRegion
-                do {
-                    ownClients[uri] = try await AWSSession.make(settings: regional, s3: settings, http: http).s3()
-                } catch {
-                    throw CommandFailure.exit(for: error)
-                }
+                opened[id] = destinations
             }
             var found: [(PartitionListing, String, String)] = []
             for partition in partitions {
                 let unit = backfills[partition.backfillID].flatMap { TimestampUnit(rawValue: $0.spec.timestampUnit) } ?? .ns
                 let dataset = Dataset.named(partition.dataset) ?? .access()
+                let region = backfills[partition.backfillID]?.spec.awsRegion
                 for uri in partition.uris {
                     let observed: PartitionVerification.ObservedFile
-                    if uri.hasPrefix("s3://") {
-                        guard let location = try? S3Location(uri: uri),
-                              let client = ownClients.first(where: { uri.hasPrefix($0.key + "/") })?.value
-                                  ?? backfills[partition.backfillID].flatMap({ clients[$0.spec.awsRegion] }) else {
-                            found.append((partition, uri, "cannot be checked: not a readable S3 location"))
+                    // The destination the file is under (the longest match), else the file's own location.
+                    if let destination = opened[partition.backfillID]?.filter({ uri.hasPrefix($0.uri + "/") })
+                        .max(by: { $0.uri.count < $1.uri.count }) {
+                        observed = await destination.observe(key: String(uri.dropFirst(destination.uri.count + 1)), deep: deep)
+                    } else {
+                        let file: (destination: OutputDestination, key: String)
+                        do {
+                            file = try OutputDestination.parseFile(uri)
+                        } catch let invalid as OutputDestination.Invalid {
+                            found.append((partition, uri, "cannot be checked: \(invalid.reason)"))
                             continue
                         }
-                        observed = await PartitionVerification.observeS3(location, s3: client, deep: deep)
-                    } else {
-                        observed = PartitionVerification.observeLocal(path: uri)
+                        do {
+                            try await file.destination.prepare(region: region, clients: clients)
+                            observed = await (try file.destination.open(region: region, clients: clients)).observe(key: file.key, deep: deep)
+                        } catch {
+                            throw CommandFailure.exit(for: error)
+                        }
                     }
                     for problem in PartitionVerification.problems(partition, dataset: dataset, timestampUnit: unit, observed: observed) {
                         found.append((partition, uri, problem))

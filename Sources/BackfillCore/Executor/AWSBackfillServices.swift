@@ -4,54 +4,6 @@ import Catalog
 import Foundation
 import Parquet
 
-/// An S3 prefix: each hour is one object, uploaded with a checksum (multipart when large,
-/// aborted on failure), so the key holds the previous object or the new one, never half.
-public struct S3PrefixDestination: PartitionDestination {
-    public let s3: S3Client
-    public let bucket: String
-    public let prefix: String
-    public var uri: String { prefix.isEmpty ? "s3://\(bucket)" : "s3://\(bucket)/\(prefix)" }
-
-    public init(s3: S3Client, bucket: String, prefix: String) {
-        self.s3 = s3
-        self.bucket = bucket
-        self.prefix = prefix
-    }
-
-    public func location(of key: String) -> String { objectLocation(key).description }
-
-    func objectLocation(_ key: String) -> S3Location { S3Location(bucket: bucket, key: prefix.isEmpty ? key : "\(prefix)/\(key)") }
-
-    public func existingFiles(_ keys: [String], dayPrefixes: [String]) async throws -> [String: Int64] {
-        var listed: [String: Int64] = [:]
-        for day in Set(dayPrefixes).sorted() {
-            let under = prefix.isEmpty ? day : "\(prefix)/\(day)"
-            for (key, size) in try await s3.listObjects(bucket: bucket, prefix: under) {
-                listed[prefix.isEmpty ? key : String(key.dropFirst(prefix.count + 1))] = size
-            }
-        }
-        return listed.filter { Set(keys).contains($0.key) }
-    }
-
-    public func footer(of key: String) async throws -> ParquetFooter {
-        let location = objectLocation(key)
-        guard let info = try await s3.headObject(location) else { throw AWSError.invalidResponse("\(location) disappeared") }
-        return try await PartitionVerification.footer(location, size: info.size, s3: s3).get()
-    }
-
-    public func sha256(of key: String) async throws -> String? {
-        guard let stored = try await s3.headObject(objectLocation(key), checksum: true)?.checksumSHA256,
-              let bytes = Data(base64Encoded: stored), bytes.count == 32 else { return nil }
-        return bytes.map { String(format: "%02x", $0) }.joined()
-    }
-
-    public func store(file path: String, key: String) async throws -> String {
-        let location = objectLocation(key)
-        try await s3.uploadFile(path: path, to: location, contentType: "application/vnd.apache.parquet")
-        return location.description
-    }
-}
-
 /// The services of a run against AWS (or a stand-in at `--endpoint-url`): one AWS session per
 /// region of the catalog's backfills, one pacing shared by all their queries.
 public enum AWSBackfillServices {
@@ -77,22 +29,19 @@ public enum AWSBackfillServices {
     /// problems (unknown profile, no credentials) surface here, before any chunk is claimed.
     public static func make(for backfills: [Backfill], catalog: Catalog, http: AWSHTTPClient,
                             options: Options, pacing: InsightsPacing) async throws -> BackfillServices {
+        // Every destination of every backfill gets its client now (S3 credentials included),
+        // opened per backfill by `compactor` below.
+        let clients = DestinationClients(http: http, aws: options.aws, s3: options.s3, own: options.destinationS3)
         var logsByRegion: [String: CloudWatchLogsClient] = [:]
-        var s3ByRegion: [String: S3Client] = [:]
-        var s3ByDestination: [String: S3Client] = [:]  // "region uri": a destination's own credentials
         for region in Set(backfills.map(\.spec.awsRegion)) {
-            var settings = options.aws
-            settings.region = region  // the backfill's region, as planned
-            let s3URIs = Set(backfills.filter { $0.spec.awsRegion == region }.flatMap(\.spec.destinations).filter { $0.hasPrefix("s3://") })
-            let session = try await AWSSession.make(settings: settings, s3: options.s3, http: http)
+            // The backfill's region, as planned; its destinations' default S3 client shares the session.
+            let session = try await clients.session(region: region)
             logsByRegion[region] = try session.logs(retryPolicy: AWSRetryPolicy.none)
-            if s3URIs.contains(where: { options.destinationS3[$0] == nil }) { s3ByRegion[region] = try session.s3() }
-            for uri in s3URIs.sorted() {
-                guard let own = options.destinationS3[uri] else { continue }
-                s3ByDestination["\(region) \(uri)"] = try await AWSSession.make(settings: settings, s3: own, http: http).s3()
+            for uri in Set(backfills.filter { $0.spec.awsRegion == region }.flatMap(\.spec.destinations)).sorted() {
+                try await OutputDestination.prepare(uri: uri, region: region, clients: clients)
             }
         }
-        let logs = logsByRegion, s3 = s3ByRegion, ownS3 = s3ByDestination
+        let logs = logsByRegion
         return BackfillServices(
             queryRunner: { backfill in
                 guard let client = logs[backfill.spec.awsRegion] else {
@@ -103,17 +52,8 @@ public enum AWSBackfillServices {
                 return runner
             },
             compactor: { backfill in
-                var destinations: [any PartitionDestination] = []
-                for uri in backfill.spec.destinations {
-                    switch try OutputDestination.parse(uri) {
-                    case .local(let directory):
-                        destinations.append(LocalDirectoryDestination(directory: directory))
-                    case .s3(let bucket, let prefix):
-                        guard let client = ownS3["\(backfill.spec.awsRegion) \(uri)"] ?? s3[backfill.spec.awsRegion] else {
-                            throw AWSError.configuration("no S3 client for \(uri)")
-                        }
-                        destinations.append(S3PrefixDestination(s3: client, bucket: bucket, prefix: prefix))
-                    }
+                let destinations = try backfill.spec.destinations.map { uri in
+                    try OutputDestination.parse(uri).open(region: backfill.spec.awsRegion, clients: clients)
                 }
                 return HourCompactor(
                     catalog: catalog, dataset: try Dataset(backfill.spec), destinations: destinations,

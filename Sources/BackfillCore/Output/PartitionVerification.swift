@@ -1,13 +1,11 @@
 import AccessLog
-import AWS
 import Catalog
-import Crypto
 import Foundation
 import Parquet
 
 /// `verify`: whether every exported hour is still, at every destination, the file the catalog
-/// recorded. What is observed of a file (`ObservedFile`) is gathered by I/O; what is wrong
-/// with it (`problems`) is decided here without any.
+/// recorded. What is observed of a file (`ObservedFile`) is gathered by each destination's
+/// `observe`; what is wrong with it (`problems`) is decided here without any I/O.
 public enum PartitionVerification {
     /// What was found at one recorded location.
     public struct ObservedFile: Sendable {
@@ -79,64 +77,5 @@ public enum PartitionVerification {
             index = next
         }
         return Data(bytes).base64EncodedString()
-    }
-
-    // MARK: Observing
-
-    /// A local file: its size, its bytes' SHA-256 (read in pieces) and its footer.
-    public static func observeLocal(path: String) -> ObservedFile {
-        var observed = ObservedFile()
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return observed }
-        observed.exists = true
-        observed.size = (attributes[.size] as? NSNumber)?.int64Value
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            observed.unreachable = "cannot open \(path)"
-            return observed
-        }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        while let piece = try? handle.read(upToCount: 1 << 20), !piece.isEmpty { hasher.update(data: piece) }
-        observed.sha256Hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        observed.footer = Result { () throws(ParquetFooterError) in try ParquetFooterReader.read(path: path) }
-        return observed
-    }
-
-    /// An S3 object: HEAD (size, stored checksum), then the footer from a ranged read of its
-    /// tail — or, `deep`, every byte (size, SHA-256 and footer from what was read).
-    public static func observeS3(_ location: S3Location, s3: S3Client, deep: Bool) async -> ObservedFile {
-        var observed = ObservedFile()
-        do {
-            guard let info = try await s3.headObject(location, checksum: true) else { return observed }
-            observed.exists = true
-            observed.size = info.size
-            observed.storedChecksumBase64 = info.checksumSHA256
-            if deep {
-                let bytes = try await s3.getObject(location)
-                observed.size = Int64(bytes.count)
-                observed.sha256Hex = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-                observed.footer = Result { () throws(ParquetFooterError) in try ParquetFooterReader.read(bytes: bytes) }
-            } else {
-                observed.footer = try await footer(location, size: info.size, s3: s3)
-            }
-        } catch {
-            observed.unreachable = BackfillExecutor.oneLine(error)
-        }
-        return observed
-    }
-
-    /// The footer from the object's tail: 64 KiB is enough for an hour's file; a longer footer
-    /// is read with a second request of exactly its size.
-    static func footer(_ location: S3Location, size: Int64, s3: S3Client) async throws -> Result<ParquetFooter, ParquetFooterError> {
-        guard size >= 12 else { return .failure(.tooShort(Int(size))) }
-        var tail = try await s3.getObjectTail(location, count: Int(min(size, 64 * 1024)))
-        guard tail.count >= 8, tail.suffix(4).elementsEqual(Array("PAR1".utf8)) else {
-            return .failure(.badMagic("tail is not PAR1"))
-        }
-        let n = tail.count
-        let length = Int(UInt32(tail[n - 8]) | UInt32(tail[n - 7]) << 8 | UInt32(tail[n - 6]) << 16 | UInt32(tail[n - 5]) << 24)
-        guard length > 0, Int64(length) <= size - 12 else { return .failure(.badFooterLength(length: UInt32(length), fileSize: Int(size))) }
-        if length + 8 > tail.count { tail = try await s3.getObjectTail(location, count: length + 8) }
-        let footerBytes = Array(tail[(tail.count - 8 - length)..<(tail.count - 8)])
-        return Result { () throws(ParquetFooterError) in try ParquetFooterReader.decode(footer: footerBytes) }
     }
 }

@@ -75,7 +75,7 @@ let package = Package(
         ),
 
         // Test-only driver for the AWS layer; Tests/interop/test_aws_*.py run it against moto.
-        .executableTarget(name: "aws-probe", dependencies: ["AWS"]),
+        .executableTarget(name: "aws-probe", dependencies: ["AWS", "AccessLog"]),
         // Test-only helper: claims/completes chunks in a loop so tests can run several processes on one catalog.
         .executableTarget(name: "catalog-probe", dependencies: ["Catalog"]),
         // Stand-in CloudWatch Logs Insights server and seeded Pulp corpus (issue 4).

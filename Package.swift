@@ -29,12 +29,15 @@ let package = Package(
         // glibc's <malloc.h> (mallopt, malloc_trim), which the Glibc module leaves out.
         .systemLibrary(name: "CGlibcMalloc", path: "Sources/CGlibcMalloc"),
 
-        .target(name: "AccessLog"),
+        // Helpers every layer shares (civil dates, JSON string text, an async semaphore); depends on nothing.
+        .target(name: "Basics"),
+        .target(name: "AccessLog", dependencies: ["Basics"]),
         // Every retry rule: error classes, full-jitter backoff, attempts per request, chunk and hour.
         .target(name: "Retry"),
         .target(name: "Parquet", dependencies: ["CSnappy", "CZstd"]),
         // SQLite catalog over migrations/*.sql (embedded in EmbeddedMigrations.swift; a test keeps them equal).
         .target(name: "Catalog", dependencies: [
+            "Basics",
             .product(name: "GRDB", package: "GRDB.swift"),
             // The SQLite C API, to read staged strings by length (see `ExactText`).
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -55,7 +58,7 @@ let package = Package(
         .target(
             name: "BackfillCore",
             dependencies: [
-                "AccessLog", "Parquet", "Catalog", "AWS", "Retry", "CGlibcMalloc",
+                "Basics", "AccessLog", "Parquet", "Catalog", "AWS", "Retry", "CGlibcMalloc",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -64,6 +67,7 @@ let package = Package(
             name: "pulp-backfill",
             dependencies: [
                 "BackfillCore",
+                "Basics",
                 "AWS",
                 "AccessLog",
                 "Catalog",
@@ -82,6 +86,7 @@ let package = Package(
         .target(
             name: "InsightsSimulator",
             dependencies: [
+                "Basics",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -100,6 +105,7 @@ let package = Package(
 
         // Seeded randomness shared by the Swift test targets (not part of the tool).
         .target(name: "TestRandom", path: "Tests/TestRandom"),
+        .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
         .testTarget(name: "AccessLogTests", dependencies: ["AccessLog", "TestRandom"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "TestRandom"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "catalog-probe", "TestRandom"]),

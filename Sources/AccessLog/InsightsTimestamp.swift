@@ -1,3 +1,5 @@
+import Basics
+
 /// Timestamp parsing for design.md §2 rule 10, without Foundation (DateFormatter is far too
 /// slow for millions of rows). All results are UTC nanoseconds since the Unix epoch.
 ///
@@ -103,38 +105,15 @@ public enum InsightsTimestamp {
             fractionNanos: 0, offsetSeconds: sign * (offsetHours * 3600 + offsetMinutes * 60))
     }
 
-    /// Days from 1970-01-01 to the given proleptic Gregorian date ("days from civil": count
-    /// whole 400-year eras, then the day within the era, with years starting on March 1 so the
-    /// leap day falls at the end of a year).
-    public static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400  // 0…399
-        let monthFromMarch = month > 2 ? month - 3 : month + 9  // March = 0 … February = 11
-        let dayOfYear = (153 * monthFromMarch + 2) / 5 + day - 1  // 0…365
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear  // 0…146096
-        return era * 146_097 + dayOfEra - 719_468  // 719468 = days from 0000-03-01 to 1970-01-01
-    }
-
-    static func daysInMonth(year: Int64, month: Int64) -> Int64 {
-        switch month {
-        case 2:
-            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-            return leap ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
     /// Range-checks the fields and combines them, or nil when invalid or out of Int64 range.
     static func nanos(
         year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64,
         fractionNanos: Int64, offsetSeconds: Int64
     ) -> Int64? {
-        guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
+        guard (1...12).contains(month), day >= 1, day <= CivilDate.daysInMonth(month, year: year),
             hour <= 23, minute <= 59, second <= 59
         else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = CivilDate.daysSinceEpoch(year: year, month: month, day: day)
         var seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         var fraction = fractionNanos
         if seconds < 0 && fraction > 0 {

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// Value types the catalog stores and returns. Times: `*Millis` = ms since the Unix epoch
@@ -42,13 +43,13 @@ public struct BackfillSpec: Sendable, Equatable {
     /// which rows are exported nor where they go.
     public var identity: String {
         func list(_ values: [String]) -> String { jsonArray(Array(Set(values)).sorted()) }
-        return "{\"log_group\":\(jsonString(logGroup)),\"aws_region\":\(jsonString(awsRegion)),"
-            + "\"log_stream\":\(logStream.map(jsonString) ?? "null"),"
+        return "{\"log_group\":\(JSONText.string(logGroup)),\"aws_region\":\(JSONText.string(awsRegion)),"
+            + "\"log_stream\":\(logStream.map(JSONText.string) ?? "null"),"
             + "\"filter_paths\":\(list(filterPaths)),\"exclude_paths\":\(list(excludePaths)),"
             + "\"destinations\":\(list(destinations))"
             // Only when not the default, so backfills planned before units existed keep their identity.
-            + (timestampUnit == "ns" ? "" : ",\"timestamp_unit\":\(jsonString(timestampUnit))")
-            + (dataset == "access" ? "" : ",\"dataset\":\(jsonString(dataset))") + "}"
+            + (timestampUnit == "ns" ? "" : ",\"timestamp_unit\":\(JSONText.string(timestampUnit))")
+            + (dataset == "access" ? "" : ",\"dataset\":\(JSONText.string(dataset))") + "}"
     }
 }
 
@@ -260,24 +261,8 @@ public struct PlanOutcome: Sendable, Equatable {
     public let totalChunks: Int
 }
 
-// MARK: - tiny JSON helpers (only for the identity text and filter lists)
-
-func jsonString(_ value: String) -> String {
-    var out = "\""
-    for scalar in value.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
-}
+// MARK: - JSON text (only for the identity text and filter lists)
 
 func jsonArray(_ values: [String]) -> String {
-    "[" + values.map(jsonString).joined(separator: ",") + "]"
+    "[" + values.map(JSONText.string).joined(separator: ",") + "]"
 }

@@ -1,6 +1,8 @@
 // UTC calendar arithmetic without Foundation: Insights timestamps ("YYYY-MM-DD HH:MM:SS.fff"),
 // ISO 8601 for flags, and the gunicorn "[dd/Mon/yyyy:HH:MM:SS +0000]" form.
 
+import Basics
+
 public enum InsightsTime {
     public struct Civil: Equatable, Sendable {
         public var year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int
@@ -8,29 +10,10 @@ public enum InsightsTime {
 
     static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    /// Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's algorithm).
-    public static func days(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
     public static func civil(fromMilliseconds ms: Int64) -> Civil {
         let msOfDay = Int(((ms % 86_400_000) + 86_400_000) % 86_400_000)
-        let dayNumber = Int((ms - Int64(msOfDay)) / 86_400_000)
-        let z = dayNumber + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let date = CivilDate(daysSinceEpoch: (ms - Int64(msOfDay)) / 86_400_000)
+        let (year, month, day) = (Int(date.year), Int(date.month), Int(date.day))
         return Civil(year: year, month: month, day: day, hour: msOfDay / 3_600_000,
                      minute: msOfDay / 60000 % 60, second: msOfDay / 1000 % 60, millisecond: msOfDay % 1000)
     }
@@ -106,7 +89,7 @@ public enum InsightsTime {
         }
         guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2),
               (1...12).contains(month), (1...31).contains(day) else { return nil }
-        var ms = Int64(days(year: year, month: month, day: day)) * 86_400_000
+        var ms = CivilDate.daysSinceEpoch(year: Int64(year), month: Int64(month), day: Int64(day)) * 86_400_000
         if i == s.count { return ms }
         guard i < s.count, s[i] == UInt8(ascii: " ") || s[i] == UInt8(ascii: "T") else { return nil }
         i += 1

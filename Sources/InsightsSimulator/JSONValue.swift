@@ -3,6 +3,8 @@
 // responses byte for byte the same way every time (object members keep their order),
 // which `expected` vs served comparisons rely on.
 
+import Basics
+
 public enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
@@ -78,33 +80,16 @@ public enum JSONValue: Equatable, Sendable {
         }
     }
 
-    /// Appends `s` as a JSON string literal (quotes, backslashes and control characters escaped).
+    /// Appends `s` as a JSON string literal (the one escaping rule, `JSONText`).
     public static func appendQuoted(_ s: String, to out: inout String) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(s.utf8.count + 8)
-        appendQuoted(utf8: s.utf8, to: &bytes)
-        out += String(decoding: bytes, as: UTF8.self)
+        out += JSONText.string(s)
     }
 
+    /// Lowercase hex digits (for the simulator's ids and signatures).
     static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     public static func appendQuoted<S: Sequence>(utf8: S, to out: inout [UInt8]) where S.Element == UInt8 {
-        out.append(UInt8(ascii: "\""))
-        for byte in utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\""))
-            case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\\"))
-            case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
-            case 0..<0x20:
-                out.append(contentsOf: Array("\\u00".utf8))
-                out.append(hexDigits[Int(byte >> 4)])
-                out.append(hexDigits[Int(byte & 0xF)])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
+        JSONText.appendQuoted(utf8: utf8, to: &out)
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BackfillCore
+import Basics
 import Catalog
 import Foundation
 

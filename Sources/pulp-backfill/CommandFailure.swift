@@ -1,6 +1,7 @@
 import AWS
 import ArgumentParser
 import BackfillCore
+import Basics
 import Foundation
 import Synchronization
 

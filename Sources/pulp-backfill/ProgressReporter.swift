@@ -1,4 +1,5 @@
 import BackfillCore
+import Basics
 import Foundation
 
 /// The live view of a run on stderr: on a terminal one line rewritten in place every second;

@@ -1,5 +1,6 @@
 import Foundation
 import BackfillCore
+import Basics
 import Logging
 
 /// swift-log handler of the CLI: one line per event on stderr, as text

@@ -32,9 +32,6 @@ import Testing
         #expect(InsightsTimestamp.parseNanos("2024-02-29T00:00:00Z") == 1_709_164_800_000_000_000)
         #expect(InsightsTimestamp.parseNanos("2023-02-29T00:00:00Z") == nil)
         #expect(InsightsTimestamp.parseNanos("1900-02-29T00:00:00Z") == nil)  // century, not leap
-        #expect(InsightsTimestamp.daysFromCivil(year: 1970, month: 1, day: 1) == 0)
-        #expect(InsightsTimestamp.daysFromCivil(year: 2026, month: 2, day: 4) == 20_488)
-        #expect(InsightsTimestamp.daysFromCivil(year: 1600, month: 3, day: 1) == -135_080)
         // Beyond Int64 nanoseconds (≈ 1677-09-21 … 2262-04-11): unreadable, not wrapped.
         #expect(InsightsTimestamp.parseNanos("2262-04-11T23:47:16.854775807Z") == Int64.max)
         #expect(InsightsTimestamp.parseNanos("2262-04-11T23:47:16.854775808Z") == nil)
@@ -61,8 +58,8 @@ import Testing
         #expect(InsightsTimestamp.parseAccessLineNanos("[04/Feb/2026:09:00:00 -0530]") == base)
         // Earlier brackets that do not parse are passed over.
         #expect(InsightsTimestamp.parseAccessLineNanos("pulp [abc-123]: [bad] [04/Feb/2026:14:30:00 +0000]") == base)
-        for month in ["Jan": 1, "Dec": 12] {
-            let expected = InsightsTimestamp.daysFromCivil(year: 2026, month: Int64(month.value), day: 1) * 86_400_000_000_000
+        for month in ["Jan": 20_454, "Dec": 20_788] {  // days from 1970-01-01 to the 1st of that month, 2026
+            let expected = Int64(month.value) * 86_400_000_000_000
             #expect(InsightsTimestamp.parseAccessLineNanos("[01/\(month.key)/2026:00:00:00 +0000]") == expected)
         }
         for bad in ["[04/feb/2026:14:30:00 +0000]", "[04/Feb/2026:14:30:00]", "[04/Feb/2026 14:30:00 +0000]",

@@ -83,15 +83,3 @@ import TestRandom
         #expect(UTCFormat.hour(millis: 1_770_213_600_000) == "2026-02-04T14")
     }
 }
-
-@Suite struct PlanningJSONTextTests {
-    @Test func escapesWhatJSONRequires() throws {
-        let samples = ["plain", "", "with \"quotes\"", "back\\slash", "line\nbreak\ttab\r", "\u{1}ctl", "ünïcode ✓"]
-        for sample in samples {
-            let encoded = JSONText.string(sample)
-            let decoded = try JSONSerialization.jsonObject(with: Data("[\(encoded)]".utf8)) as? [String]
-            #expect(decoded == [sample], "\(encoded)")
-        }
-        #expect(JSONText.optional(nil) == "null")
-    }
-}

@@ -1,4 +1,5 @@
 import AccessLog
+import Basics
 import Catalog
 import Foundation
 import Logging
@@ -6,7 +7,7 @@ import Retry
 
 /// How a run behaves; the CLI flags of `run`/`backfill` map onto this.
 public struct ExecutorSettings: Sendable {
-    /// Chunk workers. The queries they run are capped separately (`QuerySlots`, `--concurrency`).
+    /// Chunk workers. The queries they run are capped separately (`InsightsPacing.slots`, `--concurrency`).
     public var concurrency = 8
     /// Attempts and backoffs of chunks (`--max-attempts`) and hours.
     public var retries = RetryBudget()
@@ -118,7 +119,7 @@ public struct BackfillExecutor: Sendable {
     /// Destinations that already hold an hour's file (`--if-exists skip`): not written again.
     private let presentFiles = PresentFiles()
     /// One dense chunk staged at a time (see `process`).
-    private let denseStaging = QuerySlots(limit: 1)
+    private let denseStaging = AsyncSemaphore(limit: 1)
     /// Catalog transactions run here, one at a time (the catalog has one writer anyway).
     private let catalogWork = BlockingWork(label: "pulp-backfill.catalog")
 

@@ -1,5 +1,6 @@
 import AWS
 import AccessLog
+import Basics
 import Foundation
 import Retry
 
@@ -9,10 +10,13 @@ public struct InsightsPacing: Sendable {
     public let startQuery: RequestRateLimiter
     public let getQueryResults: RequestRateLimiter
     public let latency = QueryLatencyModel()
-    public let slots: QuerySlots
+    /// At most `--concurrency` Insights queries in flight (the account quota is 30 per region).
+    /// Workers outnumber slots so that staging rows in the catalog, parsing and compacting
+    /// overlap with the queries of other chunks instead of leaving slots idle.
+    public let slots: AsyncSemaphore
 
     public init(startQueryRate: Double, getQueryResultsRate: Double, concurrentQueries: Int) {
-        slots = QuerySlots(limit: concurrentQueries)
+        slots = AsyncSemaphore(limit: concurrentQueries)
         // Bursts of about one second's worth, as the service's own token buckets allow: a run's
         // first queries start together instead of one every 1/rate (at 50/s and 30 slots, 0.6 s
         // saved), and a pause (a slow answer, a busy catalog) is caught up. One token short of

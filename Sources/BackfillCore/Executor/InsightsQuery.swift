@@ -88,6 +88,8 @@ public enum InsightsQueryText {
 
     static func slashTolerantRegex(_ prefix: String) -> String? { InsightsFilterText.slashTolerantRegex(prefix) }
 
+    /// A string literal of the query language: only `\` and `"` are escaped (not the JSON rule
+    /// of `JSONText`, which also escapes control characters the query text keeps as they are).
     static func escapeString(_ text: String) -> String {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
     }

@@ -1,10 +1,8 @@
-/// At most `limit` Insights queries in flight (`--concurrency`; the account quota is 30 per
-/// region). Workers outnumber slots so that staging rows in the catalog, parsing and
-/// compacting overlap with the queries of other chunks instead of leaving slots idle.
-///
-/// A FIFO async semaphore. Cancellation of a waiting task ends its wait with
-/// `CancellationError`; a slot is never lost or handed out twice.
-public actor QuerySlots {
+/// A FIFO async semaphore: at most `limit` holders at once, the others wait in arrival order.
+/// Cancellation of a waiting task ends its wait with `CancellationError`; a slot is never lost
+/// or handed out twice. The backfill caps its Insights queries in flight with one
+/// (`CloudWatchQueryRunner.slots`, `--concurrency`).
+public actor AsyncSemaphore {
     private var available: Int
     private var waiters: [(id: UInt64, continuation: CheckedContinuation<Void, Error>)] = []
     private var cancelledBeforeWaiting: Set<UInt64> = []
@@ -38,7 +36,7 @@ public actor QuerySlots {
         }
     }
 
-    /// Slots held right now (queries in flight).
+    /// Slots held right now (for the query runner: queries in flight).
     public var inUse: Int { limit - available }
 
     public func release() {

@@ -53,6 +53,9 @@ struct AWSOptions: ParsableArguments {
 }
 
 /// The seed exporter's S3-only overrides, for writing to a bucket with other credentials.
+/// They mirror `AWSOptions` flag for flag, and stay written out one by one on purpose: each
+/// flag's name appears literally (a search for `--s3-endpoint-url` finds it) and the two sets
+/// differ in names and help.
 struct S3Options: ParsableArguments {
     @Option(name: .customLong("s3-access-key-id"), help: "Access key id for S3 destinations only.")
     var accessKeyId: String?

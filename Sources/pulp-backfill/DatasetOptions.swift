@@ -13,15 +13,15 @@ struct DatasetOptions: ParsableArguments {
     var dataset: DatasetName = .access
 }
 
-/// What goes into a Parquet file made from Insights rows: the path filters of the access
-/// dataset, the codec, the dataset and its timestamp unit. Shared by `QueryRangeOptions` and `convert`.
+/// What goes into a Parquet file made from Insights rows: the codec, the path filters of the
+/// access dataset, the dataset and its timestamp unit. Shared by `QueryRangeOptions` and `convert`.
 struct RowFileOptions: ParsableArguments {
+    @Option(help: "Codec of the Parquet files: snappy, zstd or none.")
+    var compression: ParquetCompression = .snappy
     @Option(help: "Keep only rows whose path starts with one of these (comma list; default /api/pypi/; access only).")
     var filterPaths: String?
     @Option(help: "Skip rows whose path starts with one of these (comma list; default /livez,/status; access only).")
     var excludePaths: String?
-    @Option(help: "Codec of the Parquet files: snappy, zstd or none.")
-    var compression: ParquetCompression = .snappy
     @OptionGroup var content: DatasetOptions
 
     /// Path filters are rules of the access dataset; given with another, they would do nothing,

@@ -192,49 +192,37 @@ struct StatusReport: Encodable {
     }
 
     func encode(to encoder: any Encoder) throws {
-        let p = progress
+        let p = progress, spec = p.backfill.spec, d = density
+        // Every key beside its value, in one table; nil values are written as null (readers
+        // find every key in every record).
+        let fields: [(CodingKeys, any Encodable)] = [
+            (.backfillID, p.backfill.id), (.logGroup, spec.logGroup), (.awsRegion, spec.awsRegion), (.logStream, spec.logStream),
+            (.dataset, spec.dataset), (.destinations, spec.destinations), (.timestampUnit, spec.timestampUnit),
+            (.filterPaths, spec.filterPaths), (.excludePaths, spec.excludePaths),
+            (.start, p.firstMillis.map { UTCFormat.iso(millis: $0) }), (.end, p.lastMillis.map { UTCFormat.iso(millis: $0) }),
+            (.chunks, ChunkCounts(total: p.totalChunks, pending: p.pending, running: liveChunks, done: p.done,
+                                  failed: p.failed, staleLeases: staleChunks)),
+            (.rows, p.rows), (.skipped, p.skipped), (.skippedByReason, p.skippedByReason), (.malformed, p.malformed),
+            (.queries, p.queries), (.polls, p.polls),
+            (.failedHours, failedHours.map {
+                FailedHourJSON(backfillID: $0.hour.backfillID, hour: UTCFormat.iso(millis: $0.hour.hourStartMillis),
+                               attempts: $0.attempts, lastError: $0.lastError)
+            }),
+            (.recordsMatched, p.recordsMatched), (.bytesScanned, p.bytesScanned),
+            (.costPerGB, costPerGB), (.estimatedCost, estimate.estimatedCostUSD),
+            (.partitionsDone, p.partitionsDone), (.partitionsTotal, p.hoursTotal), (.partitionsFound, p.partitionsFound),
+            (.active, estimate.active), (.etaSeconds, estimate.etaSeconds),
+            (.density, DensityJSON(countedDays: d.countedDays, densityQueries: d.densityQueries, countedChunks: d.countedChunks,
+                                   expectedRowsAll: d.expectedRows, expectedRows: d.expectedDoneRows, fetchedRows: d.fetchedDoneRows,
+                                   fetchedChunks: d.doneChunks, fetchQueries: d.fetchQueries,
+                                   oneQueryPerChunkQueries: d.oneQueryPerChunkQueries, queriesSaved: d.queriesSaved)),
+            (.failures, p.failures.map {
+                FailureJSON(chunkID: $0.chunkID, start: UTCFormat.iso(millis: $0.range.startMillis),
+                            end: UTCFormat.iso(millis: $0.range.endMillis), attempts: $0.attempts, lastError: $0.lastError)
+            }),
+        ]
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(p.backfill.id, forKey: .backfillID)
-        try c.encode(p.backfill.spec.logGroup, forKey: .logGroup)
-        try c.encode(p.backfill.spec.awsRegion, forKey: .awsRegion)
-        try c.encode(p.backfill.spec.logStream, forKey: .logStream)
-        try c.encode(p.backfill.spec.dataset, forKey: .dataset)
-        try c.encode(p.backfill.spec.destinations, forKey: .destinations)
-        try c.encode(p.backfill.spec.timestampUnit, forKey: .timestampUnit)
-        try c.encode(p.backfill.spec.filterPaths, forKey: .filterPaths)
-        try c.encode(p.backfill.spec.excludePaths, forKey: .excludePaths)
-        try c.encode(p.firstMillis.map { UTCFormat.iso(millis: $0) }, forKey: .start)
-        try c.encode(p.lastMillis.map { UTCFormat.iso(millis: $0) }, forKey: .end)
-        try c.encode(ChunkCounts(total: p.totalChunks, pending: p.pending, running: liveChunks, done: p.done,
-                                 failed: p.failed, staleLeases: staleChunks), forKey: .chunks)
-        try c.encode(p.rows, forKey: .rows)
-        try c.encode(p.skipped, forKey: .skipped)
-        try c.encode(p.skippedByReason, forKey: .skippedByReason)
-        try c.encode(p.malformed, forKey: .malformed)
-        try c.encode(p.queries, forKey: .queries)
-        try c.encode(p.polls, forKey: .polls)
-        try c.encode(failedHours.map {
-            FailedHourJSON(backfillID: $0.hour.backfillID, hour: UTCFormat.iso(millis: $0.hour.hourStartMillis),
-                           attempts: $0.attempts, lastError: $0.lastError)
-        }, forKey: .failedHours)
-        try c.encode(p.recordsMatched, forKey: .recordsMatched)
-        try c.encode(p.bytesScanned, forKey: .bytesScanned)
-        try c.encode(costPerGB, forKey: .costPerGB)
-        try c.encode(estimate.estimatedCostUSD, forKey: .estimatedCost)
-        try c.encode(p.partitionsDone, forKey: .partitionsDone)
-        try c.encode(p.hoursTotal, forKey: .partitionsTotal)
-        try c.encode(p.partitionsFound, forKey: .partitionsFound)
-        try c.encode(estimate.active, forKey: .active)
-        try c.encode(estimate.etaSeconds, forKey: .etaSeconds)
-        let d = density
-        try c.encode(DensityJSON(countedDays: d.countedDays, densityQueries: d.densityQueries, countedChunks: d.countedChunks,
-                                 expectedRowsAll: d.expectedRows, expectedRows: d.expectedDoneRows, fetchedRows: d.fetchedDoneRows,
-                                 fetchedChunks: d.doneChunks, fetchQueries: d.fetchQueries,
-                                 oneQueryPerChunkQueries: d.oneQueryPerChunkQueries, queriesSaved: d.queriesSaved), forKey: .density)
-        try c.encode(p.failures.map {
-            FailureJSON(chunkID: $0.chunkID, start: UTCFormat.iso(millis: $0.range.startMillis),
-                        end: UTCFormat.iso(millis: $0.range.endMillis), attempts: $0.attempts, lastError: $0.lastError)
-        }, forKey: .failures)
+        for (key, value) in fields { try c.encode(value, forKey: key) }
     }
 
     static func json(_ reports: [StatusReport]) throws -> String {

@@ -149,46 +149,47 @@ public struct JSONParser {
     }
 
     private mutating func parseObject() throws(JSONParseError) -> JSONValue {
-        depth += 1
-        if depth > 64 { throw error("nesting too deep") }
-        defer { depth -= 1 }
-        index += 1
         var members: [(String, JSONValue)] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-        while true {
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected member name") }
-            let key = try parseString()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
-            index += 1
-            skipWhitespace()
-            members.append((key, try parseValue()))
-            skipWhitespace()
-            guard index < bytes.count else { throw error("unexpected end in object") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-            throw error("expected ',' or '}'")
+        try parseElements(closing: UInt8(ascii: "}"), container: "object") { parser throws(JSONParseError) in
+            guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "\"") else {
+                throw parser.error("expected member name")
+            }
+            let key = try parser.parseString()
+            parser.skipWhitespace()
+            guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: ":") else { throw parser.error("expected ':'") }
+            parser.index += 1
+            parser.skipWhitespace()
+            members.append((key, try parser.parseValue()))
         }
+        return .object(members)
     }
 
     private mutating func parseArray() throws(JSONParseError) -> JSONValue {
+        var items: [JSONValue] = []
+        try parseElements(closing: UInt8(ascii: "]"), container: "array") { parser throws(JSONParseError) in
+            items.append(try parser.parseValue())
+        }
+        return .array(items)
+    }
+
+    /// The comma-separated elements of an object or array, from its opening byte through
+    /// `closing`; `element` parses one (it starts after whitespace).
+    private mutating func parseElements(closing: UInt8, container: String,
+                                        _ element: (inout JSONParser) throws(JSONParseError) -> Void) throws(JSONParseError) {
         depth += 1
         if depth > 64 { throw error("nesting too deep") }
         defer { depth -= 1 }
         index += 1
-        var items: [JSONValue] = []
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+        if index < bytes.count, bytes[index] == closing { index += 1; return }
         while true {
             skipWhitespace()
-            items.append(try parseValue())
+            try element(&self)
             skipWhitespace()
-            guard index < bytes.count else { throw error("unexpected end in array") }
+            guard index < bytes.count else { throw error("unexpected end in \(container)") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
-            throw error("expected ',' or ']'")
+            if bytes[index] == closing { index += 1; return }
+            throw error("expected ',' or '\(Character(Unicode.Scalar(closing)))'")
         }
     }
 

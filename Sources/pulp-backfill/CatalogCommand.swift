@@ -19,12 +19,12 @@ struct CatalogCommand: AsyncParsableCommand {
     var format: Format = .table
     @OptionGroup var catalogOptions: CatalogOptions
 
-    func run() async throws {
     /// `--format`'s values.
     enum Format: String, CaseInsensitiveArgument {
         case table, json, csv
     }
 
+    func run() async throws {
         let (fromMillis, toMillis) = try hours.resolve()
         let partitions: [PartitionListing]
         do {

@@ -18,7 +18,6 @@ enum CommandFailure {
         return ExitCode(1)
     }
 
-    /// With `--log-format json` every stderr line is a JSON object, these included.
     static func exit(_ message: String, code: Int32) -> ExitCode {
         printError(message)
         return ExitCode(code)
@@ -34,6 +33,7 @@ enum CommandFailure {
         return Self.exit(String(describing: error), code: 1)
     }
 
+    /// With `--log-format json` every stderr line is a JSON object, these included.
     private static let json = Mutex(false)
     static func useJSONLines(_ on: Bool) { json.withLock { $0 = on } }
 

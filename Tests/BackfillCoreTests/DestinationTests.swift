@@ -6,6 +6,15 @@ import Testing
 /// Destinations (Sources/BackfillCore/Output): the one parser every command uses, single-file
 /// locations (`export`, `upload`), and a local directory's write, list, size, verify and probe.
 @Suite struct DestinationTests {
+    @Test func outputPathsAreCanonical() throws {
+        // Fails if the catalog would store two spellings of one destination (trailing slash,
+        // "./", a relative path) as two destinations.
+        #expect(try OutputDestination.parse("s3://my-bucket/logs/").uri == "s3://my-bucket/logs")
+        #expect(try OutputDestination.parse("s3://my.bucket-1").uri == "s3://my.bucket-1")
+        #expect(try OutputDestination.parse("out/./x/", currentDirectory: "/work").uri == "/work/out/x")
+        #expect(try OutputDestination.parse("/abs/dir").uri == "/abs/dir")
+    }
+
     @Test func theKindIsChosenByScheme() throws {
         // Fails if a kind claimed another's URIs, or a scheme in capitals fell through to the
         // local kind (it would become a directory named "S3:").

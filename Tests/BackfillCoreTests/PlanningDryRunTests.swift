@@ -46,13 +46,6 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["c.sqlite"])
     }
 
-    @Test func outputPathsAreCanonical() throws {
-        #expect(try OutputDestination.parse("s3://my-bucket/logs/").uri == "s3://my-bucket/logs")
-        #expect(try OutputDestination.parse("s3://my.bucket-1").uri == "s3://my.bucket-1")
-        #expect(try OutputDestination.parse("out/./x/", currentDirectory: "/work").uri == "/work/out/x")
-        #expect(try OutputDestination.parse("/abs/dir").uri == "/abs/dir")
-    }
-
     @Test(arguments: ["s3://", "s3:/bucket/x", "s3://Bucket/x", "s3://ab/x", "s3://my_bucket", "s3://-bucket",
                       "s3://bucket-", "s3://my..bucket", "s3://192.168.1.1/x", "s3://xn--bucket",
                       "s3://" + String(repeating: "a", count: 64), "s3://bucket//x", "https://example.com/x", ""])

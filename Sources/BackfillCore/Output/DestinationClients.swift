@@ -6,17 +6,17 @@ import Synchronization
 /// credentials of its own (`--destination-env`, `--destination-profile`). Made lazily, so a
 /// command whose destinations are all local never needs AWS credentials.
 public final class DestinationClients: Sendable {
-    public let http: AWSHTTPClient
+    let http: AWSHTTPClient
     /// The AWS settings of the command; `region` arguments below replace its region.
-    public let aws: AWSSettings
+    let aws: AWSSettings
     /// The `--s3-*` settings, for every S3 destination without credentials of its own.
-    public let s3: S3Settings
+    let s3: S3Settings
     /// S3 destinations with credentials of their own, by canonical URI.
-    public let own: [String: S3Settings]
+    let own: [String: S3Settings]
     /// `upload`/`export`: S3's own keys are enough (see `AWSSession.make`).
-    public let s3Only: Bool
-    public let multipartThreshold: Int
-    public let partSize: Int
+    let s3Only: Bool
+    let multipartThreshold: Int
+    let partSize: Int
 
     private struct Made {
         var sessions: [String: AWSSession] = [:]

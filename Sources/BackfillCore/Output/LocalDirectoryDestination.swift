@@ -136,8 +136,8 @@ extension LocalDirectoryDestination: DestinationKind {
 }
 
 /// Streaming copy into an `AtomicFile` (constant memory whatever the file size).
-public enum LocalFileCopy {
-    public static func copy(from source: String, to target: String) throws(FileSystemError) {
+enum LocalFileCopy {
+    static func copy(from source: String, to target: String) throws(FileSystemError) {
         let input = open(source, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw FileSystemError(path: source, operation: "open", errno: errno) }
         defer { close(input) }

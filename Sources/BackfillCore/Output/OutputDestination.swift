@@ -81,7 +81,7 @@ public struct OutputDestination: Sendable, Equatable, CustomStringConvertible {
 
     /// Resolves the credentials and clients a stored destination `uri` needs, without
     /// checking the URI again (`open` does).
-    public static func prepare(uri: String, region: String?, clients: DestinationClients) async throws {
+    static func prepare(uri: String, region: String?, clients: DestinationClients) async throws {
         try await kind(of: uri).prepare(uri: uri, region: region, clients: clients)
     }
 

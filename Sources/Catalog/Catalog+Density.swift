@@ -141,13 +141,16 @@ extension Catalog {
     /// fetched in parts of about that many events), the run ends where its total best fills
     /// whole parts (total ÷ (parts × partBudget), the longer run on a tie), so its last query is
     /// not a small remainder. All in one transaction: each chunk stays a task of its own.
+    /// `countedOnly`: claim only chunks that have a count (while days are still being counted,
+    /// an uncounted chunk is better left for its count than fetched alone).
     public func claimChunkRun(
         owner: String, holder: LeaseHolder? = nil, budget: Int, partBudget: Int? = nil, maxChunks: Int, leaseMillis: Int64,
-        maxAttempts: Int = 5, backfillIDs: [Int64]? = nil, deadHolders: [LeaseHolder] = [], now: Int64 = CatalogClock.nowMillis()
+        maxAttempts: Int = 5, backfillIDs: [Int64]? = nil, deadHolders: [LeaseHolder] = [], countedOnly: Bool = false,
+        now: Int64 = CatalogClock.nowMillis()
     ) throws -> [Chunk] {
         try write { db in
             guard let first = try Self.claimableChunkIDs(db, limit: 1, maxAttempts: maxAttempts, backfillIDs: backfillIDs,
-                                                        deadHolders: deadHolders, now: now).first,
+                                                        deadHolders: deadHolders, countedOnly: countedOnly, now: now).first,
                   let firstChunk = try Self.take(db, id: first, owner: owner, holder: holder, leaseMillis: leaseMillis, now: now)
             else { return [] }
             // A chunk retried after a failure is fetched alone, and failed chunks join no run: a
@@ -247,8 +250,9 @@ extension Catalog {
 
     /// The ids of the oldest claimable chunks (see `claimChunks`).
     static func claimableChunkIDs(_ db: Database, limit: Int, maxAttempts: Int, backfillIDs: [Int64]?,
-                                  deadHolders: [LeaseHolder], now: Int64) throws -> [Int64] {
-        let filter = backfillIDs.map { " AND backfill_id IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
+                                  deadHolders: [LeaseHolder], countedOnly: Bool = false, now: Int64) throws -> [Int64] {
+        var filter = backfillIDs.map { " AND backfill_id IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
+        if countedOnly { filter += " AND expected_rows IS NOT NULL" }
         var conditions: [(String, StatementArguments)] = [
             ("state = 'pending'", StatementArguments()),
             ("state = 'failed' AND attempts < ?", [maxAttempts]),

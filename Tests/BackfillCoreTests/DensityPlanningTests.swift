@@ -34,11 +34,20 @@ private struct CountingInsights: InsightsQueryRunning {
             counts.enumerated().map { (TimeRange(startMillis: Int64($0.offset) * 10, endMillis: Int64($0.offset + 1) * 10), $0.element) }
         }
         func cuts(_ parts: [TimeRange]) -> [[Int64]] { parts.map { [$0.startMillis, $0.endMillis] } }
-        // 18 events, budget 8: 3 parts of about 6 (3+4 | 2 | 9+0, 9 within the slack of 1).
-        #expect(cuts(DensityCounter.group(cells([3, 4, 2, 9, 0]), budget: 8, slack: 1)) == [[0, 20], [20, 30], [30, 50]])
-        // Without slack, no cut into 3 or 4 equal shares keeps every part at 8 or less: a part
-        // per cell, and the single cell above the budget stays whole.
-        #expect(cuts(DensityCounter.group(cells([3, 4, 2, 9, 0]), budget: 8)) == [[0, 10], [10, 20], [20, 30], [30, 40], [40, 50]])
+        // 18 events, budget 8 and slack 1: 2 parts of 9 (3+4+2 | 9+0), each within budget + slack.
+        // Fails if parts are counted by the budget alone (3 parts, a third query).
+        #expect(cuts(DensityCounter.group(cells([3, 4, 2, 9, 0]), budget: 8, slack: 1)) == [[0, 30], [30, 50]])
+        // 20 events: 2 equal shares of 10 do not fit 9; 3 parts of about 7 do.
+        #expect(cuts(DensityCounter.group(cells([3, 4, 4, 9, 0]), budget: 8, slack: 1)) == [[0, 20], [20, 30], [30, 50]])
+        // Without slack: the fewest parts of at most 8 are 3 (the cell of 9 alone, with the empty
+        // cell after it), and the most even such cut is 3 | 4+2 | 9+0. Fails if cut at equal
+        // shares regardless of cells (a part per cell) or if an empty cell makes a part.
+        #expect(cuts(DensityCounter.group(cells([3, 4, 2, 9, 0]), budget: 8)) == [[0, 10], [10, 30], [30, 50]])
+        // A burst at the end: the fewest parts that fit 9 are 2 (1+1+7 | 8); fails if a third
+        // part is added or a part goes above 9.
+        #expect(cuts(DensityCounter.group(cells([1, 1, 7, 8]), budget: 8, slack: 1)) == [[0, 30], [30, 40]])
+        // Empty cells at the start join the first part with events (no query for nothing).
+        #expect(cuts(DensityCounter.group(cells([0, 0, 12, 0]), budget: 8, slack: 1)) == [[0, 40]])
         // 16 cells of 500 (8,000 a claim's worth twice): 2 equal parts, not 8,000 + 0 remainder.
         #expect(cuts(DensityCounter.group(cells(Array(repeating: 500, count: 16)), budget: 8000, slack: 1000)) == [[0, 160]])
         #expect(cuts(DensityCounter.group(cells(Array(repeating: 500, count: 20)), budget: 8000, slack: 1000)) == [[0, 100], [100, 200]])
@@ -54,11 +63,11 @@ private struct CountingInsights: InsightsQueryRunning {
         let counter = DensityCounter(runner: CountingInsights(eventMillis: events), logGroups: ["g"],
                                      dataset: .access(), logStream: nil)
         let parts = try await counter.parts(startMillis: Self.hour, endMillis: Self.hour + 300_000, budget: 250)
-        // 1,000 events, budget 250: 4 shares of 250, cut at the nearest cell boundaries —
-        // minutes 0-2 (300), minute 3 + 10 s (200), then 10 s cells of 100 (300, 200). Fails if
-        // the dense minute is left whole (600 in one part) or the parts are not 4.
+        // 1,000 events, budget 250 (+ slack 31): cells of 100 (4 minutes, then minute 4's six
+        // 10 s bins), so parts of 2 cells: 5 parts of 200. Fails if the dense minute is left
+        // whole (600 in one part) or a part goes above 281.
         let offsets = parts.map { [($0.startMillis - Self.hour) / 1000, ($0.endMillis - Self.hour) / 1000] }
-        #expect(offsets == [[0, 180], [180, 250], [250, 280], [280, 300]])
+        #expect(offsets == [[0, 120], [120, 240], [240, 260], [260, 280], [280, 300]])
         // The parts cover the chunk exactly, without gaps or overlaps.
         #expect(zip(parts, parts.dropFirst()).allSatisfy { $0.endMillis == $1.startMillis })
     }

@@ -70,6 +70,17 @@ import Testing
         #expect(try catalog.claimChunkRun(owner: "a", budget: 8000, maxChunks: 288, leaseMillis: 60_000, now: t0).count == 1)
     }
 
+    @Test func whileDaysAreCountedOnlyCountedChunksAreClaimed() throws {
+        let dir = TemporaryDirectory()
+        let (catalog, backfill) = try catalogWithBackfill(dir)
+        // Nothing counted yet: a run still counting claims nothing (fails if an uncounted chunk
+        // is handed out, to be fetched alone while its day's count is on its way).
+        #expect(try catalog.claimChunkRun(owner: "a", budget: 8000, maxChunks: 288, leaseMillis: 60_000, countedOnly: true, now: t0).isEmpty)
+        try counted(catalog, backfill, Array(repeating: 100, count: 12))
+        // Counted: the whole hour in one claim.
+        #expect(try catalog.claimChunkRun(owner: "a", budget: 8000, maxChunks: 288, leaseMillis: 60_000, countedOnly: true, now: t0).count == 12)
+    }
+
     @Test func aClaimIsCompletedWholeOrNotAtAll() throws {
         let dir = TemporaryDirectory()
         let (catalog, backfill) = try catalogWithBackfill(dir, minutes: 15)

@@ -151,17 +151,25 @@ public struct BackfillExecutor: Sendable {
         await progress.start(totalChunks: try catalog.unfinishedChunkCount(backfillID: backfillID))
         // Hours finished by an earlier run that died before compacting them (or failed).
         try await compactReadyHours(backfillID: backfillID, contexts: known)
-        // Days never counted (a killed run's counted days are kept and not counted again).
-        if settings.density.enabled { try await countDensity(ids, contexts: known) }
+        // Days never counted (a killed run's counted days are kept and not counted again). They
+        // are counted while the first round's workers fetch the days already counted: a day's
+        // count takes seconds to tens of seconds, and fetching waits only for the first one.
+        let uncounted = try settings.density.enabled ? catalog.uncountedDays(backfillIDs: ids) : []
+        let counting = DensityCountingState(active: !uncounted.isEmpty)
         // Bounded: each round either finishes, claims what became free, or waits one poll; a
         // live owner renewing for a week is the most it waits.
         let maxRounds = max(10, Int(7 * 86_400_000 / max(100, settings.waitPollMillis)))
         var lastHolders = ""
-        for _ in 0..<maxRounds {
+        for round in 0..<maxRounds {
             let deadHolders = try await leaseVerdicts(ids).filter { $0.1 == .ownerGone }.compactMap(\.0.holder)
             try await withThrowingTaskGroup(of: Void.self) { group in
+                if round == 0 && !uncounted.isEmpty {
+                    group.addTask { try await countDensity(uncounted, contexts: known, counting: counting) }
+                }
                 for _ in 0..<max(1, settings.concurrency) {
-                    group.addTask { try await workerLoop(backfillID: backfillID, contexts: known, deadHolders: deadHolders) }
+                    group.addTask {
+                        try await workerLoop(backfillID: backfillID, contexts: known, deadHolders: deadHolders, counting: counting)
+                    }
                 }
                 try await group.waitForAll()
             }
@@ -239,23 +247,24 @@ public struct BackfillExecutor: Sendable {
     }
 
     /// One density count (`stats count(*) by bin(1m)`) per day holding uncounted unfinished
-    /// chunks, several days at once (the query slots cap them), each stored with its cost in
-    /// one transaction as it completes. Retried like a chunk; a day that cannot be counted is
+    /// chunks, oldest first, several days at once, each stored with its cost in one
+    /// transaction as it completes. At most half the query slots count, so the days already
+    /// counted are fetched meanwhile. Retried like a chunk; a day that cannot be counted is
     /// left uncounted (its chunks are then fetched one query each) and never fails the run.
-    private func countDensity(_ ids: [Int64], contexts: [Int64: BackfillContext]) async throws {
-        let catalog = self.catalog
-        let days = try await catalogWork.run { try catalog.uncountedDays(backfillIDs: ids) }
-        guard !days.isEmpty else { return }
+    private func countDensity(_ days: [UncountedDay], contexts: [Int64: BackfillContext], counting: DensityCountingState) async throws {
+        let width = max(1, min(days.count, max(2, settings.concurrency / 2)))
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = days.makeIterator()
-            for _ in 0..<max(1, settings.concurrency) {
+            for _ in 0..<width {
                 guard let day = next.next() else { break }
                 group.addTask { try await countDay(day, contexts: contexts) }
             }
             while try await group.next() != nil {
+                await counting.dayCounted()
                 if let day = next.next() { group.addTask { try await countDay(day, contexts: contexts) } }
             }
         }
+        await counting.finish()
     }
 
     private func countDay(_ day: UncountedDay, contexts: [Int64: BackfillContext]) async throws {
@@ -304,9 +313,14 @@ public struct BackfillExecutor: Sendable {
 
     // MARK: Workers
 
-    private func workerLoop(backfillID: Int64?, contexts: [Int64: BackfillContext], deadHolders: [LeaseHolder]) async throws {
+    private func workerLoop(backfillID: Int64?, contexts: [Int64: BackfillContext], deadHolders: [LeaseHolder],
+                            counting: DensityCountingState) async throws {
         while true {
             try Task.checkCancellation()
+            // While days are being counted, only counted chunks are claimed; a worker that finds
+            // none waits for the next day's count (or the end of counting).
+            let seen = await counting.generation
+            let countedOnly = await counting.active
             // maxAttempts 0: failed chunks were requeued at the start of the run; one that fails
             // again in this run is not claimed again until the next run.
             // Only chunks of the backfills this run knows (one planned meanwhile waits for the next run).
@@ -318,12 +332,19 @@ public struct BackfillExecutor: Sendable {
                     return try catalog.claimChunkRun(owner: settings.owner, holder: settings.holder, budget: settings.density.claimBudget,
                                                      partBudget: settings.density.budget,
                                                      maxChunks: settings.density.maxChunksPerQuery, leaseMillis: settings.leaseMillis,
-                                                     maxAttempts: 0, backfillIDs: known, deadHolders: deadHolders)
+                                                     maxAttempts: 0, backfillIDs: known, deadHolders: deadHolders,
+                                                     countedOnly: countedOnly)
                 }
                 return try catalog.claimChunks(owner: settings.owner, holder: settings.holder, limit: 1, leaseMillis: settings.leaseMillis,
                                                maxAttempts: 0, backfillIDs: known, deadHolders: deadHolders)
             }
-            guard let chunk = run.first else { return }
+            guard let chunk = run.first else {
+                if countedOnly {
+                    try await counting.waitForChange(since: seen)
+                    continue
+                }
+                return
+            }
             guard let context = contexts[chunk.backfillID] else {
                 // Planned after this run started: leave it for the next run, and stop this worker
                 // (claiming again would hand it the same chunk, oldest first, forever).
@@ -359,17 +380,17 @@ public struct BackfillExecutor: Sendable {
         while true {
             attempt += 1
             do {
-                var fetched = try await QueryUsage.$current.withValue(usage) {
+                var claim = try await QueryUsage.$current.withValue(usage) {
                     try await withLeaseRenewal(run) { try await fetch(run, context: context) }
                 }
                 // A dense answer (10,000 rows or more) is staged while no other is: each holds
                 // ~20 MB until it is stored, and dense chunks come in clusters, so the longer
                 // the run, the likelier two or three at once raised its peak RSS.
-                let dense = fetched.rows.count >= context.fetcher.limit
+                let dense = claim.fetchedRows >= context.fetcher.limit
                 if dense { try await denseStaging.acquire() }
                 let outcome: Result<(stored: [Int], statistics: [ChunkStatistics]), Error>
                 do {
-                    outcome = .success(try await stage(&fetched, run: run, context: context, usage: usage.take()))
+                    outcome = .success(try await stage(&claim, run: run, usage: usage.take()))
                 } catch {
                     outcome = .failure(error)
                 }
@@ -434,12 +455,14 @@ public struct BackfillExecutor: Sendable {
     /// the day (a minute above the budget by a `bin(10s)` count), fetched side by side. Not
     /// counted: the chunk alone. Each fetch is still continued when its answer is full, so a
     /// count that was wrong (events that arrived after counting) loses nothing.
-    private func fetch(_ run: [Chunk], context: BackfillContext) async throws -> ChunkFetcher.Fetched {
+    private func fetch(_ run: [Chunk], context: BackfillContext) async throws -> ClaimRows {
         let (first, last) = (run[0], run[run.count - 1])
         let budget = settings.density.budget
         let counted = run.compactMap(\.expectedRows)
+        let rules = context.dataset.rules
         guard settings.density.enabled, counted.count == run.count, counted.reduce(0, +) > budget else {
-            return try await context.fetcher.fetch(startMillis: first.range.startMillis, endMillis: last.range.endMillis)
+            var fetched = try await context.fetcher.fetch(startMillis: first.range.startMillis, endMillis: last.range.endMillis)
+            return ClaimRows(&fetched, run: run, rules: rules)
         }
         let range = TimeRange(startMillis: first.range.startMillis, endMillis: last.range.endMillis)
         let catalog = self.catalog
@@ -447,23 +470,24 @@ public struct BackfillExecutor: Sendable {
         let parts = try await context.counter.parts(startMillis: range.startMillis, endMillis: range.endMillis, budget: budget,
                                                     minutes: minutes.isEmpty ? nil : minutes)
         let fetcher = context.fetcher
-        let answers = try await withThrowingTaskGroup(of: (Int, ChunkFetcher.Fetched).self) { group in
+        // Each part is parsed as soon as it arrives (its raw rows dropped), then the parts are
+        // joined in time order.
+        var answers = try await withThrowingTaskGroup(of: (Int, ClaimRows).self) { group in
             for (index, part) in parts.enumerated() {
-                group.addTask { (index, try await fetcher.fetch(startMillis: part.startMillis, endMillis: part.endMillis)) }
+                group.addTask {
+                    var fetched = try await fetcher.fetch(startMillis: part.startMillis, endMillis: part.endMillis)
+                    return (index, ClaimRows(&fetched, run: run, rules: rules))
+                }
             }
-            var answers: [(Int, ChunkFetcher.Fetched)] = []
+            var answers: [(Int, ClaimRows)] = []
             for try await answer in group { answers.append(answer) }
             return answers.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        var fetched = ChunkFetcher.Fetched()
-        for answer in answers {
-            fetched.rows += answer.rows
-            fetched.unplaceable += answer.unplaceable
-            fetched.queries += answer.queries
-            fetched.recordsMatched += answer.recordsMatched
-            fetched.bytesScanned += answer.bytesScanned
+        var claim = ClaimRows(chunks: run.count)
+        for index in answers.indices {
+            claim.append(&answers[index])
         }
-        return fetched
+        return claim
     }
 
     private func recordUsage(_ chunk: Chunk, _ usage: QueryUsage) async throws {
@@ -476,40 +500,19 @@ public struct BackfillExecutor: Sendable {
                         recordsMatched: totals.recordsMatched, bytesScanned: totals.bytesScanned)
     }
 
-    /// Parses a claim's fetched rows, splits them by chunk (by `@timestamp`, as the fetch
-    /// clipped them), and stores every chunk's rows with `done` in ONE transaction. The
-    /// claim's cost goes to its first chunk. Returns the rows stored and the statistics, per chunk.
-    private func stage(_ fetched: inout ChunkFetcher.Fetched, run: [Chunk], context: BackfillContext,
-                       usage: QueryUsage.Totals) async throws -> (stored: [Int], statistics: [ChunkStatistics]) {
-        var counts = [RowCounts](repeating: RowCounts(), count: run.count)
-        var staged = [[StagedRow]](repeating: [], count: run.count)
-        var events = [Int](repeating: 0, count: run.count)
-        if run.count == 1 { staged[0].reserveCapacity(fetched.rows.count) }
-        // Each Insights row is dropped once parsed, so a dense chunk's staged rows reuse its
-        // memory instead of adding to it (10,000 rows are ~10 MB either way).
-        var insightsRows = fetched.rows
-        fetched.rows = []
-        let rules = context.dataset.rules
-        var index = 0  // rows come oldest first, so the chunk index only moves forward
-        for rowIndex in insightsRows.indices {
-            if run.count > 1, let nanos = insightsRows[rowIndex].timestamp.flatMap(InsightsTimestamp.parseNanos) {
-                let millis = UTCFormat.floorDivide(nanos, 1_000_000).0
-                while index + 1 < run.count && millis >= run[index].range.endMillis { index += 1 }
-                while index > 0 && millis < run[index].range.startMillis { index -= 1 }
-            }
-            events[index] += 1
-            counts[index].count(insightsRows[rowIndex].parse(with: rules) { staged[index].append(StagedRow($0)) })
-            insightsRows[rowIndex] = InsightsRow(timestamp: nil, message: nil, ptr: nil)
-        }
+    /// Stores every chunk's rows of a claim with `done` in ONE transaction. The claim's cost
+    /// goes to its first chunk. Returns the rows stored and the statistics, per chunk.
+    private func stage(_ claim: inout ClaimRows, run: [Chunk], usage: QueryUsage.Totals) async throws
+        -> (stored: [Int], statistics: [ChunkStatistics]) {
         var completions: [ChunkCompletion] = []
         for position in run.indices {
             var statistics = position == 0 ? Self.statistics(usage) : ChunkStatistics(queries: 0)
-            statistics.skipped = counts[position].skipped
-            statistics.skippedByReason = counts[position].skippedByReason
-            statistics.malformed = counts[position].malformed + (position == 0 ? fetched.unplaceable : 0)
-            statistics.fetchedEvents = events[position] + (position == 0 ? fetched.unplaceable : 0)
-            completions.append(ChunkCompletion(id: run[position].id, rows: staged[position], statistics: statistics))
-            staged[position] = []
+            statistics.skipped = claim.counts[position].skipped
+            statistics.skippedByReason = claim.counts[position].skippedByReason
+            statistics.malformed = claim.counts[position].malformed + (position == 0 ? claim.unplaceable : 0)
+            statistics.fetchedEvents = claim.events[position] + (position == 0 ? claim.unplaceable : 0)
+            completions.append(ChunkCompletion(id: run[position].id, rows: claim.staged[position], statistics: statistics))
+            claim.staged[position] = []
         }
         let (catalog, owner, finished) = (self.catalog, settings.owner, completions)
         let statistics = completions.map(\.statistics)
@@ -643,4 +646,31 @@ actor PresentFiles {
     private var present: [HourKey: Set<String>] = [:]
     func set(_ hour: HourKey, _ destinations: Set<String>) { present[hour] = destinations }
     func get(_ hour: HourKey) -> Set<String> { present[hour] ?? [] }
+}
+
+/// Whether the run's density counts are still going, and how many days were counted so far:
+/// workers that find no counted chunk wait for the next count instead of fetching uncounted
+/// chunks one query each.
+actor DensityCountingState {
+    private(set) var active: Bool
+    private(set) var generation = 0
+
+    init(active: Bool) { self.active = active }
+
+    func dayCounted() { generation += 1 }
+    func finish() {
+        active = false
+        generation += 1
+    }
+
+    /// Returns once a day was counted since `generation` was `seen`, or counting ended. A short
+    /// sleep between looks; bounded by a day's worth of looks (counting itself is bounded by
+    /// the query timeout and the retry budget long before that).
+    func waitForChange(since seen: Int) async throws {
+        var looks = 0
+        while active && generation == seen && looks < 1_728_000 {
+            try await Task.sleep(for: .milliseconds(50))
+            looks += 1
+        }
+    }
 }

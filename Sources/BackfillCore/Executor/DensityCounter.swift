@@ -82,38 +82,49 @@ struct DensityCounter: Sendable {
         return Self.group(cells, budget: budget, slack: Self.slack(budget: budget))
     }
 
-    /// Consecutive cells cut into the fewest parts of about the same count, each at most
-    /// `budget` + `slack`: as many parts as the budget needs (ceil(total / budget)), cut at the
-    /// cell boundaries nearest to equal shares, one part more while a part is too large (a
-    /// single cell stays one part whatever its count). Equal shares rather than greedy filling:
-    /// greedy parts of about the budget leave a small remainder part at the end of each claim.
+    /// Consecutive cells cut into the fewest parts that each hold at most `budget` + `slack`
+    /// (a single cell above that stays one part whatever its count), and among those cuts the
+    /// most even one: the smallest part size that still needs no more parts. Even parts rather
+    /// than greedily filled ones: greedy parts leave a small remainder at the end of each
+    /// claim; fewest rather than "total ÷ capacity": a dense minute next to a cut point would
+    /// otherwise push a part over and cost one more query.
     static func group(_ cells: [(TimeRange, Int)], budget: Int, slack: Int = 0) -> [TimeRange] {
-        guard let first = cells.first, let last = cells.last else { return [] }
+        guard !cells.isEmpty else { return [] }
+        let capacity = max(1, budget + slack)
+        let fewest = cut(cells, limit: capacity).count
         let total = cells.reduce(0) { $0 + $1.1 }
-        var count = max(1, (total + budget - 1) / max(1, budget))
-        // Bounded: at most one part per cell.
-        while true {
-            var parts: [(TimeRange, Int)] = []
-            var (start, events, running, index) = (first.0.startMillis, 0, 0, 1)
-            for (range, cell) in cells {
-                let share = Double(total) * Double(index) / Double(count)
-                if index < count, range.startMillis > start, Double(running) + Double(cell) / 2 > share {
-                    parts.append((TimeRange(startMillis: start, endMillis: range.startMillis), events))
-                    (start, events, index) = (range.startMillis, 0, index + 1)
-                }
-                events += cell
-                running += cell
-            }
-            parts.append((TimeRange(startMillis: start, endMillis: last.0.endMillis), events))
-            if count >= cells.count || parts.allSatisfy({ $0.1 <= budget + slack }) { return parts.map(\.0) }
-            count += 1
+        // Bounded: a binary search over part sizes from an even share up to the capacity.
+        var (low, high) = (max(1, (total + fewest - 1) / fewest), capacity)
+        while low < high {
+            let middle = (low + high) / 2
+            if cut(cells, limit: middle).count <= fewest { high = middle } else { low = middle + 1 }
         }
+        return cut(cells, limit: max(low, 1))
+    }
+
+    /// Parts filled in order while they stay at or under `limit` (a cell above it is a part alone).
+    private static func cut(_ cells: [(TimeRange, Int)], limit: Int) -> [TimeRange] {
+        var parts: [TimeRange] = []
+        var (start, events) = (cells[0].0.startMillis, 0)
+        var end = start
+        for (range, cell) in cells {
+            // Cells without events never start a part: they join the part they follow.
+            if events > 0, cell > 0, events + cell > limit {
+                parts.append(TimeRange(startMillis: start, endMillis: end))
+                (start, events) = (range.startMillis, 0)
+            }
+            events += cell
+            end = range.endMillis
+        }
+        parts.append(TimeRange(startMillis: start, endMillis: end))
+        return parts
     }
 }
 
 extension DensityCounter {
-    /// How far above the budget an equal-share part may go: half the margin to a full answer.
-    static func slack(budget: Int) -> Int { max(0, (InsightsQueryText.maximumLimit - budget) / 2) }
+    /// How far above the budget an equal-share part may go: half the margin to a full answer,
+    /// and at most an eighth of the budget (8,000 → 9,000; a small `--query-budget` stays small).
+    static func slack(budget: Int) -> Int { max(0, min((InsightsQueryText.maximumLimit - budget) / 2, budget / 8)) }
 }
 
 /// A density answer without the bin or count it should hold.

@@ -82,7 +82,7 @@ let package = Package(
         .executableTarget(name: "aws-probe", dependencies: ["AWS", "AccessLog"]),
         // Test-only helper: claims/completes chunks in a loop so tests can run several processes on one catalog.
         .executableTarget(name: "catalog-probe", dependencies: ["Catalog"]),
-        // Stand-in CloudWatch Logs Insights server and seeded Pulp corpus (issue 4).
+        // Stand-in CloudWatch Logs Insights server and seeded Pulp corpus (README "Insights simulator").
         .target(
             name: "InsightsSimulator",
             dependencies: [

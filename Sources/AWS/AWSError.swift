@@ -78,7 +78,8 @@ public enum AWSError: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    /// True when the service asks us to slow down; never a failure on its own (design §5).
+    /// True when the service asks us to slow down; never a failure on its own (its retry class is
+    /// `.throttle`: the caller lowers its request rate and tries again).
     public var isThrottling: Bool { kind == .throttling || kind == .limitExceeded }
 
     /// One line: what failed, what the service said, and what to do about it.

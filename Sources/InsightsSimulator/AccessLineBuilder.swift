@@ -2,7 +2,7 @@
 //   pulp [%({correlation-id}o)s]: %(h)s %(l)s user:%({REMOTE_USER}e)s org_id:%({ORG_ID}e)s %(t)s
 //   "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)s x_forwarded_for:"%({X-Forwarded-For}i)s"
 // mostly wrapped in the OpenShift-logging JSON document, plus the odd unwrapped line and
-// Django warning. The mix covers every row rule of design.md §2.
+// Django warning. The mix covers every access-log row rule (docs/row-rules.md).
 // With `historicalShapes`, a line takes the shape of its date instead: before 2026-01-06
 // `pulp [cid]: HOST IDENT USER [time] "…" …` (no labels, no x_forwarded_for), before 2026-01-21
 // `user:… org_id:…` without x_forwarded_for, and one line in ten is wrapped in the production

@@ -1,5 +1,6 @@
-// Every knob of the simulated service. Defaults follow design.md §5 (quotas) and give
-// realistic latencies; tests scale the latencies down.
+// Every knob of the simulated service. Defaults are AWS's Logs Insights quotas (30 concurrent
+// queries, each operation's request rate, 60-minute query run time) and give realistic
+// latencies; tests scale the latencies down.
 
 public struct SimulatorConfiguration: Sendable {
     public var host = "127.0.0.1"

@@ -73,8 +73,9 @@ struct HourRangeOptions: ParsableArguments {
 enum PartitionFormatting {
     static let columns = ["hour", "rows", "bytes", "uris", "sha256", "min_timestamp", "max_timestamp", "exported_at", "log_group", "dataset"]
 
-    /// A JSON array of records with exactly the keys the issue fixes (nulls written, never
-    /// omitted), one record per line. Built by hand: JSONEncoder takes ~1 s for a year.
+    /// A JSON array of records, every record with every key (`columns`, then `found` and
+    /// `partial`; nulls written, never omitted), one record per line. Built by hand:
+    /// JSONEncoder takes ~1 s for a year.
     static func json(_ partitions: [PartitionListing]) -> String {
         if partitions.isEmpty { return "[]" }
         var out = "[\n"

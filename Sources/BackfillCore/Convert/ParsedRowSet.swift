@@ -1,8 +1,9 @@
 import Dispatch
 import Parquet
 
-/// Every kept row of an input, in file order (design §3: timestamp, then `@ptr` bytewise; rows
-/// that tie on both keep their input order), ready to be written as row-group batches.
+/// Every kept row of an input, in file order (the order of every file: timestamp, then `@ptr`
+/// bytewise; rows that tie on both keep their input order), ready to be written as row-group
+/// batches.
 public struct ParsedRowSet: Sendable {
     /// Where one row lives: its slice and index there. The timestamp is copied in so the sort
     /// touches `@ptr` bytes only on ties.

@@ -103,7 +103,7 @@ public struct RunSummary: Sendable, Equatable {
     public var isComplete: Bool { failedChunks == 0 && failedHours.isEmpty && heldByOthers.isEmpty && otherUnfinished == 0 }
 }
 
-/// Runs the pending chunks of a catalog's backfills (issue 6): up to `concurrency` chunk
+/// Runs the pending chunks of a catalog's backfills (README "How it works"): up to `concurrency` chunk
 /// workers in one TaskGroup, each claiming a chunk under a lease, fetching it without
 /// truncation, staging its rows with `done` in one transaction, and compacting hours whose
 /// chunks are all done. Cancellation (SIGINT/SIGTERM) stops claiming and unwinds; the caller

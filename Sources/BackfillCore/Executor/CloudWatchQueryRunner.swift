@@ -5,7 +5,7 @@ import Foundation
 import Retry
 
 /// The request pacing shared by every query of a run: one adaptive token bucket per API
-/// (design §5: StartQuery and GetQueryResults each 5 requests/s by default).
+/// (AWS's quotas, the defaults: StartQuery and GetQueryResults each 5 requests/s).
 public struct InsightsPacing: Sendable {
     public let startQuery: RequestRateLimiter
     public let getQueryResults: RequestRateLimiter

@@ -6,7 +6,8 @@ import Foundation
 import Parquet
 import Retry
 
-/// Turns a finished hour into its Parquet file (design §4, issue 6 "Compaction").
+/// Turns a finished hour (`[H:00, H+1:00)` UTC, once all of its chunks are done) into its
+/// Parquet file.
 ///
 /// The hour's staged rows are streamed from the catalog in (timestamp, @ptr) order, page by
 /// page, into the Parquet writer — memory is bounded by one page plus one row group, not by

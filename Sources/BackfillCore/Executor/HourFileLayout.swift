@@ -1,6 +1,7 @@
 import Foundation
 
-/// Where an hour's file goes under a destination (design §4).
+/// Where an hour's file goes under a destination: one key per hour (`[H:00, H+1:00)` UTC) and
+/// destination, so writing the hour again replaces that key, never adds a second one.
 public enum HourFileLayout: String, Sendable, CaseIterable {
     /// `date=YYYY-MM-DD/hour=HH/<stem>_YYYYMMDDTHH0000Z.parquet`: Hive-style
     /// partitions that Athena, Spark and DuckDB's `hive_partitioning` understand.

@@ -1,6 +1,7 @@
 import Catalog
 
-/// Turns a requested time range into 5-minute chunks (design §4).
+/// Turns a requested time range into 5-minute chunks, half-open UTC intervals `[start, end)` in
+/// milliseconds.
 ///
 /// Rule: the catalog's chunks of a backfill never overlap, and a plan only adds chunks for
 /// the parts of the requested range that no existing chunk covers. Each uncovered gap is cut

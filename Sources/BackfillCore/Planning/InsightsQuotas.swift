@@ -1,6 +1,6 @@
 import Catalog
 
-/// CloudWatch Logs Insights quotas the scheduler respects (design §5 defaults).
+/// CloudWatch Logs Insights quotas the scheduler respects (defaults: AWS's quotas).
 public struct InsightsQuotas: Sendable, Equatable {
     public var maxConcurrentQueries: Int
     public var startQueryPerSecond: Double

@@ -1,4 +1,4 @@
-/// Field extraction from one gunicorn access line (design.md §2 rules 2–7), working on the
+/// Field extraction from one gunicorn access line (docs/row-rules.md, rules 2–7), working on the
 /// line's UTF-8 bytes without building strings: fields are byte ranges of the line, or of
 /// scratch memory that lives as long as the closure they are handed to.
 ///
@@ -10,7 +10,7 @@
 /// and `\\` for `\` (and `"a\\"` closes after the second backslash); any other `\x` is kept
 /// as the two bytes `\x`.
 ///
-/// Choices where §2 is silent:
+/// Choices where the rules are silent:
 /// * "spaces" means one or more ASCII spaces (0x20); a value glued to the previous one fails;
 /// * rule 3: TARGET and PROTOCOL are any non-empty runs of non-space bytes; the text is
 ///   matched after unescaping;

@@ -1,4 +1,4 @@
-/// Turns one Insights result row into an access-log row, exactly per design.md §2.
+/// Turns one Insights result row into an access-log row, exactly per docs/row-rules.md.
 ///
 /// Order of the rules (the first that applies decides):
 /// 1. the access line is extracted from `@message` (rule 1);

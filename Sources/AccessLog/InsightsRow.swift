@@ -1,5 +1,5 @@
-/// One CloudWatch Logs Insights result row, reduced to the three fields the row contract
-/// (design.md §2) reads. Every other field of a result row is ignored.
+/// One CloudWatch Logs Insights result row, reduced to the three fields the row rules
+/// (docs/row-rules.md) read. Every other field of a result row is ignored.
 public struct InsightsRow: Sendable, Equatable {
     /// `@timestamp`, as Insights prints it (`YYYY-MM-DD HH:MM:SS.fff`, UTC) or ISO 8601.
     public var timestamp: String?
@@ -30,7 +30,8 @@ public struct InsightsRow: Sendable, Equatable {
     }
 }
 
-/// One access-log row as it goes into Parquet (design.md §3 columns, plus `ptr` for sorting).
+/// One access-log row as it goes into Parquet (the `access` columns of README "Parquet files",
+/// plus `ptr` for sorting).
 public struct AccessLogRow: Sendable, Equatable {
     /// UTC, nanoseconds since the Unix epoch.
     public var timestampNanos: Int64

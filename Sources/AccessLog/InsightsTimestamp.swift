@@ -1,6 +1,6 @@
 import Basics
 
-/// Timestamp parsing for design.md §2 rule 10, without Foundation (DateFormatter is far too
+/// Timestamp parsing for docs/row-rules.md rule 10, without Foundation (DateFormatter is far too
 /// slow for millions of rows). All results are UTC nanoseconds since the Unix epoch.
 ///
 /// Accepted `@timestamp` forms (one grammar covers both):

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// The `--filter-paths` / `--exclude-paths` rules of design.md §2 rule 9.
+/// The `--filter-paths` / `--exclude-paths` rules (docs/row-rules.md rule 9).
 ///
 /// Both lists are *path-prefix* rules, tested against the request path (the target up to the
 /// first `?` or `#`), never substring rules: `/status` excludes `/status` and `/status/x`

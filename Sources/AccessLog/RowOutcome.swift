@@ -1,7 +1,7 @@
 /// Why a result row produced no row of its dataset although it was well formed. Each dataset
 /// lists the reasons it can give (`Dataset.skipReasons`); `label` is how `status` shows them.
 public enum SkipReason: String, Sendable, CaseIterable, Codable {
-    /// No quoted value of the form `METHOD TARGET [PROTOCOL]` (rule 3).
+    /// No quoted value of the form `METHOD TARGET [PROTOCOL]` (rule 3 of docs/row-rules.md).
     case noRequest
     /// The path is not `/api/pypi/<domain>/<distribution>/simple/<package>/` (rule 8).
     case pathNotPyPI

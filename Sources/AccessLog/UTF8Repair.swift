@@ -11,8 +11,8 @@ enum UTF8Repair {
         return repaired.withUTF8(body)
     }
 
-    /// True when `bytes` are well-formed UTF-8 (Unicode §3.9, table 3-7: no overlong forms,
-    /// no surrogates, nothing above U+10FFFF). ASCII runs are checked eight bytes at a time.
+    /// True when `bytes` are well-formed UTF-8 (the Unicode Standard's table 3-7: no overlong
+    /// forms, no surrogates, nothing above U+10FFFF). ASCII runs are checked eight bytes at a time.
     static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         let count = bytes.count

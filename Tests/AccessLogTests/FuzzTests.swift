@@ -51,10 +51,10 @@ import TestRandom
             let text = String(decoding: bytes, as: UTF8.self)
             let outcome = AccessLogParser().parse(InsightsRow(timestamp: text, message: text, ptr: text))
             outcomes.count(outcome)
-            // Rule 3 needs a quoted request, so text without any `"` is always skipped for
-            // having no request (unless the django warning skips it first); and a kept row
-            // needs rule 8's path. Fails if the parser keeps, or calls malformed, a row the
-            // rules must skip.
+            // Rule 3 (docs/row-rules.md) needs a quoted request, so text without any `"` is
+            // always skipped for having no request (unless the django warning skips it first);
+            // and a kept row needs rule 8's path. Fails if the parser keeps, or calls malformed,
+            // a row the rules must skip.
             if !bytes.contains(UInt8(ascii: "\"")) {
                 withoutQuote += 1
                 let reason: SkipReason = text.contains("django.request:WARNING") ? .djangoWarning : .noRequest

@@ -1,7 +1,7 @@
 @testable import AccessLog
 import TestRandom
 
-/// A generated Insights row together with the outcome the row contract (design.md §2) gives it,
+/// A generated Insights row together with the outcome the row rules (docs/row-rules.md) give it,
 /// decided by the generator from the parts it chose — never by running the parser. Used by
 /// `FuzzTests.generatedLinesGiveTheOutcomeTheyWereBuiltFor`.
 ///

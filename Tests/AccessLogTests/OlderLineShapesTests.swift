@@ -2,8 +2,9 @@ import Testing
 @testable import AccessLog
 import TestRandom
 
-/// The three access-line shapes a backfill of history meets, each also wrapped in parentheses
-/// as the production format writes it (`(pulp [cid]: … )`):
+/// The three access-line shapes a backfill of history meets (docs/row-rules.md "Older lines";
+/// rule numbers are that page's), each also wrapped in parentheses as the production format
+/// writes it (`(pulp [cid]: … )`):
 /// * before 2026-01-06, no labels: `pulp [cid]: HOST IDENT USER [time] "req" 200 456 "-" "ua" 550`
 ///   — the user is USER (`-` → null), org_id stays null;
 /// * from 2026-01-06: `pulp [cid]: HOST IDENT user:U org_id:O [time] …`;

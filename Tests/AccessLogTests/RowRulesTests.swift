@@ -1,7 +1,7 @@
 import Testing
 @testable import AccessLog
 
-/// One test (or a few) per rule of design.md §2.
+/// One test (or a few) per rule of docs/row-rules.md, named by the rule's number.
 @Suite struct RowRulesTests {
     typealias T = TestSupport
 

@@ -72,7 +72,7 @@ import TestRandom
         let rows = Self.randomRows(600, seed: UInt64(sliceCount))
         let cut = (0...sliceCount).map { rows.count * $0 / sliceCount }
         let set = ParsedRowSet((0..<sliceCount).map { Self.columns(rows[cut[$0]..<cut[$0 + 1]]) })
-        // The definition (design §3): by timestamp, then by `@ptr` bytewise; ties keep input order.
+        // The order of every file: by timestamp, then by `@ptr` bytewise; ties keep input order.
         let expected = rows.enumerated().sorted { a, b in
             if a.element.timestampNanos != b.element.timestampNanos { return a.element.timestampNanos < b.element.timestampNanos }
             if a.element.ptr != b.element.ptr { return a.element.ptr.utf8.lexicographicallyPrecedes(b.element.ptr.utf8) }

@@ -1,4 +1,4 @@
-r"""Reference implementation of the row contract (design.md section 2), in plain Python.
+r"""Reference implementation of the access-log row rules (docs/row-rules.md), in plain Python.
 
 It is written independently of the Swift AccessLog module so that the interop
 tests can compare what `pulp-backfill convert` writes against an oracle, and so
@@ -331,8 +331,9 @@ def _label_token(line: str, label: str):
     return None if tok is _NO_LABEL or tok in ("", "-") else tok
 
 
-# Design 7.4, lines from before 2026-01-06: no labels; the start of the line, after an optional
-# "(" (production wraps the whole line in parentheses), is `pulp [CID]: HOST IDENT USER [`.
+# docs/row-rules.md "Older lines", lines from before 2026-01-06: no labels; the start of the
+# line, after an optional "(" (production wraps the whole line in parentheses), is
+# `pulp [CID]: HOST IDENT USER [`.
 # Read here as: CID runs to the first "]"; HOST, IDENT and USER are non-empty and hold no space;
 # single spaces between them; "[" right after the space that follows USER. The older lines had
 # no labels, so a USER that is a label other rules read (org_id:, x_forwarded_for:) is no user:

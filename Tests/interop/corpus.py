@@ -158,7 +158,7 @@ def all_null_rows(n=50):
     return rows
 
 
-# ---- the three access-line shapes a backfill of history meets (design.md 7.4) ----------------
+# ---- the three access-line shapes a backfill of history meets (docs/row-rules.md "Older lines")
 # before 2026-01-06: `pulp [cid]: HOST IDENT USER [time] "req" status bytes "ref" "ua" duration`
 # from 2026-01-06:   `pulp [cid]: HOST IDENT user:U org_id:O [time] …`
 # from 2026-01-21:   the same plus ` x_forwarded_for:"…"` at the end

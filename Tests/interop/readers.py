@@ -1,7 +1,7 @@
 """Read a Parquet file with each of the four readers our users have, as plain Python rows.
 
-Every reader returns a list of tuples in design §3 column order, the timestamp as
-integer nanoseconds, nulls as None — so that results compare cell for cell.
+Every reader returns a list of tuples in the access columns' order (`COLUMNS`), the
+timestamp as integer nanoseconds, nulls as None — so that results compare cell for cell.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 /// Decodes Insights result rows from the two JSON shapes the tool reads:
 ///
 /// * **NDJSON**: one object per line, `{"@timestamp": "...", "@message": "...", "@ptr": "..."}`
-///   (other members ignored) — what the seed's exports and `shared/samples` hold;
+///   (other members ignored) — what the seed's exports and `Tests/Fixtures/`'s `.ndjson` files hold;
 /// * **a saved GetQueryResults response**: `{"results": [[{"field": "...", "value": "..."}, ...], ...], ...}`.
 ///
 /// Decisions:

@@ -228,6 +228,20 @@ def header_end(code: str, start: int, include_body: bool) -> int:
     return n
 
 
+def top_level(text: str) -> str:
+    """The text with whatever is inside brackets blanked, so commas of a list stand out."""
+    out, depth = [], 0
+    for c in text:
+        if c in "([<":
+            depth += 1
+        elif c in ")]>" and depth:
+            depth -= 1
+            out.append(" ")
+            continue
+        out.append(c if depth == 0 else " ")
+    return "".join(out)
+
+
 def library_modules() -> list[str]:
     text = blank(open(os.path.join(ROOT, "Package.swift"), encoding="utf-8").read(), keep_strings=True)
     names = []
@@ -302,8 +316,11 @@ def parse_module(module: str) -> ModuleInfo:
                     nm = re.match(r"\s*([A-Za-z_]\w*|`\w+`|[-+*/%<>=!&|^~?.]+)", after)
                     name = nm.group(1).strip("`") if nm else "?"
                 elif kw in ("var", "let"):
-                    nm = re.match(r"\s*\(?\s*([A-Za-z_]\w*|`\w+`)", after)
-                    name = nm.group(1).strip("`") if nm else "?"
+                    # `public static let a = 1, b = 2` declares every name of the list at once.
+                    first = header_end(code, m.end(), include_body=False)
+                    names = re.findall(r"(?:^|,)\s*\(?\s*`?([A-Za-z_]\w*)`?\s*[:=,{]",
+                                       top_level(code[m.end():first]))
+                    name = ",".join(names) if names else "?"
                 else:
                     nm = re.match(r"\s*([A-Za-z_][\w.]*)", after)
                     name = nm.group(1).split(".")[-1] if nm else "?"
@@ -393,13 +410,13 @@ def main() -> int:
 
         def witness(d: Decl) -> bool:
             for proto in info.conformances.get(d.owner or "", set()):
-                if d.name in reqs.get(proto, set()):
+                if any(n in reqs.get(proto, set()) for n in d.name.split(",")):
                     return True
             return False
 
         for d in decls:
             is_operator = d.kind == "func" and not IDENT.fullmatch(d.name)
-            if d.name in tokens or d.is_override or witness(d):
+            if any(n in tokens for n in d.name.split(",")) or d.is_override or witness(d):
                 d.used = True
             elif (d.kind in ("init", "subscript") or is_operator) and d.owner and (
                     d.owner in tokens or d.owner not in types_in_module):
@@ -424,7 +441,7 @@ def main() -> int:
                 if d.used:
                     continue
                 is_operator = d.kind == "func" and not IDENT.fullmatch(d.name)
-                if d.name in exposed or ((d.kind in ("init", "subscript") or is_operator) and d.owner in exposed):
+                if any(n in exposed for n in d.name.split(",")) or ((d.kind in ("init", "subscript") or is_operator) and d.owner in exposed):
                     d.used = True
                     changed = True
         unused += [d for d in decls if not d.used]

@@ -38,10 +38,10 @@ public struct AWSSettings: Sendable {
 public struct AWSConfiguration: Sendable {
     public let settings: AWSSettings
     public let environment: [String: String]
-    public let profiles: ProfileFiles
+    let profiles: ProfileFiles
     /// The profile in use and whether the user named it (flag or `AWS_PROFILE`).
     public let profileName: String
-    public let profileNamedExplicitly: Bool
+    let profileNamedExplicitly: Bool
     public let region: String
     /// Where the region came from, e.g. `--aws-region`, `AWS_REGION`, `profile dev`, `default`
     /// (decided by `AWSRegionResolver`, as for every command).

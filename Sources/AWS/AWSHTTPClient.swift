@@ -66,7 +66,7 @@ public final class AWSHTTPClient: Sendable {
 
     /// Sends `request` and returns the whole response. `timeout` bounds the entire exchange
     /// (used for short metadata-service probes); transport failures become `AWSError.transport`.
-    public func send(_ request: AWSHTTPRequest, operation: String, timeout: Duration? = nil) async throws -> Response {
+    func send(_ request: AWSHTTPRequest, operation: String, timeout: Duration? = nil) async throws -> Response {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method.uppercased())
         for field in request.headers { outgoing.headers.add(name: field.name, value: field.value) }

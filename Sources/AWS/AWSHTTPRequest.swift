@@ -28,7 +28,7 @@ public struct AWSHTTPRequest: Sendable {
     }
 
     /// The path as the server sees it (endpoint base path + request path).
-    public var fullPath: String {
+    var fullPath: String {
         endpoint.basePath == "/" ? path : endpoint.basePath.trimmingSuffix("/") + path
     }
 
@@ -37,12 +37,12 @@ public struct AWSHTTPRequest: Sendable {
         return headers.first { $0.name.lowercased() == lower }?.value
     }
 
-    public mutating func setHeader(_ name: String, _ value: String) {
+    mutating func setHeader(_ name: String, _ value: String) {
         removeHeader(name)
         headers.append((name, value))
     }
 
-    public mutating func removeHeader(_ name: String) {
+    mutating func removeHeader(_ name: String) {
         let lower = name.lowercased()
         headers.removeAll { $0.name.lowercased() == lower }
     }

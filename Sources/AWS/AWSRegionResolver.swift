@@ -5,7 +5,7 @@ import Foundation
 /// neither file is an error; a missing `default` is not).
 public struct AWSProfileSelection: Sendable, Equatable {
     public let name: String
-    public let isExplicit: Bool
+    let isExplicit: Bool
 
     public init(flag: String?, environment: [String: String]) {
         let named = AWSRegionResolver.nonEmpty(flag)
@@ -39,7 +39,7 @@ public struct AWSRegion: Sendable, Equatable, CustomStringConvertible {
 /// Empty or blank values count as unset. Reading the profile never needs credentials.
 public enum AWSRegionResolver {
     public static let fallback = "us-east-1"
-    public static let flagSource = "--aws-region"
+    static let flagSource = "--aws-region"
 
     /// Pure form: `profileRegion` is the profile's `region` value (nil when the profile has
     /// none), asked for only when neither the flag nor the environment gives a region.

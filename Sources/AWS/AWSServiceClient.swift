@@ -30,7 +30,7 @@ public struct AWSServiceClient: Sendable {
     /// Signs `request` with current credentials, sends it, and returns a 2xx response;
     /// anything else is thrown as `AWSError` with secrets redacted from the server's message.
     /// Retryable failures are tried again per `retryPolicy`, each time freshly signed.
-    public func send(_ request: AWSHTTPRequest, operation: String, payload: SigV4Signer.Payload = .signed,
+    func send(_ request: AWSHTTPRequest, operation: String, payload: SigV4Signer.Payload = .signed,
                      acceptStatus: Set<Int> = []) async throws -> AWSHTTPClient.Response {
         try await retryPolicy.run {
             try await sendOnce(request, operation: operation, payload: payload, acceptStatus: acceptStatus)

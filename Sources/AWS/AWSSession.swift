@@ -51,7 +51,7 @@ public struct AWSSession: Sendable {
     public let http: AWSHTTPClient
     /// S3's own configuration and credentials (the main ones unless `--s3-*` flags say otherwise).
     public let s3Configuration: AWSConfiguration
-    public let s3Credentials: any CredentialProvider
+    let s3Credentials: any CredentialProvider
 
     /// Resolves configuration and credentials. With `s3Only` (the `upload` command) and S3's
     /// own credentials given, a failure to find the main credentials is deferred to their

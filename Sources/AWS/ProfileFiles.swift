@@ -5,8 +5,8 @@ import Foundation
 /// present in both, the credentials file wins. Indented sub-section lines (`s3 =` blocks) are
 /// skipped; comment lines start with `#` or `;`.
 public struct ProfileFiles: Sendable {
-    public let credentialsPath: String
-    public let configPath: String
+    let credentialsPath: String
+    let configPath: String
     let credentialsSections: [String: [String: String]]
     let configSections: [String: [String: String]]
 
@@ -20,7 +20,7 @@ public struct ProfileFiles: Sendable {
         configSections = try Self.load(configPath, isConfig: true)
     }
 
-    public func hasProfile(_ name: String) -> Bool {
+    func hasProfile(_ name: String) -> Bool {
         credentialsSections[name] != nil || configSections[name] != nil
     }
 

@@ -67,7 +67,7 @@ public struct S3Client: Sendable {
     }
 
     /// Multipart upload of `partCount` parts whose bytes `readPart` supplies (0-based index).
-    public func multipartUpload(_ location: S3Location, contentType: String, partCount: Int,
+    func multipartUpload(_ location: S3Location, contentType: String, partCount: Int,
                                 readPart: (Int) throws -> [UInt8]) async throws {
         var create = request("POST", location, query: "uploads")
         create.headers.append(("Content-Type", contentType))

@@ -14,7 +14,7 @@ public struct STSClient: Sendable {
     }
 
     /// `AssumeRole`, signed with `source` credentials (role_arn + source_profile).
-    public func assumeRole(roleArn: String, sessionName: String, externalId: String?, durationSeconds: Int?,
+    func assumeRole(roleArn: String, sessionName: String, externalId: String?, durationSeconds: Int?,
                            source: any CredentialProvider) async throws -> AWSCredentials {
         var params = [("Action", "AssumeRole"), ("Version", "2011-06-15"), ("RoleArn", roleArn),
                       ("RoleSessionName", sessionName)]
@@ -27,7 +27,7 @@ public struct STSClient: Sendable {
     }
 
     /// `AssumeRoleWithWebIdentity` (IRSA): the OIDC token is the proof, so the request is unsigned.
-    public func assumeRoleWithWebIdentity(roleArn: String, sessionName: String, token: String) async throws -> AWSCredentials {
+    func assumeRoleWithWebIdentity(roleArn: String, sessionName: String, token: String) async throws -> AWSCredentials {
         let params = [("Action", "AssumeRoleWithWebIdentity"), ("Version", "2011-06-15"), ("RoleArn", roleArn),
                       ("RoleSessionName", sessionName), ("WebIdentityToken", token)]
         var request = formRequest(params)

@@ -22,7 +22,7 @@ public struct SigV4Signer: Sendable {
         case precomputed(String)
     }
 
-    public static let unsignedPayload = "UNSIGNED-PAYLOAD"
+    static let unsignedPayload = "UNSIGNED-PAYLOAD"
     /// Headers botocore never signs (hop-by-hop, tracing, user agent).
     static let unsignedHeaderNames: Set<String> = [
         "baggage", "connection", "expect", "keep-alive", "proxy-authenticate", "proxy-authorization",
@@ -184,7 +184,7 @@ public struct SigV4Signer: Sendable {
                       Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
     }
 
-    public static func hexSHA256(_ bytes: [UInt8]) -> String { hex(SHA256.hash(data: bytes)) }
+    static func hexSHA256(_ bytes: [UInt8]) -> String { hex(SHA256.hash(data: bytes)) }
 
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
         let digits = Array("0123456789abcdef".utf8)

@@ -28,7 +28,7 @@ public struct DensitySummary: Sendable, Equatable {
     public var countedChunks = 0
     public var expectedRows: Int64 = 0
     /// Of the counted chunks, those done, what was counted in them and the events fetched in them.
-    public var countedDone = 0
+    var countedDone = 0
     public var expectedDoneRows: Int64 = 0
     public var fetchedDoneRows: Int64 = 0
     /// Days counted, and the StartQuery calls the counts took.
@@ -48,7 +48,7 @@ public struct DensitySummary: Sendable, Equatable {
 }
 
 extension Catalog {
-    public static let dayMillis: Int64 = 86_400_000
+    static let dayMillis: Int64 = 86_400_000
 
     /// Days holding unfinished chunks of these backfills that were never counted, oldest first.
     public func uncountedDays(backfillIDs: [Int64]) throws -> [UncountedDay] {

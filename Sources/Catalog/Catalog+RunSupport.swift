@@ -119,7 +119,7 @@ extension Catalog {
     }
 
     /// Hours of some backfills whose chunks are all done but which are not exported yet.
-    public func unexportedHourCount(backfillIDs: [Int64]) throws -> Int {
+    func unexportedHourCount(backfillIDs: [Int64]) throws -> Int {
         try read { db in
             let ids = backfillIDs.map(String.init).joined(separator: ",")
             return try Int.fetchOne(db, sql: """

@@ -26,7 +26,7 @@ public final class Catalog: Sendable {
     }
 
     /// How long a connection waits for another process's write lock before failing.
-    public static let busyTimeout: TimeInterval = 30
+    static let busyTimeout: TimeInterval = 30
 
     /// Opens (and, if needed, creates or migrates) the catalog at `path`.
     ///

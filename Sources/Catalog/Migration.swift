@@ -35,7 +35,7 @@ public struct Migrator: Sendable {
     public var latestVersion: Int { migrations.last?.version ?? 0 }
 
     /// What an open file turned out to be.
-    public enum FileKind: Equatable, Sendable {
+    enum FileKind: Equatable, Sendable {
         /// A fresh SQLite file without any table: safe to turn into a catalog.
         case empty
         /// Our catalog at this schema version.
@@ -44,7 +44,7 @@ public struct Migrator: Sendable {
         case foreign(reason: String)
     }
 
-    public static func inspect(_ db: Database) throws -> FileKind {
+    static func inspect(_ db: Database) throws -> FileKind {
         let appID = try Int32(truncatingIfNeeded: Int.fetchOne(db, sql: "PRAGMA application_id") ?? 0)
         let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
         let objects = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
@@ -57,7 +57,7 @@ public struct Migrator: Sendable {
     /// Applies every migration newer than the file's version, each in its own transaction
     /// together with its version bookkeeping, so a crash leaves the file at a whole version.
     /// `path` is only used in error messages.
-    public func migrate(_ db: Database, path: String) throws {
+    func migrate(_ db: Database, path: String) throws {
         let current: Int
         switch try Self.inspect(db) {
         case .empty: current = 0

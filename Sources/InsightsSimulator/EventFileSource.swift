@@ -6,7 +6,7 @@ public struct EventFileError: Error, CustomStringConvertible, Sendable {
 
 public struct EventFileSource: EventSource {
     /// Sorted by timestamp; ties keep file order.
-    public let allEvents: [LogEvent]
+    let allEvents: [LogEvent]
 
     public init(events: [LogEvent]) {
         allEvents = events.enumerated().sorted {
@@ -68,7 +68,7 @@ public struct EventFileSource: EventSource {
 }
 
 /// `@ptr` values: opaque, base64, unique per (seed, second, index) and stable across runs.
-public enum PointerCodec {
+enum PointerCodec {
     static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     /// "CmAKJgoi" + base64 of 18 bytes: second (8, big-endian), index (4), seed tag (6).

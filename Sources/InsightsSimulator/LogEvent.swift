@@ -24,7 +24,7 @@ public struct LogEvent: Sendable, Equatable {
     }
 
     /// Bytes Insights would count as scanned for this event.
-    public var scannedBytes: Int { message.utf8.count + 23 + ptr.utf8.count + (logStream?.utf8.count ?? 0) }
+    var scannedBytes: Int { message.utf8.count + 23 + ptr.utf8.count + (logStream?.utf8.count ?? 0) }
 
     /// The event's fields in the order `expected` prints them and a query without `fields` returns them.
     public var fields: [(String, String)] {

@@ -42,7 +42,7 @@ public struct PulpCorpusGenerator: EventSource {
 
     public init(_ configuration: Configuration) { self.configuration = configuration }
 
-    public static let burstEventsPerWindow = 11_500.0
+    static let burstEventsPerWindow = 11_500.0
 
     /// Whether the 5-minute window containing `second` is a burst window.
     public func isBurstWindow(second: Int64) -> Bool {
@@ -69,7 +69,7 @@ public struct PulpCorpusGenerator: EventSource {
     }
 
     /// Mean content lines in `second`.
-    public func contentRate(second: Int64) -> Double {
+    func contentRate(second: Int64) -> Double {
         guard configuration.contentPerHour > 0 else { return 0 }
         let secondOfDay = Double(((second % 86400) + 86400) % 86400)
         let diurnal = 1 + 0.5 * _sin((secondOfDay / 86400 - 14.0 / 24 + 0.25) * 2 * Double.pi)

@@ -14,7 +14,7 @@ public struct QueryResult: Sendable {
 
 public enum QueryEngine {
     public static let maxRows = 10000
-    public static let defaultLimit = 1000
+    static let defaultLimit = 1000
 
     /// Compiles regexes up front so bad patterns surface as MalformedQueryException at StartQuery.
     public static func validate(_ query: ParsedQuery) throws(QuerySyntaxError) {

@@ -45,7 +45,7 @@ public struct FieldItem: Sendable, Equatable {
     }
 
     /// A plain `fields x` (no alias, no function): nothing to compute, only selected.
-    public var isPlainSelection: Bool { value == .field(name) }
+    var isPlainSelection: Bool { value == .field(name) }
 }
 
 public enum LikePattern: Sendable {

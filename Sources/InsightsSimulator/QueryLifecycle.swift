@@ -42,7 +42,7 @@ extension SimulatorService {
 
     /// Executes queued queries until `finishQueryWorkers` is called or the task is cancelled.
     /// Run `workers` of these concurrently in a task group.
-    public func runQueryWorker() async {
+    func runQueryWorker() async {
         for await job in jobs {
             if Task.isCancelled { break }
             // Off the cooperative pool: a month-long `stats` must not starve the HTTP tasks.
@@ -50,7 +50,7 @@ extension SimulatorService {
         }
     }
 
-    public func finishQueryWorkers() { jobsContinuation.finish() }
+    func finishQueryWorkers() { jobsContinuation.finish() }
 
     func execute(_ job: QueryJob) {
         // A `stats` query counts what had arrived when counting; late events only show in fetches.

@@ -1,7 +1,7 @@
 // Deterministic randomness: SplitMix64 streams derived from (seed, label, index) alone,
 // so every time bucket of the corpus and every fault decision can be recomputed in isolation.
 
-public struct SeededRandom: RandomNumberGenerator, Sendable {
+struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     public init(seed: UInt64) { state = seed }

@@ -36,7 +36,7 @@ public struct SigV4Request: Sendable {
 public struct SigV4Verifier: Sendable {
     public let credentials: SigV4Credentials
     /// Requests whose X-Amz-Date is further than this from now are rejected (AWS: 15 minutes).
-    public var maxClockSkewSeconds: Int64 = 900
+    var maxClockSkewSeconds: Int64 = 900
 
     public init(credentials: SigV4Credentials = .test) { self.credentials = credentials }
 

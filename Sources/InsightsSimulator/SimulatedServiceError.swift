@@ -41,8 +41,8 @@ public struct SimulatedServiceError: Error, Sendable, Equatable {
             ])),
         ])
     }
-    public static func unknownOperation(_ target: String) -> SimulatedServiceError {
+    static func unknownOperation(_ target: String) -> SimulatedServiceError {
         SimulatedServiceError(type: "UnknownOperationException", message: "Unknown operation \(target)")
     }
-    public static func serialization(_ message: String) -> SimulatedServiceError { SimulatedServiceError(type: "SerializationException", message: message) }
+    static func serialization(_ message: String) -> SimulatedServiceError { SimulatedServiceError(type: "SerializationException", message: message) }
 }

@@ -6,7 +6,7 @@ public struct SimulatorConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 0
     public var logGroupName = "/aws/containerinsights/pulp-prod/application"
-    public var accountId = "123456789012"
+    var accountId = "123456789012"
 
     // Quotas.
     public var maxConcurrentQueries = 30
@@ -36,7 +36,7 @@ public struct SimulatorConfiguration: Sendable {
     /// Finished queries are forgotten after this long, and beyond this many (oldest first), so a
     /// months-long backfill cannot pile up results in memory. GetQueryResults on a forgotten
     /// query answers ResourceNotFoundException.
-    public var resultRetentionMs: Int64 = 15 * 60 * 1000
+    var resultRetentionMs: Int64 = 15 * 60 * 1000
     public var maxRetainedQueries = 512
 
     public init() {}

@@ -104,7 +104,7 @@ public final class SimulatorService: Sendable {
     }
 
     /// Counts a request the HTTP layer refused before it reached the service (bad signature).
-    public func recordRejected(target: String?, error: SimulatedServiceError) {
+    func recordRejected(target: String?, error: SimulatedServiceError) {
         let api = SimulatorOperation.statisticsName(SimulatorOperation(target: target))
         state.withLock { $0.statistics.count(api: api, outcome: error.type, nowNs: SimulatorService.monotonicNs()) }
     }
@@ -112,7 +112,7 @@ public final class SimulatorService: Sendable {
     // MARK: - Ids
 
     /// A fresh x-amzn-RequestId (UUID-shaped).
-    public func nextRequestId() -> String {
+    func nextRequestId() -> String {
         state.withLock { state in nextId(&state) }
     }
 
@@ -137,7 +137,7 @@ public final class SimulatorService: Sendable {
         }
     }
 
-    public func statisticsJSON() -> JSONValue {
+    func statisticsJSON() -> JSONValue {
         let now = SimulatorService.monotonicNs()
         return state.withLock { state in
             prune(&state, nowNs: now)

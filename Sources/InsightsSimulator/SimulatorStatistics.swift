@@ -19,7 +19,7 @@ public struct SimulatorStatistics: Sendable {
     public var peakConcurrentQueries = 0
     public var bytesScanned = 0
     public var recordsScanned = 0
-    public var rowsReturned = 0
+    var rowsReturned = 0
     /// Injected faults by kind (`faultKinds`).
     public var faults: [String: Int] = Dictionary(uniqueKeysWithValues: faultKinds.map { ($0, 0) })
     /// How the queries ended that the `query-failed` fault forced (Failed, Timeout, Cancelled).

@@ -172,7 +172,7 @@ public struct ParquetFooter: Sendable, Equatable {
     }
 
     /// The index of the leaf column named `name` (dotted path for nested columns).
-    public func columnIndex(_ name: String) -> Int? {
+    func columnIndex(_ name: String) -> Int? {
         columns.firstIndex { $0.name == name }
     }
 

@@ -179,6 +179,7 @@ class Decl:
     owner: str | None          # enclosing type's name (or extended type), None at file scope
     signature: str             # text whose names the declaration exposes
     is_override: bool
+    owner_public: bool | None  # whether the enclosing type is public; None inside an extension
     used: bool = False
 
 
@@ -194,6 +195,7 @@ class Scope:
 class ModuleInfo:
     decls: list[Decl] = field(default_factory=list)
     conformances: dict[str, set[str]] = field(default_factory=dict)
+    type_access: dict[str, set[bool]] = field(default_factory=dict)  # type name -> public or not, per declaration
     extra_signatures: list[tuple[str, str]] = field(default_factory=list)  # (owner, text) of enum cases / protocol bodies
 
 
@@ -297,6 +299,8 @@ def parse_module(module: str) -> ModuleInfo:
                 conf = {p.strip().split(".")[-1] for p in re.split(r"[,&]", inherit.group(1)) if p.strip()}
                 info.conformances.setdefault(simple, set()).update(conf)
             pending[end] = (kw, simple, is_public)
+            if kw != "extension":
+                info.type_access.setdefault(simple, set()).add(is_public)
 
         # Walk the braces to know each declaration's owner.
         stack: list[Scope] = []
@@ -307,6 +311,7 @@ def parse_module(module: str) -> ModuleInfo:
                 kw = m.group(2)
                 owner_scope = next((s for s in reversed(stack) if s.kind), None)
                 owner = owner_scope.name if owner_scope else None
+                owner_public = None if owner_scope is None or owner_scope.kind == "extension" else owner_scope.is_public
                 if kw == "case" or kw == "associatedtype":
                     continue
                 after = code[m.end():m.end() + 200]
@@ -337,7 +342,7 @@ def parse_module(module: str) -> ModuleInfo:
                 elif kw in ("func", "var", "let", "typealias"):
                     signature = signature.replace(name, " ", 1)
                 info.decls.append(Decl(module, rel, line_of(i), name, kw, owner, signature,
-                                       bool(re.search(r"\boverride\b", m.group(0)))))
+                                       bool(re.search(r"\boverride\b", m.group(0))), owner_public))
             if c == "{":
                 if i in pending:
                     kw, name, is_public = pending[i]
@@ -406,7 +411,12 @@ def main() -> int:
         tokens = other_tokens(module)
         decls = info.decls
         total += len(decls)
-        types_in_module = {d.name for d in decls if d.kind in TYPE_KEYWORDS}
+        types_in_module = set(info.type_access)
+
+        def inside_internal_type(d: Decl) -> bool:
+            if d.owner_public is not None:
+                return not d.owner_public
+            return info.type_access.get(d.owner or "", {True}) == {False}
 
         def witness(d: Decl) -> bool:
             for proto in info.conformances.get(d.owner or "", set()):
@@ -416,10 +426,14 @@ def main() -> int:
 
         for d in decls:
             is_operator = d.kind == "func" and not IDENT.fullmatch(d.name)
-            if any(n in tokens for n in d.name.split(",")) or d.is_override or witness(d):
+            if inside_internal_type(d):
+                d.used = False  # `public` in an internal type is internal anyway: it only misleads
+            elif d.is_override or witness(d):
                 d.used = True
-            elif (d.kind in ("init", "subscript") or is_operator) and d.owner and (
-                    d.owner in tokens or d.owner not in types_in_module):
+            elif d.kind in ("init", "subscript") or is_operator:
+                # `init` and `==` are everywhere as words: these count through their type (rule 1).
+                d.used = bool(d.owner) and (d.owner in tokens or d.owner not in types_in_module)
+            elif any(n in tokens for n in d.name.split(",")):
                 d.used = True
         # Signatures of what is used keep the names they mention (rule 4), until nothing changes.
         changed = True
@@ -438,10 +452,11 @@ def main() -> int:
                 if owner in used_types:
                     exposed.update(IDENT.findall(text))
             for d in decls:
-                if d.used:
+                if d.used or inside_internal_type(d):
                     continue
                 is_operator = d.kind == "func" and not IDENT.fullmatch(d.name)
-                if any(n in exposed for n in d.name.split(",")) or ((d.kind in ("init", "subscript") or is_operator) and d.owner in exposed):
+                plain = not (d.kind in ("init", "subscript") or is_operator)
+                if (plain and any(n in exposed for n in d.name.split(","))) or ((d.kind in ("init", "subscript") or is_operator) and d.owner in exposed):
                     d.used = True
                     changed = True
         unused += [d for d in decls if not d.used]

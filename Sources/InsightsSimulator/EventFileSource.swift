@@ -72,7 +72,7 @@ enum PointerCodec {
     static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     /// "CmAKJgoi" + base64 of 18 bytes: second (8, big-endian), index (4), seed tag (6).
-    public static func pointer(seed: UInt64, second: Int64, index: UInt64) -> String {
+    static func pointer(seed: UInt64, second: Int64, index: UInt64) -> String {
         let s = UInt64(bitPattern: second)
         let tag = SeededRandom.mix(seed)
         @inline(__always) func byte(_ i: Int) -> UInt8 {

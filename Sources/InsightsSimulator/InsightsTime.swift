@@ -4,13 +4,13 @@
 import Basics
 
 public enum InsightsTime {
-    public struct Civil: Equatable, Sendable {
-        public var year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int
+    struct Civil: Equatable, Sendable {
+        var year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int
     }
 
     static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    public static func civil(fromMilliseconds ms: Int64) -> Civil {
+    static func civil(fromMilliseconds ms: Int64) -> Civil {
         let msOfDay = Int(((ms % 86_400_000) + 86_400_000) % 86_400_000)
         let date = CivilDate(daysSinceEpoch: (ms - Int64(msOfDay)) / 86_400_000)
         let (year, month, day) = (Int(date.year), Int(date.month), Int(date.day))
@@ -27,7 +27,7 @@ public enum InsightsTime {
     }
 
     /// "2026-02-04 14:30:00.123" — the form Insights returns in `@timestamp`.
-    public static func appendInsights(_ ms: Int64, to out: inout [UInt8], separator: UInt8 = UInt8(ascii: " ")) {
+    static func appendInsights(_ ms: Int64, to out: inout [UInt8], separator: UInt8 = UInt8(ascii: " ")) {
         let c = civil(fromMilliseconds: ms)
         appendPadded(c.year, width: 4, to: &out); out.append(UInt8(ascii: "-"))
         appendPadded(c.month, width: 2, to: &out); out.append(UInt8(ascii: "-"))
@@ -38,7 +38,7 @@ public enum InsightsTime {
         appendPadded(c.millisecond, width: 3, to: &out)
     }
 
-    public static func insightsString(_ ms: Int64) -> String {
+    static func insightsString(_ ms: Int64) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(23)
         appendInsights(ms, to: &out)
@@ -46,13 +46,13 @@ public enum InsightsTime {
     }
 
     /// "2026-02-04T14:30:00.123Z" (OpenShift wrapper).
-    public static func appendISO(_ ms: Int64, to out: inout [UInt8]) {
+    static func appendISO(_ ms: Int64, to out: inout [UInt8]) {
         appendInsights(ms, to: &out, separator: UInt8(ascii: "T"))
         out.append(UInt8(ascii: "Z"))
     }
 
     /// "04/Feb/2026:14:30:00 +0000" (gunicorn %(t)s without brackets).
-    public static func appendAccessLog(_ ms: Int64, to out: inout [UInt8]) {
+    static func appendAccessLog(_ ms: Int64, to out: inout [UInt8]) {
         let c = civil(fromMilliseconds: ms)
         appendPadded(c.day, width: 2, to: &out); out.append(UInt8(ascii: "/"))
         out.append(contentsOf: monthNames[c.month - 1].utf8); out.append(UInt8(ascii: "/"))

@@ -43,7 +43,7 @@ public enum DatasetParquet {
 
     /// Rows per batch handed to the writer: large enough to amortize per-batch work, small
     /// enough that a batch's column copies stay a few tens of megabytes.
-    public static let batchRows = 16_384
+    static let batchRows = 16_384
 
     /// Writer options with the tool's `created_by`.
     public static func writerOptions(

@@ -13,10 +13,10 @@ extension Dataset {
 }
 
 /// A catalog names a dataset this version does not know (planned by a newer version).
-public enum BackfillDatasetError: Error, CustomStringConvertible {
+enum BackfillDatasetError: Error, CustomStringConvertible {
     case unknown(String)
 
-    public var description: String {
+    var description: String {
         switch self {
         case .unknown(let name):
             "the catalog's backfill is of dataset \"\(name)\", which this version does not know (known: \(Dataset.names.joined(separator: ", ")))"

@@ -25,7 +25,7 @@ public struct ExecutorSettings: Sendable {
     /// What to do with an hour whose file already exists at its destinations (`--if-exists`).
     public var ifExists = IfExists.skip
     /// How often a waiting run looks again at chunks others hold.
-    public var waitPollMillis: Int64 = 2_000
+    var waitPollMillis: Int64 = 2_000
     /// The process that holds this run's leases.
     public var holder = ProcessIdentity.current
     /// Whether a holder's process is alive (nil: cannot tell); tests replace it.
@@ -67,9 +67,9 @@ public enum IfExists: String, Sendable, CaseIterable {
 }
 
 /// `--if-exists skip|fail` could not list a destination, so which hours exist there is unknown.
-public struct ExistingFilesUnknown: Error, CustomStringConvertible {
-    public let destinations: [String: String]
-    public var description: String {
+struct ExistingFilesUnknown: Error, CustomStringConvertible {
+    let destinations: [String: String]
+    var description: String {
         let each = destinations.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
         return "cannot list the files that exist (\(each)); nothing was queried, as an hour could be written twice "
             + "(--if-exists overwrite writes every hour regardless)"
@@ -77,9 +77,9 @@ public struct ExistingFilesUnknown: Error, CustomStringConvertible {
 }
 
 /// `--if-exists fail` met hours that exist.
-public struct HoursAlreadyExist: Error, CustomStringConvertible {
-    public let files: [String]
-    public var description: String {
+struct HoursAlreadyExist: Error, CustomStringConvertible {
+    let files: [String]
+    var description: String {
         let shown = files.prefix(5).joined(separator: ", ")
         return "\(files.count) hourly file(s) already exist (\(shown)\(files.count > 5 ? ", …" : "")); nothing was queried (--if-exists fail)"
     }

@@ -30,7 +30,7 @@ public struct ChunkFetcher: Sendable {
         public var rows: [InsightsRow] = []
         /// Rows whose `@timestamp` Insights sent in a form we cannot read: they cannot be
         /// placed in a chunk, so they are counted (as malformed) rather than guessed.
-        public var unplaceable = 0
+        var unplaceable = 0
         public var queries = 0
         public var recordsMatched = 0
         public var bytesScanned = 0.0

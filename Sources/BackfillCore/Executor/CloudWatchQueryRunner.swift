@@ -50,23 +50,18 @@ public struct InsightsQueryEnded: Error, RetryClassifying, CustomStringConvertib
 /// as a chunk failure. The first poll waits for the time this run's queries usually take
 /// (`QueryLatencyModel`), later ones step on by a fraction of it, growing by half each time up
 /// to `maxPollInterval`: the GetQueryResults budget goes to queries likely to be done.
-public struct CloudWatchQueryRunner: InsightsQueryRunning {
-    public let logs: CloudWatchLogsClient
-    public let pacing: InsightsPacing
-    public var maxPollInterval: Duration = .seconds(5)
+struct CloudWatchQueryRunner: InsightsQueryRunning {
+    let logs: CloudWatchLogsClient
+    let pacing: InsightsPacing
+    var maxPollInterval: Duration = .seconds(5)
     /// Queries running longer are stopped and retried (Insights' own limit is 60 minutes).
-    public var queryTimeout: Duration = .seconds(15 * 60)
+    var queryTimeout: Duration = .seconds(15 * 60)
     /// Throttled answers tolerated for one request before giving up (bounds the retry loop).
-    public var maxThrottledRetries = RetryBudget().throttledRequest
+    var maxThrottledRetries = RetryBudget().throttledRequest
     /// Failed GetQueryResults requests (5xx, resets) in a row before the query is abandoned.
-    public var pollRetry = RetryBudget().poll
+    var pollRetry = RetryBudget().poll
 
-    public init(logs: CloudWatchLogsClient, pacing: InsightsPacing) {
-        self.logs = logs
-        self.pacing = pacing
-    }
-
-    public func run(_ query: InsightsQuery) async throws -> InsightsQueryResult {
+    func run(_ query: InsightsQuery) async throws -> InsightsQueryResult {
         try await pacing.slots.withSlot { try await runHoldingSlot(query) }
     }
 

@@ -28,7 +28,7 @@ public struct HourCompactor: Sendable {
     public let workDirectory: String
     /// Rows read from the catalog at a time. The writer buffers a row group anyway; a small
     /// page keeps a dense hour's rows from being held twice (as pages and as columns).
-    public var pageRows = 2_000
+    var pageRows = 2_000
     /// Reading the hour and encoding it block; they run off the concurrency pool.
     private let encoding = BlockingWork(label: "pulp-backfill.compaction")
 

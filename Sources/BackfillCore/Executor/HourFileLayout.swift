@@ -22,7 +22,7 @@ public enum HourFileLayout: String, Sendable, CaseIterable {
     }
 
     /// What every key of the hour's UTC day starts with: one listing finds the whole day.
-    public func dayPrefix(hourStartMillis: Int64, stem: String) -> String {
+    func dayPrefix(hourStartMillis: Int64, stem: String) -> String {
         let date = String(UTCFormat.iso(millis: hourStartMillis).prefix(10))
         switch self {
         case .hive: return "date=\(date)/"

@@ -17,7 +17,7 @@ public actor RunProgress {
         public var hoursFound = 0
         public var throttles = 0
         /// Days whose density was counted by this run, and the StartQuery calls that took.
-        public var daysCounted = 0
+        var daysCounted = 0
         public var densityQueries = 0
         public var elapsedSeconds = 0.0
         /// Set while the run waits for chunks other processes hold, e.g.
@@ -52,9 +52,9 @@ public actor RunProgress {
     public func setThrottleSource(_ source: @escaping @Sendable () async -> Int) { throttleSource = source }
     public func setInFlightSource(_ source: @escaping @Sendable () async -> Int) { inFlightSource = source }
 
-    public enum ChunkEnd: Sendable { case done, failed, takenOver }
+    enum ChunkEnd: Sendable { case done, failed, takenOver }
 
-    public func chunkFinished(rows: Int, _ end: ChunkEnd) {
+    func chunkFinished(rows: Int, _ end: ChunkEnd) {
         switch end {
         case .done: snapshotValue.chunksDone += 1
         case .failed: snapshotValue.chunksFailed += 1
@@ -63,14 +63,14 @@ public actor RunProgress {
         snapshotValue.rows += rows
     }
 
-    public func hourCompacted(rows: Int) { snapshotValue.hoursCompacted += 1 }
-    public func hourFailed() { snapshotValue.hoursFailed += 1 }
-    public func hourFound() { snapshotValue.hoursFound += 1 }
-    public func densityCounted(queries: Int) {
+    func hourCompacted(rows: Int) { snapshotValue.hoursCompacted += 1 }
+    func hourFailed() { snapshotValue.hoursFailed += 1 }
+    func hourFound() { snapshotValue.hoursFound += 1 }
+    func densityCounted(queries: Int) {
         snapshotValue.daysCounted += 1
         snapshotValue.densityQueries += queries
     }
-    public func setWaiting(_ text: String?) { snapshotValue.waiting = text }
+    func setWaiting(_ text: String?) { snapshotValue.waiting = text }
 
     public func snapshot() async -> Snapshot {
         var s = snapshotValue

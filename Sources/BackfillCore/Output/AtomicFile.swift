@@ -14,7 +14,7 @@ import Musl
 /// (also run by `deinit`), so a failed run leaves neither a partial nor a temporary file.
 public final class AtomicFile {
     public let finalPath: String
-    public let temporaryPath: String
+    let temporaryPath: String
     private var finished = false
 
     public init(finalPath: String) {
@@ -35,7 +35,7 @@ public final class AtomicFile {
     }
 
     /// Removes the temporary file unless the file was committed. Safe to call repeatedly.
-    public func discard() {
+    func discard() {
         guard !finished else { return }
         finished = true
         _ = unlink(temporaryPath)
@@ -69,10 +69,10 @@ public struct FileSystemError: Error, CustomStringConvertible, Sendable {
 
 /// Temporary files of processes that were killed (`kill -9` cannot run `discard()`): hidden
 /// names ending in `.tmp-<pid>` whose process no longer exists.
-public enum StaleTemporaryFiles {
+enum StaleTemporaryFiles {
     /// Removes `<directory>/<prefix>….tmp-<pid>` files of dead processes; returns how many.
     @discardableResult
-    public static func remove(in directory: String, prefix: String) -> Int {
+    static func remove(in directory: String, prefix: String) -> Int {
         guard let dir = opendir(directory) else { return 0 }
         defer { closedir(dir) }
         var removed = 0

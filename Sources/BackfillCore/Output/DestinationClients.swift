@@ -53,7 +53,7 @@ public final class DestinationClients: Sendable {
 
     /// Makes the S3 client of destination `uri` in `region`: with its own credentials if it
     /// has some, else the region session's.
-    public func prepareS3(uri: String, region: String?) async throws {
+    func prepareS3(uri: String, region: String?) async throws {
         let key = s3Key(uri: uri, region: region)
         if made.withLock({ $0.s3[key] }) != nil { return }
         let session: AWSSession

@@ -14,7 +14,7 @@ public enum PartitionVerification {
         /// SHA-256 of the bytes (hex), when they were read (local files; S3 with `--deep`).
         public var sha256Hex: String?
         /// The SHA-256 S3 stored at upload (base64), when it has one.
-        public var storedChecksumBase64: String?
+        var storedChecksumBase64: String?
         /// The footer, or why it could not be read (nil: not read).
         public var footer: Result<ParquetFooter, ParquetFooterError>?
         /// The location could not be checked at all (network, permissions).

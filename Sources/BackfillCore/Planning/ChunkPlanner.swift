@@ -13,7 +13,7 @@ import Catalog
 /// together they cover it exactly and a row belongs to the one containing its timestamp.
 /// Existing chunks are never split or merged, so their state, rows and leases stay valid.
 public enum ChunkPlanner {
-    public static let chunkMillis: Int64 = 5 * 60_000
+    static let chunkMillis: Int64 = 5 * 60_000
 
     /// Cuts `range` on the 5-minute grid.
     public static func gridChunks(_ range: TimeRange) -> [TimeRange] {

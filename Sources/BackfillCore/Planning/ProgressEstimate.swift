@@ -3,7 +3,7 @@ import Catalog
 /// Derived numbers `status` shows next to a backfill's counters: cost and ETA.
 public struct ProgressEstimate: Sendable, Equatable {
     /// Insights bills scanned data per GB; AWS bills in binary gigabytes (2^30 bytes).
-    public static let bytesPerGB: Double = 1_073_741_824
+    static let bytesPerGB: Double = 1_073_741_824
 
     public let estimatedCostUSD: Double
     /// A run is active when some chunk holds an unexpired lease.

@@ -34,7 +34,7 @@ public enum TableDDL {
     }
 
     /// The table name used when `--table` is not given.
-    public static func defaultTable(for dataset: String) -> String {
+    static func defaultTable(for dataset: String) -> String {
         Dataset.named(dataset)?.fileStem ?? "pulp_" + dataset.replacingOccurrences(of: "-", with: "_")
     }
 

@@ -11,16 +11,16 @@
 /// multiplicatively; successes raise it additively back towards the configured rate —
 /// the AIMD shape of the AWS SDKs' adaptive retry mode, without its CUBIC curve.
 public struct RequestPacing: Sendable, Equatable {
-    public let maximumRate: Double
+    let maximumRate: Double
     public let minimumRate: Double
     public let burst: Double
     public private(set) var rate: Double
     private var next: Double = -.infinity
 
     /// Fraction of the rate kept after a throttle (AWS SDKs use 0.7).
-    public static let decreaseFactor = 0.7
+    static let decreaseFactor = 0.7
     /// Each success gives back this fraction of the maximum rate.
-    public static let increaseFraction = 0.02
+    static let increaseFraction = 0.02
 
     public init(rate: Double, burst: Double = 1, minimumRate: Double? = nil) {
         precondition(rate > 0, "rate must be positive")
@@ -69,7 +69,7 @@ public actor RequestRateLimiter {
 
     public func recordThrottle() { throttles += 1; pacing.recordThrottle() }
     public func recordSuccess() { pacing.recordSuccess() }
-    public var currentRate: Double { pacing.rate }
+    var currentRate: Double { pacing.rate }
 }
 
 extension Duration {

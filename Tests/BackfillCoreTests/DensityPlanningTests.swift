@@ -77,10 +77,10 @@ private struct CountingInsights: InsightsQueryRunning {
             CountedChunk(range: TimeRange(startMillis: k * 300_000, endMillis: (k + 1) * 300_000), expectedRows: expected, state: state)
         }
         var planning = DensityPlanning()
-        planning.budget = 8000  // claims of up to 32,000
+        planning.budget = 8000  // claims of up to 16,000
         let estimate = DensityEstimate(chunks: [
             chunk(0, 3000), chunk(1, 3000), chunk(2, 3000),  // one claim of 9,000: 2 queries
-            chunk(3, 30_000),                                // 39,000 > 32,000: a claim of its own, 4 queries
+            chunk(3, 30_000),                                // 39,000 > 16,000: a claim of its own, 4 queries
             chunk(4, 100, .done),                            // done: not fetched again
             chunk(5, nil), chunk(6, 10),                     // one uncounted; then 10: 1 query
         ], planning: planning)

@@ -28,6 +28,7 @@ Members of protocols have no access modifier of their own and are not listed.
 
 Prints each declaration nobody uses as `Module/File.swift:LINE name` and exits 1 if there is any;
 otherwise prints one summary line and exits 0. Standard library only; run by `make test`.
+`--root DIR` checks the package in DIR instead of this repository (Tests/interop/test_public_surface.py).
 """
 from __future__ import annotations
 
@@ -402,6 +403,13 @@ def other_tokens(module: str) -> set[str]:
 
 
 def main() -> int:
+    global ROOT
+    if len(sys.argv) == 3 and sys.argv[1] == "--root":
+        ROOT = os.path.abspath(sys.argv[2])
+    elif len(sys.argv) != 1:
+        print("usage: public_surface.py [--root PACKAGE_DIR]", file=sys.stderr)
+        return 2
+    _tokens_cache.clear()
     modules = library_modules()
     reqs = protocol_requirements(modules)
     unused: list[Decl] = []

@@ -79,6 +79,7 @@ def backfill(work: Path, tag: str, *extra: str) -> dict:
     files = {str(f.relative_to(out)): hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(out.rglob("*.parquet"))}
     return {"wall": wall, "starts": sum(stats["requests"]["StartQuery"].values()),
             "throttled": sum(v for k, v in stats["requests"]["StartQuery"].items() if k != "ok"),
+            "polls": sum(stats["requests"]["GetQueryResults"].values()),
             "chunks": chunks, "per_day": per_day, "exported": exported, "files": files}
 
 
@@ -94,6 +95,8 @@ def main():
         print(f"  StartQuery: {new['starts']} (incl. {DAYS} density counts; {new['throttled']} throttled) vs {old['starts']} "
               f"({old['throttled']} throttled); floor Σ ceil(rows/10,000) per day = {floor}; "
               f"ratio {new['starts'] / floor:.2f} (target <= 1.3; one per chunk {old['starts'] / floor:.2f})")
+        print(f"  GetQueryResults: {new['polls']} ({new['polls'] / new['starts']:.2f} per query) vs {old['polls']} "
+              f"({old['polls'] / old['starts']:.2f} per query)")
         print(f"  wall: {new['wall']:.1f} s vs {old['wall']:.1f} s; one query per chunk at 5/s = {bound:.0f} s; "
               f"ratio {new['wall'] / bound:.2f} (target <= 0.35; one per chunk {old['wall'] / bound:.2f})")
         same = new["files"] == old["files"]

@@ -88,7 +88,7 @@ struct CloudWatchQueryRunner: InsightsQueryRunning {
             let model = query.isStatistics ? pacing.statisticsLatency : pacing.latency
             let (result, polls) = try await poll(queryID, statistics: query.isStatistics, model: model)
             // Done at the first poll: it may have finished well before, so record half — the
-            // estimate then falls quickly until about one query in ten needs a second poll.
+            // estimate then falls quickly until about one query in twenty needs a second poll.
             let elapsed = started.duration(to: .now).seconds
             await model.record(seconds: polls == 1 ? elapsed * 0.5 : elapsed)
             return result

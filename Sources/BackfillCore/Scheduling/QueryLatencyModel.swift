@@ -16,12 +16,12 @@ public actor QueryLatencyModel {
         if recent.count > capacity { recent.removeFirst(recent.count - capacity) }
     }
 
-    /// When to poll first: the 90th percentile of recent durations. GetQueryResults has a quota
+    /// When to poll first: the 95th percentile of recent durations. GetQueryResults has a quota
     /// as small as StartQuery's (5 a second each by default) while query slots are plenty, so a
-    /// query is better left running a little longer than asked again: about one in ten needs a
-    /// second poll (at the 70th percentile, one in three did, and polls bounded the run).
+    /// query is better left running a little longer than asked again: about one in twenty needs
+    /// a second poll (at the 70th percentile, one in three did, and polls bounded the run).
     public func firstPoll() -> Double {
-        percentile(0.9)
+        percentile(0.95)
     }
 
     /// The wait between later polls: a quarter of the typical duration, at least 50 ms.

@@ -248,11 +248,12 @@ public struct BackfillExecutor: Sendable {
 
     /// One density count (`stats count(*) by bin(1m)`) per day holding uncounted unfinished
     /// chunks, oldest first, several days at once, each stored with its cost in one
-    /// transaction as it completes. At most half the query slots count, so the days already
-    /// counted are fetched meanwhile. Retried like a chunk; a day that cannot be counted is
+    /// transaction as it completes. A few at a time (one per six workers, at least two: a
+    /// day's count takes ~20 s while its fetches take ~15 s of StartQuery quota, so two keep
+    /// ahead), so the days already counted are fetched meanwhile with the other query slots. Retried like a chunk; a day that cannot be counted is
     /// left uncounted (its chunks are then fetched one query each) and never fails the run.
     private func countDensity(_ days: [UncountedDay], contexts: [Int64: BackfillContext], counting: DensityCountingState) async throws {
-        let width = max(1, min(days.count, max(2, settings.concurrency / 2)))
+        let width = max(1, min(days.count, max(2, settings.concurrency / 6)))
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = days.makeIterator()
             for _ in 0..<width {

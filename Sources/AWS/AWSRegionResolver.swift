@@ -21,10 +21,6 @@ public struct AWSProfileSelection: Sendable, Equatable {
 public struct AWSRegion: Sendable, Equatable, CustomStringConvertible {
     public let name: String
     public let source: String
-    public init(name: String, source: String) {
-        self.name = name
-        self.source = source
-    }
     public var description: String { "\(name) (from \(source))" }
 }
 

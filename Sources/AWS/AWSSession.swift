@@ -1,22 +1,11 @@
 import Foundation
 
-/// S3-only overrides, as the seed exporter allowed for writing to a bucket in another account.
-public struct S3Settings: Sendable {
-    public var accessKeyId: String?
-    public var secretAccessKey: String?
-    public var sessionToken: String?
-    public var endpointURL: String?
-    public var region: String?
-    public var profile: String?
-    public init(accessKeyId: String? = nil, secretAccessKey: String? = nil, sessionToken: String? = nil,
-                endpointURL: String? = nil, region: String? = nil, profile: String? = nil) {
-        self.accessKeyId = accessKeyId
-        self.secretAccessKey = secretAccessKey
-        self.sessionToken = sessionToken
-        self.endpointURL = endpointURL
-        self.region = region
-        self.profile = profile
-    }
+/// S3-only overrides, as the seed exporter allowed for writing to a bucket in another account:
+/// the same six settings as the main ones, each nil where the main one applies.
+public typealias S3Settings = AWSSettings
+
+extension S3Settings {
+    /// Whether these S3 overrides name credentials of their own (keys or a profile).
     var hasOwnCredentials: Bool { accessKeyId != nil || secretAccessKey != nil || profile != nil }
 
     /// One destination's own settings from environment variables `PREFIX` + `ACCESS_KEY_ID`,
@@ -32,14 +21,14 @@ public struct S3Settings: Sendable {
         guard let key = value("ACCESS_KEY_ID"), let secret = value("SECRET_ACCESS_KEY") else {
             throw AWSError.configuration("\(prefix)ACCESS_KEY_ID and \(prefix)SECRET_ACCESS_KEY must both be set for the destination's own credentials")
         }
-        return S3Settings(accessKeyId: key, secretAccessKey: secret, sessionToken: value("SESSION_TOKEN"),
-                          endpointURL: value("ENDPOINT_URL") ?? base.endpointURL, region: value("REGION") ?? base.region)
+        return S3Settings(region: value("REGION") ?? base.region, endpointURL: value("ENDPOINT_URL") ?? base.endpointURL,
+                          accessKeyId: key, secretAccessKey: secret, sessionToken: value("SESSION_TOKEN"))
     }
 
     /// One destination's own settings from a profile (its credentials, region and endpoint
     /// as the profile files give them), over `base` for endpoint and region.
     public static func fromProfile(_ profile: String, base: S3Settings = S3Settings()) -> S3Settings {
-        S3Settings(endpointURL: base.endpointURL, region: base.region, profile: profile)
+        S3Settings(region: base.region, endpointURL: base.endpointURL, profile: profile)
     }
 }
 

@@ -7,12 +7,6 @@ public struct STSClient: Sendable {
     public let region: String
     public let endpoint: AWSEndpoint
 
-    public init(http: AWSHTTPClient, region: String, endpoint: AWSEndpoint) {
-        self.http = http
-        self.region = region
-        self.endpoint = endpoint
-    }
-
     /// `AssumeRole`, signed with `source` credentials (role_arn + source_profile).
     func assumeRole(roleArn: String, sessionName: String, externalId: String?, durationSeconds: Int?,
                            source: any CredentialProvider) async throws -> AWSCredentials {

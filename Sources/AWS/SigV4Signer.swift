@@ -35,13 +35,6 @@ public struct SigV4Signer: Sendable {
     public let service: String
     public let flavor: Flavor
 
-    public init(credentials: AWSCredentials, region: String, service: String, flavor: Flavor = .standard) {
-        self.credentials = credentials
-        self.region = region
-        self.service = service
-        self.flavor = flavor
-    }
-
     /// The intermediate strings of one signature, kept for tests and debugging (they hold no secret).
     public struct Signature: Sendable {
         public let canonicalRequest: String

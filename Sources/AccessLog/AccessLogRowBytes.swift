@@ -19,25 +19,6 @@ public struct AccessLogRowBytes {
     public var xForwardedFor: UnsafeBufferPointer<UInt8>?
     /// `@ptr` (empty when the result row had none); a sort tiebreak, not a Parquet column.
     public var ptr: UnsafeBufferPointer<UInt8>
-
-    public init(
-        timestampNanos: Int64, message: UnsafeBufferPointer<UInt8>, user: UnsafeBufferPointer<UInt8>?,
-        orgID: UnsafeBufferPointer<UInt8>?, domain: UnsafeBufferPointer<UInt8>, distribution: UnsafeBufferPointer<UInt8>,
-        package: UnsafeBufferPointer<UInt8>, statusCode: Int16?, userAgent: UnsafeBufferPointer<UInt8>?,
-        xForwardedFor: UnsafeBufferPointer<UInt8>?, ptr: UnsafeBufferPointer<UInt8>
-    ) {
-        self.timestampNanos = timestampNanos
-        self.message = message
-        self.user = user
-        self.orgID = orgID
-        self.domain = domain
-        self.distribution = distribution
-        self.package = package
-        self.statusCode = statusCode
-        self.userAgent = userAgent
-        self.xForwardedFor = xForwardedFor
-        self.ptr = ptr
-    }
 }
 
 extension AccessLogRow {

@@ -4,11 +4,6 @@ public struct InsightsJSONError: Error, Sendable, Equatable, CustomStringConvert
     public var offset: Int
     public var reason: String
 
-    public init(offset: Int, reason: String) {
-        self.offset = offset
-        self.reason = reason
-    }
-
     public var description: String { "invalid JSON at byte \(offset): \(reason)" }
 }
 
@@ -97,18 +92,9 @@ struct JSONReader {
     /// Returns the next member's key and leaves the reader at the start of its value,
     /// or returns nil after consuming the closing `}`.
     mutating func nextKey(first: inout Bool) throws(InsightsJSONError) -> JSONStringSpan? {
-        skipWhitespace()
-        guard let byte = peek() else { throw error("unterminated object") }
-        if byte == UInt8(ascii: "}") {
-            position += 1
-            depth -= 1
+        guard try nextMember(first: &first, close: UInt8(ascii: "}"), unterminated: "unterminated object", separator: "',' or '}'") else {
             return nil
         }
-        if !first {
-            try expect(UInt8(ascii: ","), "',' or '}'")
-            skipWhitespace()
-        }
-        first = false
         guard peek() == UInt8(ascii: "\"") else { throw error("expected a string key") }
         let key = try scanString()
         skipWhitespace()
@@ -127,15 +113,23 @@ struct JSONReader {
     /// Returns true when another element follows (reader at its start), or false after
     /// consuming the closing `]`.
     mutating func nextElement(first: inout Bool) throws(InsightsJSONError) -> Bool {
+        try nextMember(first: &first, close: UInt8(ascii: "]"), unterminated: "unterminated array", separator: "',' or ']'")
+    }
+
+    /// What objects and arrays share between members: false after consuming `close`, else true
+    /// with the `,` before any but the first member consumed and the reader at the member.
+    @inline(__always)
+    private mutating func nextMember(first: inout Bool, close: UInt8, unterminated: String,
+                                     separator: StaticString) throws(InsightsJSONError) -> Bool {
         skipWhitespace()
-        guard let byte = peek() else { throw error("unterminated array") }
-        if byte == UInt8(ascii: "]") {
+        guard let byte = peek() else { throw error(unterminated) }
+        if byte == close {
             position += 1
             depth -= 1
             return false
         }
         if !first {
-            try expect(UInt8(ascii: ","), "',' or ']'")
+            try expect(UInt8(ascii: ","), separator)
             skipWhitespace()
         }
         first = false

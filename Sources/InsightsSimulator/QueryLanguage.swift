@@ -39,11 +39,6 @@ public struct FieldItem: Sendable, Equatable {
     public let name: String
     public let value: Operand
 
-    public init(name: String, value: Operand) {
-        self.name = name
-        self.value = value
-    }
-
     /// A plain `fields x` (no alias, no function): nothing to compute, only selected.
     var isPlainSelection: Bool { value == .field(name) }
 }

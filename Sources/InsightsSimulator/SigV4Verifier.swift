@@ -24,13 +24,6 @@ public struct SigV4Request: Sendable {
     /// Header names and values as received.
     public var headers: [(String, String)]
     public var body: [UInt8]
-
-    public init(method: String, uri: String, headers: [(String, String)], body: [UInt8]) {
-        self.method = method
-        self.uri = uri
-        self.headers = headers
-        self.body = body
-    }
 }
 
 public struct SigV4Verifier: Sendable {

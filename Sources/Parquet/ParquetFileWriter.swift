@@ -78,30 +78,25 @@ public final class ParquetFileWriter {
     private var usesDictionary: [Bool?]
 
     /// Writes to `output`; the caller flushes/syncs/closes a file output after `close()`.
-    public init(output: any ParquetOutput, schema: ParquetSchema, options: ParquetWriterOptions) throws(ParquetError) {
-        self.output = output
-        self.ownedFile = nil
-        self.schema = schema
-        self.options = options
-        self.pending = schema.columns.map { ColumnData.empty(for: $0.kind) }
-        self.usesDictionary = Array(repeating: nil, count: schema.columns.count)
-        try start()
+    public convenience init(output: any ParquetOutput, schema: ParquetSchema, options: ParquetWriterOptions) throws(ParquetError) {
+        try self.init(output: output, ownedFile: nil, schema: schema, options: options)
     }
 
     /// Creates (truncates) the file at `path`; `close()` flushes and closes it (no fsync: use
     /// `init(output:)` with a `ParquetFileOutput` and call its `sync()` before renaming).
-    public init(path: String, schema: ParquetSchema, options: ParquetWriterOptions) throws(ParquetError) {
+    public convenience init(path: String, schema: ParquetSchema, options: ParquetWriterOptions) throws(ParquetError) {
         let file = try ParquetFileOutput(path: path)
-        self.output = file
-        self.ownedFile = file
+        try self.init(output: file, ownedFile: file, schema: schema, options: options)
+    }
+
+    private init(output: any ParquetOutput, ownedFile: ParquetFileOutput?, schema: ParquetSchema,
+                 options: ParquetWriterOptions) throws(ParquetError) {
+        self.output = output
+        self.ownedFile = ownedFile
         self.schema = schema
         self.options = options
         self.pending = schema.columns.map { ColumnData.empty(for: $0.kind) }
         self.usesDictionary = Array(repeating: nil, count: schema.columns.count)
-        try start()
-    }
-
-    private func start() throws(ParquetError) {
         try guarded { () throws(ParquetError) in try emit(parquetMagic) }
     }
 

@@ -83,8 +83,8 @@ struct S3Options: ParsableArguments {
     var destinationProfile: [String] = []
 
     var settings: S3Settings {
-        S3Settings(accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, sessionToken: sessionToken,
-                   endpointURL: endpointURL, region: region, profile: profile)
+        S3Settings(region: region, endpointURL: endpointURL, profile: profile,
+                   accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, sessionToken: sessionToken)
     }
 
     /// Each S3 destination given its own credentials, by its canonical URI (as the catalog

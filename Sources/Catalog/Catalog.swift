@@ -47,13 +47,13 @@ public final class Catalog: Sendable {
             guard mode == .createIfMissing else { throw CatalogError.missing(path: path) }
             try Self.createAtomically(path: path, migrator: migrator)
         }
-        do {
+        database = try Self.mappingErrors(path: path) {
             // `.readOnly` still opens a read-write connection (and only reads): a read-only
             // SQLite connection cannot remove the -wal/-shm files it creates, so it would
             // leave files behind; the version check above already ran without writing.
             // The journal mode is not configured here: WAL is persistent in the file, set once
             // by `createAtomically`, and GRDB's WAL set-up would write to the file on every open.
-            database = try DatabaseQueue(path: path, configuration: Self.configuration())
+            let database = try DatabaseQueue(path: path, configuration: Self.configuration())
             if mode != .readOnly {
                 try database.writeWithoutTransaction { db in
                     // Only files verified above as ours (or as empty) get here. A file that was
@@ -64,10 +64,7 @@ public final class Catalog: Sendable {
                     try migrator.migrate(db, path: path)
                 }
             }
-        } catch let error as CatalogError {
-            throw error
-        } catch {
-            throw CatalogError.sqlite(path: path, message: Self.describe(error))
+            return database
         }
     }
 
@@ -147,17 +144,13 @@ public final class Catalog: Sendable {
         defer {
             for suffix in ["", "-wal", "-shm", "-journal"] { unlink(temporary + suffix) }
         }
-        do {
+        try mappingErrors(path: path) {
             let queue = try DatabaseQueue(path: temporary, configuration: configuration())
             try queue.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
                 try migrator.migrate(db, path: path)
             }
             try queue.close()
-        } catch let error as CatalogError {
-            throw error
-        } catch {
-            throw CatalogError.sqlite(path: path, message: describe(error))
         }
         if link(temporary, path) != 0 {
             let code = errno
@@ -173,10 +166,22 @@ public final class Catalog: Sendable {
         return "\(error)"
     }
 
+    /// Runs `body`, passing a `CatalogError` through and turning any other error (SQLite's,
+    /// GRDB's) into `CatalogError.sqlite` for `path`.
+    static func mappingErrors<T>(path: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as CatalogError {
+            throw error
+        } catch {
+            throw CatalogError.sqlite(path: path, message: describe(error))
+        }
+    }
+
     /// Runs `body` in an IMMEDIATE write transaction, turning SQLite errors into `CatalogError`.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try database.writeWithoutTransaction { db in
+        try Self.mappingErrors(path: path) {
+            try database.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)
@@ -184,34 +189,20 @@ public final class Catalog: Sendable {
                 }
                 return result!
             }
-        } catch let error as CatalogError {
-            throw error
-        } catch {
-            throw CatalogError.sqlite(path: path, message: Self.describe(error))
         }
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try database.read(body)
-        } catch let error as CatalogError {
-            throw error
-        } catch {
-            throw CatalogError.sqlite(path: path, message: Self.describe(error))
-        }
+        try Self.mappingErrors(path: path) { try database.read(body) }
     }
 
     /// Like `read`, on a second connection to the file opened for `body` and closed after it,
     /// so that a long read does not hold up the catalog's own connection.
     func readOnOwnConnection<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
+        try Self.mappingErrors(path: path) {
             let reader = try DatabaseQueue(path: path, configuration: Self.configuration())
             defer { try? reader.close() }
             return try reader.read(body)
-        } catch let error as CatalogError {
-            throw error
-        } catch {
-            throw CatalogError.sqlite(path: path, message: Self.describe(error))
         }
     }
 

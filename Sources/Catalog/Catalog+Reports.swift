@@ -40,29 +40,6 @@ public struct BackfillProgress: Sendable, Equatable {
     public let recentlyFinished: Int
 
     public var totalChunks: Int { pending + running + expiredLeases + done + failed }
-
-    public init(backfill: Backfill, firstMillis: Int64?, lastMillis: Int64?, pending: Int, running: Int, expiredLeases: Int,
-                done: Int, failed: Int, rows: Int64, skipped: Int64, malformed: Int64, queries: Int64, recordsMatched: Int64,
-                bytesScanned: Int64, failures: [Failure], partitionsDone: Int, hoursTotal: Int, recentlyFinished: Int) {
-        self.backfill = backfill
-        self.firstMillis = firstMillis
-        self.lastMillis = lastMillis
-        self.pending = pending
-        self.running = running
-        self.expiredLeases = expiredLeases
-        self.done = done
-        self.failed = failed
-        self.rows = rows
-        self.skipped = skipped
-        self.malformed = malformed
-        self.queries = queries
-        self.recordsMatched = recordsMatched
-        self.bytesScanned = bytesScanned
-        self.failures = failures
-        self.partitionsDone = partitionsDone
-        self.hoursTotal = hoursTotal
-        self.recentlyFinished = recentlyFinished
-    }
 }
 
 /// One exported hourly file as `pulp-backfill catalog` lists it.

@@ -57,12 +57,6 @@ public struct Backfill: Sendable, Equatable, Identifiable {
     public let id: Int64
     public let spec: BackfillSpec
     public let createdAtMillis: Int64
-
-    public init(id: Int64, spec: BackfillSpec, createdAtMillis: Int64) {
-        self.id = id
-        self.spec = spec
-        self.createdAtMillis = createdAtMillis
-    }
 }
 
 /// A half-open interval `[startMillis, endMillis)`.

@@ -8,12 +8,6 @@ public struct Migration: Sendable, Equatable {
     /// The file name, e.g. `0001_initial.sql`.
     public let fileName: String
     public let sql: String
-
-    public init(version: Int, fileName: String, sql: String) {
-        self.version = version
-        self.fileName = fileName
-        self.sql = sql
-    }
 }
 
 /// Brings a catalog from whatever version it has to the latest one it knows.

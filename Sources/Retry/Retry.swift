@@ -38,11 +38,6 @@ public struct FullJitterBackoff: Sendable, Equatable {
     /// Seconds.
     public var cap: Double
 
-    public init(base: Double, cap: Double) {
-        self.base = base
-        self.cap = cap
-    }
-
     /// The upper bound of the wait (seconds) before retry number `retry` (1 = first retry).
     public func ceiling(retry: Int) -> Double {
         let exponent = min(max(retry - 1, 0), 62)

@@ -1,6 +1,6 @@
 @testable import AWS
 @testable import Catalog
-import Retry
+@testable import Retry
 import Testing
 @testable import BackfillCore
 

@@ -11,16 +11,6 @@ public struct InsightsQuery: Sendable, Equatable {
     public var limit: Int
     /// A `stats` query: its rows are read field by field (`InsightsQueryResult.fieldRows`).
     public var isStatistics = false
-
-    public init(logGroups: [String], startSecond: Int64, endSecond: Int64, queryString: String, limit: Int,
-                isStatistics: Bool = false) {
-        self.logGroups = logGroups
-        self.startSecond = startSecond
-        self.endSecond = endSecond
-        self.queryString = queryString
-        self.limit = limit
-        self.isStatistics = isStatistics
-    }
 }
 
 /// What a query returned once it completed.
@@ -31,13 +21,6 @@ public struct InsightsQueryResult: Sendable {
     public var bytesScanned: Double
     /// A `stats` query's rows, each a field → value map (e.g. `bin(5m)`, `count(*)`).
     public var fieldRows: [[String: String]] = []
-
-    public init(rows: [InsightsRow], recordsMatched: Int, bytesScanned: Double, fieldRows: [[String: String]] = []) {
-        self.rows = rows
-        self.recordsMatched = recordsMatched
-        self.bytesScanned = bytesScanned
-        self.fieldRows = fieldRows
-    }
 }
 
 /// Runs one query to completion (start, poll, fetch results). The seam between the chunk

@@ -51,10 +51,6 @@ public struct OutputDestination: Sendable, Equatable, CustomStringConvertible {
     public struct Invalid: Error, Equatable, CustomStringConvertible, Sendable {
         public let value: String
         public let reason: String
-        public init(value: String, reason: String) {
-            self.value = value
-            self.reason = reason
-        }
         public var description: String { "invalid --output-path \"\(value)\": \(reason)" }
     }
 

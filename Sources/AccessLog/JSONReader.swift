@@ -243,12 +243,8 @@ struct JSONReader {
                 read &+= stops.trailingZeroBitCount &>> 3
                 byte = bytes[read]
             } else {
-                guard read < count else {
-                    position = read
-                    throw error("unterminated string")
-                }
-                byte = bytes[read]
-                if byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte >= 0x20 {
+                byte = try stringByte(at: read)
+                if JSONReader.isPlainStringByte(byte) {
                     read &+= 1
                     continue
                 }
@@ -262,6 +258,23 @@ struct JSONReader {
             hasEscapes = true
             read &+= try escapeLength(at: read)
         }
+    }
+
+    /// The byte at `read` inside a string literal, for the last bytes (fewer than a word) that
+    /// both scans read one at a time; the input ending there is an unterminated string.
+    @inline(__always)
+    private mutating func stringByte(at read: Int) throws(InsightsJSONError) -> UInt8 {
+        guard read < count else {
+            position = read
+            throw error("unterminated string")
+        }
+        return bytes[read]
+    }
+
+    /// Neither the closing quote, a backslash nor a control character: part of the string as is.
+    @inline(__always)
+    private static func isPlainStringByte(_ byte: UInt8) -> Bool {
+        byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte >= 0x20
     }
 
     /// Validates the escape at `index` (a backslash) and returns its length in bytes.
@@ -307,12 +320,8 @@ struct JSONReader {
                 written &+= plain
                 byte = bytes[read]
             } else {
-                guard read < count else {
-                    position = read
-                    throw error("unterminated string")
-                }
-                byte = bytes[read]
-                if byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte >= 0x20 {
+                byte = try stringByte(at: read)
+                if JSONReader.isPlainStringByte(byte) {
                     output[written] = byte
                     read &+= 1
                     written &+= 1

@@ -70,23 +70,21 @@ enum ColumnChunkEncoder {
         var dictionary: DictionaryEncoded?
         let dictionaryWanted = policy != .never && nonNullCount > 0
         let dictionaryLimit = policy == .always ? Int.max : options.dictionaryByteLimit
+        /// INT64 and INT32 chunks are planned alike; only the size of a PLAIN value differs.
+        func planFixedWidth<T: FixedWidthInteger & SignedInteger>(_ values: [T]) -> (ParquetStatistics?, Int, DictionaryEncoded?) {
+            let statistics = values.withUnsafeBufferPointer { values in
+                levels.withUnsafeBufferPointer { ColumnStatistics.fixedWidth(values: values, levels: $0, rows: rows, nonNullCount: nonNullCount) }
+            }
+            let dictionary = dictionaryWanted
+                ? DictionaryBuilder.encodeFixedWidth(values, levels: levels, rows: rows, nonNullCount: nonNullCount, byteLimit: dictionaryLimit)
+                : nil
+            return (statistics, nonNullCount * MemoryLayout<T>.size, dictionary)
+        }
         switch column {
         case .int64(let c):
-            statistics = c.values.withUnsafeBufferPointer { values in
-                levels.withUnsafeBufferPointer { ColumnStatistics.fixedWidth(values: values, levels: $0, rows: rows, nonNullCount: nonNullCount) }
-            }
-            plainSize = nonNullCount * 8
-            if dictionaryWanted {
-                dictionary = DictionaryBuilder.encodeFixedWidth(c.values, levels: levels, rows: rows, nonNullCount: nonNullCount, byteLimit: dictionaryLimit)
-            }
+            (statistics, plainSize, dictionary) = planFixedWidth(c.values)
         case .int32(let c):
-            statistics = c.values.withUnsafeBufferPointer { values in
-                levels.withUnsafeBufferPointer { ColumnStatistics.fixedWidth(values: values, levels: $0, rows: rows, nonNullCount: nonNullCount) }
-            }
-            plainSize = nonNullCount * 4
-            if dictionaryWanted {
-                dictionary = DictionaryBuilder.encodeFixedWidth(c.values, levels: levels, rows: rows, nonNullCount: nonNullCount, byteLimit: dictionaryLimit)
-            }
+            (statistics, plainSize, dictionary) = planFixedWidth(c.values)
         case .string(let c):
             plainSize = c.offsets.withUnsafeBufferPointer { offsets in
                 levels.withUnsafeBufferPointer { PlainEncoding.byteArraysSize(offsets: offsets, levels: $0, rows: rows, nonNullCount: nonNullCount) }

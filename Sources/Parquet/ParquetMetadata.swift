@@ -15,9 +15,15 @@ enum ParquetLogicalType: Sendable, Equatable, ThriftCompactStruct {
         case .string:
             writer.writeField(1, struct: EmptyThriftStruct())
         case .timestamp(let unit, let adjusted):
-            writer.writeField(8, struct: TimestampType(isAdjustedToUTC: adjusted, unit: unit))
+            writer.writeField(8) { timestampType in
+                timestampType.writeField(1, bool: adjusted)
+                timestampType.writeField(2, struct: unit)
+            }
         case .integer(let width, let signed):
-            writer.writeField(10, struct: IntType(bitWidth: width, isSigned: signed))
+            writer.writeField(10) { intType in
+                intType.writeField(1, i8: width)
+                intType.writeField(2, bool: signed)
+            }
         }
     }
 
@@ -25,24 +31,6 @@ enum ParquetLogicalType: Sendable, Equatable, ThriftCompactStruct {
         case millis = 1, micros = 2, nanos = 3
         func writeFields(to writer: inout ThriftCompactWriter) {
             writer.writeField(rawValue, struct: EmptyThriftStruct())
-        }
-    }
-
-    private struct TimestampType: ThriftCompactStruct {
-        var isAdjustedToUTC: Bool
-        var unit: TimeUnit
-        func writeFields(to writer: inout ThriftCompactWriter) {
-            writer.writeField(1, bool: isAdjustedToUTC)
-            writer.writeField(2, struct: unit)
-        }
-    }
-
-    private struct IntType: ThriftCompactStruct {
-        var bitWidth: Int8
-        var isSigned: Bool
-        func writeFields(to writer: inout ThriftCompactWriter) {
-            writer.writeField(1, i8: bitWidth)
-            writer.writeField(2, bool: isSigned)
         }
     }
 }

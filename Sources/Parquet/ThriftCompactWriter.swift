@@ -105,6 +105,13 @@ struct ThriftCompactWriter {
         writeStruct(value)
     }
 
+    /// A struct field whose fields `writeFields` writes: for a struct written in one place only,
+    /// which then needs no type of its own.
+    mutating func writeField(_ id: Int16, structFields writeFields: (inout ThriftCompactWriter) -> Void) {
+        writeFieldHeader(id, ThriftCompactType.structure.rawValue)
+        writeStruct(fields: writeFields)
+    }
+
     mutating func writeField(_ id: Int16, structs values: [some ThriftCompactStruct]) {
         writeFieldHeader(id, ThriftCompactType.list.rawValue)
         writeListHeader(count: values.count, elementType: .structure)
@@ -134,9 +141,13 @@ struct ThriftCompactWriter {
 
     /// Writes a whole struct: its fields, then the stop byte. Field ids restart inside it.
     mutating func writeStruct(_ value: some ThriftCompactStruct) {
+        writeStruct(fields: value.writeFields(to:))
+    }
+
+    private mutating func writeStruct(fields writeFields: (inout ThriftCompactWriter) -> Void) {
         enclosingFieldIDs.append(lastFieldID)
         lastFieldID = 0
-        value.writeFields(to: &self)
+        writeFields(&self)
         bytes.append(0)  // stop
         lastFieldID = enclosingFieldIDs.removeLast()
     }

@@ -1,19 +1,6 @@
 import Foundation
 import GRDB
 
-/// One chunk's part of a claim being completed: its rows and what it cost.
-public struct ChunkCompletion: Sendable {
-    public let id: Int64
-    public let rows: [StagedRow]
-    public let statistics: ChunkStatistics
-
-    public init(id: Int64, rows: [StagedRow], statistics: ChunkStatistics) {
-        self.id = id
-        self.rows = rows
-        self.statistics = statistics
-    }
-}
-
 /// A UTC day of a backfill whose unfinished chunks have no density count yet.
 public struct UncountedDay: Sendable, Equatable {
     public let backfillID: Int64
@@ -283,12 +270,6 @@ public struct CountedChunk: Sendable, Equatable {
     public let range: TimeRange
     public let expectedRows: Int?
     public let state: ChunkState
-
-    public init(range: TimeRange, expectedRows: Int?, state: ChunkState) {
-        self.range = range
-        self.expectedRows = expectedRows
-        self.state = state
-    }
 }
 
 extension Catalog {

@@ -1,6 +1,20 @@
 import Foundation
 import GRDB
 
+/// One chunk's part of a claim being completed: its rows and what it cost.
+public struct ChunkCompletion: Sendable {
+    public let id: Int64
+    public let rows: [StagedRow]
+    public let statistics: ChunkStatistics
+
+    // Written out (public) because BackfillExecutor builds one per chunk of a claim.
+    public init(id: Int64, rows: [StagedRow], statistics: ChunkStatistics) {
+        self.id = id
+        self.rows = rows
+        self.statistics = statistics
+    }
+}
+
 /// How executors take, keep and give back chunks.
 ///
 /// A claimed chunk is `running` with `lease_owner` and `lease_expires_ms`. A lease that is

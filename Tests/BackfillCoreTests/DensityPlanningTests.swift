@@ -1,5 +1,5 @@
 import AccessLog
-import Catalog
+@testable import Catalog
 import Testing
 @testable import BackfillCore
 

@@ -3,7 +3,8 @@ import Foundation
 
 /// Value types the catalog stores and returns. Times: `*Millis` = ms since the Unix epoch
 /// (UTC), `*Nanos` = ns. Catalog depends on nothing but GRDB; BackfillCore maps these to
-/// and from its own types.
+/// and from its own types. The memberwise inits written out below are there because BackfillCore,
+/// the CLI or catalog-probe build those values: the one Swift synthesises is internal.
 
 /// What makes a backfill: re-planning with equal settings extends the same backfill.
 public struct BackfillSpec: Sendable, Equatable {

@@ -23,6 +23,7 @@ public struct PlanRequest: Sendable, Equatable {
     /// nil for `export`, which takes exactly the range asked for.
     public var settledHours: SettledHours?
 
+    // Written out (public) because the CLI builds it; the settings after `excludePaths` are set one by one.
     public init(logGroup: String, awsRegion: String = "us-east-1", logStream: String? = nil, startTime: String,
                 endTime: String, outputPaths: [String], filterPaths: [String] = ["/api/pypi/"],
                 excludePaths: [String] = ["/livez", "/status"]) {

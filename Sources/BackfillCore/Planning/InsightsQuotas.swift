@@ -5,14 +5,12 @@ public struct InsightsQuotas: Sendable, Equatable {
     public var maxConcurrentQueries: Int
     public var startQueryPerSecond: Double
     public var getQueryResultsPerSecond: Double
-    public var maxRowsPerResult: Int
 
-    public init(maxConcurrentQueries: Int = 30, startQueryPerSecond: Double = 5, getQueryResultsPerSecond: Double = 5,
-                maxRowsPerResult: Int = 10_000) {
+    // Written out (public) because the CLI builds it from `plan --dry-run`'s options.
+    public init(maxConcurrentQueries: Int = 30, startQueryPerSecond: Double = 5, getQueryResultsPerSecond: Double = 5) {
         self.maxConcurrentQueries = maxConcurrentQueries
         self.startQueryPerSecond = startQueryPerSecond
         self.getQueryResultsPerSecond = getQueryResultsPerSecond
-        self.maxRowsPerResult = maxRowsPerResult
     }
 }
 

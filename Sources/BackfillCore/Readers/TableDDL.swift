@@ -199,6 +199,8 @@ public enum TableDDL {
         }
 
         /// `  name type,` lines: the file columns, then (hive layout) the partition columns.
+        /// Each engine's function passes its own kind → type switch: they look alike but name
+        /// each engine's types, and a change for one engine stays in that engine's function.
         func columnLines(_ type: (ParquetColumnKind) -> String, partitions: [(String, String)] = []) -> String {
             let all = columns.map { (id($0.name), type($0.kind)) } + partitions.map { (id($0.0), $0.1) }
             return all.map { "  \($0.0) \($0.1)" }.joined(separator: ",\n")

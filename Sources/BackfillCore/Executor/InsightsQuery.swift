@@ -10,7 +10,7 @@ public struct InsightsQuery: Sendable, Equatable {
     public var queryString: String
     public var limit: Int
     /// A `stats` query: its rows are read field by field (`InsightsQueryResult.fieldRows`).
-    public var isStatistics = false
+    var isStatistics = false
 }
 
 /// What a query returned once it completed.

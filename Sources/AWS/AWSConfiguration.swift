@@ -23,6 +23,7 @@ public struct AWSSettings: Sendable {
     public var accessKeyId: String?
     public var secretAccessKey: String?
     public var sessionToken: String?
+    /// Written out because it is public: the CLI and aws-probe build settings.
     public init(region: String? = nil, endpointURL: String? = nil, profile: String? = nil,
                 accessKeyId: String? = nil, secretAccessKey: String? = nil, sessionToken: String? = nil) {
         self.region = region

@@ -43,6 +43,8 @@ public enum ColumnType: Sendable, Equatable {
     case bool
 }
 
+/// Shaped like `ParquetColumn` on purpose: AccessLog does not depend on Parquet, and
+/// `DatasetParquet` (BackfillCore) maps a dataset's logical columns to a file's.
 public struct DatasetColumn: Sendable, Equatable {
     public let name: String
     public let type: ColumnType

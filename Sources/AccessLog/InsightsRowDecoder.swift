@@ -160,6 +160,8 @@ public enum InsightsRowDecoder {
     // MARK: - Internals
 
     /// Reads `{"@timestamp": …, "@message": …, "@ptr": …}`, skipping every other member.
+    /// (`JSONReader`'s member loop, written out as in `InsightsQueryResultsAnswer.decode`: each
+    /// object has its own keys, and this one runs once per row.)
     private static func readRowObject(_ reader: inout JSONReader) throws(InsightsJSONError) -> InsightsRow {
         var row = InsightsRow(timestamp: nil, message: nil, ptr: nil)
         try reader.beginObject()

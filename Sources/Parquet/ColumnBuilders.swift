@@ -84,6 +84,8 @@ public struct Int32ColumnBuilder: Sendable {
 }
 
 /// BOOLEAN values, one `Bool` per row (false in null rows); bit-packed only when pages are encoded.
+/// Written out like `Int64ColumnBuilder` rather than one generic builder: `append` runs once per
+/// row from other modules, where a generic method would not be specialised.
 public struct BoolColumnBuilder: Sendable {
     public private(set) var values: [Bool] = []
     public private(set) var definitionLevels: [UInt8] = []

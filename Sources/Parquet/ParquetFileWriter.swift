@@ -25,6 +25,7 @@ public struct ParquetWriterOptions: Sendable {
     /// caller already keeps every core busy, e.g. several files written at once.
     public var parallelEncoding: Bool
 
+    /// Written out: it is public, and it clamps the limits.
     public init(
         createdBy: String,
         compression: ParquetCompression = .snappy,
@@ -36,6 +37,7 @@ public struct ParquetWriterOptions: Sendable {
         keyValueMetadata: [ParquetKeyValue] = [],
         parallelEncoding: Bool = true
     ) {
+
         self.createdBy = createdBy
         self.compression = compression
         self.zstdLevel = zstdLevel

@@ -143,6 +143,7 @@ struct PageEncodingStats: Sendable, ThriftCompactStruct {
 /// `ColumnMetaData`: 1 type, 2 encodings, 3 path_in_schema, 4 codec, 5 num_values,
 /// 6 total_uncompressed_size, 7 total_compressed_size, 9 data_page_offset,
 /// 11 dictionary_page_offset, 12 statistics, 13 encoding_stats.
+/// A plain record of those fields, one property each, like every struct of this file.
 struct ColumnMetaData: Sendable, ThriftCompactStruct {
     var type: ParquetPhysicalType
     var encodings: [ParquetEncoding]

@@ -4,7 +4,8 @@
 // is checked against the bytes left before anything is allocated or looped over, so malformed
 // input always ends in a thrown `ParquetFooterError`, never in a trap or a huge allocation.
 
-/// Why a Parquet footer could not be read.
+/// Why a Parquet footer could not be read. Apart from `ParquetError` (the writer's) on purpose:
+/// reading fails in other ways, and neither side's typed throws should list the other's cases.
 public enum ParquetFooterError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file could not be opened or read; carries the path and the errno text.
     case io(String)

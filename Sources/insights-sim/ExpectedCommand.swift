@@ -6,7 +6,8 @@ import Glibc
 #endif
 
 /// `insights-sim expected --start T --end T`: the exact events of [start, end) as NDJSON,
-/// byte for byte the rows a query without `fields` returns for them.
+/// byte for byte the rows a query without `fields` returns for them. (Declared the way
+/// ArgumentParser wants every command, so it looks like `pulp-backfill`'s commands.)
 struct ExpectedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "expected",

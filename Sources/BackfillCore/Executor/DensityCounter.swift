@@ -10,17 +10,28 @@ public struct DensityPlanning: Sendable {
     /// the 10,000 rows of an answer, so events that arrive after counting rarely need a
     /// continuation.
     public var budget = 8_000
-    /// Budgets one claim holds at most: a claim above one budget is fetched in parts of at most
-    /// a budget and a slack each, cut at minute boundaries (not chunk boundaries), so its queries
-    /// come back nearly full. Two, not more: a claim's rows stay in memory until all its parts
-    /// are in (4 budgets took a day's run at the default concurrency from 167 to 270 MB), and
-    /// one- or two-part claims fit their parts as well (73 vs 77 queries for a simulated day).
+    /// Parts one claim holds at most: a claim above one budget is fetched in parts of at most
+    /// `partCapacity` each, cut at minute boundaries (not chunk boundaries), so its queries come
+    /// back nearly full. Two, not more: a claim's rows stay in memory until all its parts are in
+    /// (4 budgets took a day's run at the default concurrency from 167 to 270 MB).
     var budgetsPerClaim = 2
     /// Chunks one claim covers at most (a day of 5-minute chunks).
     var maxChunksPerQuery = 288
 
+    /// Events one part of a claim may carry: the budget and a slack (`DensityCounter.slack`,
+    /// 9,000 for the default budget), still below an answer's 10,000 rows.
+    var partCapacity: Int { budget + DensityCounter.slack(budget: budget) }
     /// Events one claim holds at most.
-    var claimBudget: Int { budget * max(1, budgetsPerClaim) }
+    var claimBudget: Int { partCapacity * max(1, budgetsPerClaim) }
+
+    /// How many parts the range needs by the stored minute counts (the executor's own cut), so
+    /// a claim ends where its parts are best filled.
+    var partsNeeded: @Sendable ([Int64: Int], TimeRange) -> Int {
+        let (budget, slack) = (budget, DensityCounter.slack(budget: budget))
+        return { minutes, range in
+            DensityCounter.group(DensityCounter.minuteCells(minutes, range: range), budget: budget, slack: slack).count
+        }
+    }
 
     public init() {}
 }
@@ -62,26 +73,34 @@ struct DensityCounter: Sendable {
         let minutes: [Int64: Int]
         if let stored { minutes = stored } else { minutes = try await counts(startMillis: startMillis, endMillis: endMillis, bin: "1m") }
         var cells: [(TimeRange, Int)] = []
-        var cursor = startMillis
-        while cursor < endMillis {
-            let minute = cursor - ((cursor % 60_000) + 60_000) % 60_000
-            let cellEnd = min(endMillis, minute + 60_000)
-            let events = minutes[minute] ?? 0
-            if events > budget {
-                let tens = try await counts(startMillis: cursor, endMillis: cellEnd, bin: "10s")
-                var inner = cursor
-                while inner < cellEnd {
-                    let ten = inner - ((inner % 10_000) + 10_000) % 10_000
-                    let innerEnd = min(cellEnd, ten + 10_000)
-                    cells.append((TimeRange(startMillis: inner, endMillis: innerEnd), tens[ten] ?? 0))
-                    inner = innerEnd
-                }
-            } else {
-                cells.append((TimeRange(startMillis: cursor, endMillis: cellEnd), events))
+        for (minute, events) in Self.minuteCells(minutes, range: TimeRange(startMillis: startMillis, endMillis: endMillis)) {
+            guard events > budget else {
+                cells.append((minute, events))
+                continue
             }
-            cursor = cellEnd
+            let tens = try await counts(startMillis: minute.startMillis, endMillis: minute.endMillis, bin: "10s")
+            cells += Self.cells(tens, range: minute, width: 10_000)
         }
         return Self.group(cells, budget: budget, slack: Self.slack(budget: budget))
+    }
+
+    /// `range` cut at minute boundaries, each piece with its stored count (0 when none).
+    static func minuteCells(_ minutes: [Int64: Int], range: TimeRange) -> [(TimeRange, Int)] {
+        cells(minutes, range: range, width: 60_000)
+    }
+
+    /// `range` cut at multiples of `width` milliseconds, each piece with the count `counts` holds
+    /// for the multiple it starts in (0 when none).
+    static func cells(_ counts: [Int64: Int], range: TimeRange, width: Int64) -> [(TimeRange, Int)] {
+        var cells: [(TimeRange, Int)] = []
+        var cursor = range.startMillis
+        while cursor < range.endMillis {
+            let bin = cursor - ((cursor % width) + width) % width
+            let cellEnd = min(range.endMillis, bin + width)
+            cells.append((TimeRange(startMillis: cursor, endMillis: cellEnd), counts[bin] ?? 0))
+            cursor = cellEnd
+        }
+        return cells
     }
 
     /// Consecutive cells cut into the fewest parts that each hold at most `budget` + `slack`

@@ -198,11 +198,26 @@ public enum TableDDL {
             }
         }
 
+        /// An engine's SQL type for each column kind; `timestamp` is already the type for `unit`
+        /// (the timestamp column's kind follows the unit).
+        struct ColumnTypes {
+            let timestamp: String, string: String, int16: String, bool: String, int32: String, int64: String
+
+            func name(_ kind: ParquetColumnKind) -> String {
+                switch kind {
+                case .timestampNanos, .timestampMicros, .timestampMillis: timestamp
+                case .string: string
+                case .int16: int16
+                case .bool: bool
+                case .int32: int32
+                case .int64: int64
+                }
+            }
+        }
+
         /// `  name type,` lines: the file columns, then (hive layout) the partition columns.
-        /// Each engine's function passes its own kind → type switch: they look alike but name
-        /// each engine's types, and a change for one engine stays in that engine's function.
-        func columnLines(_ type: (ParquetColumnKind) -> String, partitions: [(String, String)] = []) -> String {
-            let all = columns.map { (id($0.name), type($0.kind)) } + partitions.map { (id($0.0), $0.1) }
+        func columnLines(_ types: ColumnTypes, partitions: [(String, String)] = []) -> String {
+            let all = columns.map { (id($0.name), types.name($0.kind)) } + partitions.map { (id($0.0), $0.1) }
             return all.map { "  \($0.0) \($0.1)" }.joined(separator: ",\n")
         }
 
@@ -241,16 +256,8 @@ public enum TableDDL {
                     """
             }
             out += "CREATE EXTERNAL TABLE \(table) (\n"
-            out += columnLines { kind in
-                switch kind {
-                case .timestampNanos, .timestampMicros, .timestampMillis: "timestamp"
-                case .string: "string"
-                case .int16: "smallint"
-                case .bool: "boolean"
-                case .int32: "int"
-                case .int64: "bigint"
-                }
-            }
+            out += columnLines(ColumnTypes(timestamp: "timestamp", string: "string", int16: "smallint", bool: "boolean",
+                                           int32: "int", int64: "bigint"))
             out += "\n)\n"
             if hive { out += "PARTITIONED BY (\n  \(id("date")) string,\n  \(id("hour")) int\n)\n" }
             out += "STORED AS PARQUET\nLOCATION \(lit(base + "/"))"
@@ -298,16 +305,9 @@ public enum TableDDL {
                 """
             out += "CREATE TABLE \(table) (\n"
             out += columnLines(
-                { kind in
-                    switch kind {
-                    case .timestampNanos, .timestampMicros, .timestampMillis: "timestamp(\(precision.digits))"
-                    case .string: "varchar"
-                    case .int16: "smallint"
-                    case .bool: "boolean"
-                    case .int32: "integer"
-                    case .int64: "bigint"
-                    }
-                }, partitions: hive ? [("date", "varchar"), ("hour", "integer")] : [])
+                ColumnTypes(timestamp: "timestamp(\(precision.digits))", string: "varchar", int16: "smallint", bool: "boolean",
+                            int32: "integer", int64: "bigint"),
+                partitions: hive ? [("date", "varchar"), ("hour", "integer")] : [])
             out += "\n)\nWITH (\n  external_location = \(lit(base)),\n  format = 'PARQUET'"
             if hive { out += ",\n  partitioned_by = ARRAY['date', 'hour']" }
             out += "\n);\n"
@@ -341,18 +341,11 @@ public enum TableDDL {
                 out += "-- timestamp: the files hold \(parquetTimestamp) (not UTC-adjusted), which Spark reads natively as TIMESTAMP_NTZ.\n"
             }
             out += "CREATE TABLE \(table) (\n"
+            // Nanoseconds are read as BIGINT (the setting above); micro- and milliseconds natively.
             out += columnLines(
-                { kind in
-                    switch kind {
-                    case .timestampNanos: "BIGINT"
-                    case .timestampMicros, .timestampMillis: "TIMESTAMP_NTZ"
-                    case .string: "STRING"
-                    case .int16: "SMALLINT"
-                    case .bool: "BOOLEAN"
-                    case .int32: "INT"
-                    case .int64: "BIGINT"
-                    }
-                }, partitions: hive ? [("date", "STRING"), ("hour", "INT")] : [])
+                ColumnTypes(timestamp: unit == .ns ? "BIGINT" : "TIMESTAMP_NTZ", string: "STRING", int16: "SMALLINT",
+                            bool: "BOOLEAN", int32: "INT", int64: "BIGINT"),
+                partitions: hive ? [("date", "STRING"), ("hour", "INT")] : [])
             out += "\n)\nUSING parquet\n"
             if hive { out += "PARTITIONED BY (\(id("date")), \(id("hour")))\n" }
             out += "LOCATION \(lit(base));\n"
@@ -423,16 +416,8 @@ public enum TableDDL {
                 CREATE TABLE \(table) (
 
                 """
-            out += columnLines { kind in
-                switch kind {
-                case .timestampNanos, .timestampMicros, .timestampMillis: "TIMESTAMP_NTZ(\(digits))"
-                case .string: "VARCHAR"
-                case .int16: "SMALLINT"
-                case .bool: "BOOLEAN"
-                case .int32: "INTEGER"
-                case .int64: "BIGINT"
-                }
-            }
+            out += columnLines(ColumnTypes(timestamp: "TIMESTAMP_NTZ(\(digits))", string: "VARCHAR", int16: "SMALLINT",
+                                           bool: "BOOLEAN", int32: "INTEGER", int64: "BIGINT"))
             let pattern = hive ? ".*date=[0-9-]+/hour=[0-9]+/[^/]+[.]parquet" : ".*[.]parquet"
             out += """
 

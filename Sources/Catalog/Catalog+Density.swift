@@ -129,9 +129,12 @@ extension Catalog {
     /// whole parts (total ÷ (parts × partBudget), the longer run on a tie), so its last query is
     /// not a small remainder. All in one transaction: each chunk stays a task of its own.
     /// `countedOnly`: claim only chunks that have a count (while days are still being counted,
-    /// an uncounted chunk is better left for its count than fetched alone).
+    /// an uncounted chunk is better left for its count than fetched alone). `partsNeeded`: the
+    /// parts a range takes by its stored minute counts (default: total ÷ `partBudget`, rounded
+    /// up), so a run ends where the parts it will really be fetched in are best filled.
     public func claimChunkRun(
-        owner: String, holder: LeaseHolder? = nil, budget: Int, partBudget: Int? = nil, maxChunks: Int, leaseMillis: Int64,
+        owner: String, holder: LeaseHolder? = nil, budget: Int, partBudget: Int? = nil,
+        partsNeeded: (([Int64: Int], TimeRange) -> Int)? = nil, maxChunks: Int, leaseMillis: Int64,
         maxAttempts: Int = 5, backfillIDs: [Int64]? = nil, deadHolders: [LeaseHolder] = [], countedOnly: Bool = false,
         now: Int64 = CatalogClock.nowMillis()
     ) throws -> [Chunk] {
@@ -153,7 +156,7 @@ extension Catalog {
                 deadArguments += [dead.host, dead.pid, dead.processStart]
             }
             // The claimable chain after the first chunk, while it fits the budget.
-            var chain: [(id: Int64, expected: Int)] = []
+            var chain: [(id: Int64, expected: Int, end: Int64)] = []
             var (total, end) = (firstExpected, firstChunk.range.endMillis)
             while chain.count + 1 < maxChunks {
                 guard let next = try Row.fetchOne(db, sql: """
@@ -164,21 +167,30 @@ extension Catalog {
                 let expected: Int = next["expected_rows"]
                 guard total + expected <= budget else { break }
                 total += expected
-                chain.append((next["id"], expected))
+                chain.append((next["id"], expected, next["end_ms"]))
                 end = next["end_ms"]
             }
             var length = chain.count
             if let partBudget, partBudget > 0, total > partBudget {
                 var (best, running) = (-1.0, firstExpected)
+                let minutes = try partsNeeded.map { _ in
+                    try Self.minuteCounts(db, backfillID: firstChunk.backfillID, range: TimeRange(startMillis: firstChunk.range.startMillis, endMillis: end))
+                }
                 for index in 0...chain.count {
                     if index > 0 { running += chain[index - 1].expected }
-                    let parts = max(1, (running + partBudget - 1) / partBudget)
+                    let runEnd = index == 0 ? firstChunk.range.endMillis : chain[index - 1].end
+                    let parts: Int
+                    if let partsNeeded, let minutes {
+                        parts = max(1, partsNeeded(minutes, TimeRange(startMillis: firstChunk.range.startMillis, endMillis: runEnd)))
+                    } else {
+                        parts = max(1, (running + partBudget - 1) / partBudget)
+                    }
                     let fill = Double(running) / Double(parts * partBudget)
                     if fill >= best { (best, length) = (fill, index) }
                 }
             }
             var run = [firstChunk]
-            for (id, _) in chain.prefix(length) {
+            for (id, _, _) in chain.prefix(length) {
                 guard let chunk = try Self.take(db, id: id, owner: owner, holder: holder, leaseMillis: leaseMillis, now: now) else { break }
                 run.append(chunk)
             }
@@ -188,15 +200,17 @@ extension Catalog {
 
     /// Counted events per minute in `range` (minutes without events are absent).
     public func minuteCounts(backfillID: Int64, range: TimeRange) throws -> [Int64: Int] {
-        try read { db in
-            var counts: [Int64: Int] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT minute_ms, events FROM density_minute WHERE backfill_id = ? AND minute_ms >= ? AND minute_ms < ?
-                """, arguments: [backfillID, range.startMillis - 59_999, range.endMillis]) {
-                counts[row["minute_ms"]] = row["events"]
-            }
-            return counts
+        try read { db in try Self.minuteCounts(db, backfillID: backfillID, range: range) }
+    }
+
+    static func minuteCounts(_ db: Database, backfillID: Int64, range: TimeRange) throws -> [Int64: Int] {
+        var counts: [Int64: Int] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT minute_ms, events FROM density_minute WHERE backfill_id = ? AND minute_ms >= ? AND minute_ms < ?
+            """, arguments: [backfillID, range.startMillis - 59_999, range.endMillis]) {
+            counts[row["minute_ms"]] = row["events"]
         }
+        return counts
     }
 
     /// Density counts beside fetched rows, per backfill.

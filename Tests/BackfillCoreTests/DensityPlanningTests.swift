@@ -77,15 +77,16 @@ private struct CountingInsights: InsightsQueryRunning {
             CountedChunk(range: TimeRange(startMillis: k * 300_000, endMillis: (k + 1) * 300_000), expectedRows: expected, state: state)
         }
         var planning = DensityPlanning()
-        planning.budget = 8000  // claims of up to 16,000
+        planning.budget = 8000  // parts of up to 9,000, claims of up to 18,000
         let estimate = DensityEstimate(chunks: [
-            chunk(0, 3000), chunk(1, 3000), chunk(2, 3000),  // one claim of 9,000: 2 queries
-            chunk(3, 30_000),                                // 39,000 > 16,000: a claim of its own, 4 queries
+            chunk(0, 3000), chunk(1, 3000), chunk(2, 3000),  // one claim of 9,000: 1 query
+            chunk(3, 30_000),                                // 39,000 > 18,000: a claim of its own, 4 queries
             chunk(4, 100, .done),                            // done: not fetched again
             chunk(5, nil), chunk(6, 10),                     // one uncounted; then 10: 1 query
         ], planning: planning)
         #expect(estimate.countedChunks == 5 && estimate.expectedRows == 39_010 && estimate.uncountedChunks == 1)
-        // Fails if claims are planned at one budget each (3 + 4 + 1) or ignore the claim budget.
-        #expect(estimate.expectedQueries == 2 + 4 + 1)
+        // Fails if claims are planned at one budget each (3 + 4 + 1), at the budget rather than
+        // a part's capacity (2 + 4 + 1), or ignore the claim budget.
+        #expect(estimate.expectedQueries == 1 + 4 + 1)
     }
 }

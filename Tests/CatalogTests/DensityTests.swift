@@ -70,6 +70,25 @@ import Testing
         #expect(try catalog.claimChunkRun(owner: "a", budget: 8000, maxChunks: 288, leaseMillis: 60_000, now: t0).count == 1)
     }
 
+    @Test func aClaimEndsWhereThePartsItWillReallyTakeAreBestFilled() throws {
+        let dir = TemporaryDirectory()
+        let (catalog, backfill) = try catalogWithBackfill(dir)
+        try counted(catalog, backfill, Array(repeating: 3000, count: 12))
+        // By totals alone, 6 chunks (18,000) are two full parts of 9,000. But say the minute
+        // counts are lumpy and cannot be cut into two parts beyond 3 chunks: 6 chunks then take
+        // 3 parts (18,000 / 27,000), while 3 chunks fill one part exactly. Fails if the catalog
+        // ignores `partsNeeded` (6 chunks) or is not handed the stored minutes.
+        var seenMinutes = 0
+        let run = try catalog.claimChunkRun(owner: "a", budget: 18_000, partBudget: 9_000, partsNeeded: { minutes, range in
+            seenMinutes = max(seenMinutes, minutes.count)
+            return range.endMillis - range.startMillis <= 15 * minute ? 1 : 3
+        }, maxChunks: 288, leaseMillis: 60_000, now: t0)
+        #expect(run.count == 3)
+        #expect(seenMinutes == 6)  // the counts of the 6 chunks the claim could have covered
+        let plain = try catalog.claimChunkRun(owner: "b", budget: 18_000, partBudget: 9_000, maxChunks: 288, leaseMillis: 60_000, now: t0)
+        #expect(plain.count == 6)
+    }
+
     @Test func whileDaysAreCountedOnlyCountedChunksAreClaimed() throws {
         let dir = TemporaryDirectory()
         let (catalog, backfill) = try catalogWithBackfill(dir)

@@ -128,11 +128,10 @@ def test_a_dense_chunk_is_split_without_a_continuation(tmp_path):
 
 
 def test_events_that_arrive_after_counting_are_exported_exactly(tmp_path):
-    # 3,000 events in each chunk of 14:00-15:00 (counted, 600 a minute): two claims of 5 chunks
-    # (15,000, at most 2 budgets) each fetched in parts of 13 and 12 minutes (7,800 + 7,200),
-    # then a claim of 2 chunks (6,000) in one query. But 5,000 events arrive in 14:00-14:05 that
-    # the count never saw: the first part matches 12,800, its answer is full and a continuation
-    # fetches the rest.
+    # 3,000 events in each chunk of 14:00-15:00 (counted, 600 a minute): two claims of 6 chunks
+    # (18,000: two parts of at most 9,000), each fetched in two parts of 15 minutes (9,000). But
+    # 5,000 events arrive in 14:00-14:05 that the count never saw: the first part matches
+    # 14,000, its answer is full and a continuation fetches the rest.
     on_time = [e for k in range(12) for e in spread(HOUR + timedelta(minutes=5 * k), 300, 3000, "on-time", 3000 * k)]
     late = spread(HOUR, 300, 5000, "late")
     sim = InsightsSim("--events", str(write_events(tmp_path / "events.ndjson", on_time)),
@@ -144,9 +143,9 @@ def test_events_that_arrive_after_counting_are_exported_exactly(tmp_path):
         # Fails if a row of either kind is lost (a merged answer cut at 10,000) or duplicated.
         got = exported_packages(out)
         assert len(got) == 41_000 and sorted(got) == sorted(e["@ptr"] for e in on_time + late)
-        # 1 count + 2 parts + 1 continuation + 2 parts + 1: fails if the full answer is not continued
+        # 1 count + 2 parts + 1 continuation + 2 parts: fails if the full answer is not continued
         # (then rows would be missing above anyway) or the parts are not cut as counted.
-        assert start_queries(sim) == 7, sim.stats()["requests"]["StartQuery"]
+        assert start_queries(sim) == 6, sim.stats()["requests"]["StartQuery"]
         density = status_json(catalog, sim)["density"]
         assert density["expected_rows"] == 36_000 and density["fetched_rows"] == 41_000, density
     finally:

@@ -331,7 +331,8 @@ public struct BackfillExecutor: Sendable {
             let run = try await catalogWork.run { () -> [Chunk] in
                 if settings.density.enabled {
                     return try catalog.claimChunkRun(owner: settings.owner, holder: settings.holder, budget: settings.density.claimBudget,
-                                                     partBudget: settings.density.budget,
+                                                     partBudget: settings.density.partCapacity,
+                                                     partsNeeded: settings.density.partsNeeded,
                                                      maxChunks: settings.density.maxChunksPerQuery, leaseMillis: settings.leaseMillis,
                                                      maxAttempts: 0, backfillIDs: known, deadHolders: deadHolders,
                                                      countedOnly: countedOnly)

@@ -3,7 +3,8 @@ import Catalog
 /// What the density counts already stored say about a range's unfinished chunks: the rows
 /// expected and the queries a run would send for them (`plan --dry-run`), planned the way the
 /// executor claims: adjacent counted chunks form a claim while their counts add up to
-/// `claimBudget`, fetched by one query per budget's worth (cut at minutes, so about that).
+/// `claimBudget`, fetched by one query per part's worth (`partCapacity`, cut at minutes, so
+/// about that).
 public struct DensityEstimate: Sendable, Equatable {
     /// Unfinished chunks with a count, and the rows counted in them.
     public var countedChunks = 0
@@ -16,7 +17,7 @@ public struct DensityEstimate: Sendable, Equatable {
     public init(chunks: [CountedChunk], planning: DensityPlanning = DensityPlanning()) {
         var open: (end: Int64, rows: Int, chunks: Int)? = nil
         func close() {
-            if let run = open { expectedQueries += max(1, (run.rows + planning.budget - 1) / planning.budget) }
+            if let run = open { expectedQueries += max(1, (run.rows + planning.partCapacity - 1) / planning.partCapacity) }
             open = nil
         }
         for chunk in chunks where chunk.state != .done {

@@ -33,9 +33,10 @@ struct PlanCommand: AsyncParsableCommand {
         let path = catalogOptions.path
         do {
             if dryRun {
-                let quotaValues = InsightsQuotas(maxConcurrentQueries: quotas.maxConcurrentQueries,
-                                                 startQueryPerSecond: quotas.startQueryRate,
-                                                 getQueryResultsPerSecond: quotas.getQueryResultsRate)
+                var quotaValues = InsightsQuotas()
+                quotaValues.maxConcurrentQueries = quotas.maxConcurrentQueries
+                quotaValues.startQueryPerSecond = quotas.startQueryRate
+                quotaValues.getQueryResultsPerSecond = quotas.getQueryResultsRate
                 let result = try BackfillPlanning.dryRun(plan, catalogPath: path, quotas: quotaValues)
                 print(Self.describe(result, quotas: quotaValues, region: region), terminator: "")
             } else {

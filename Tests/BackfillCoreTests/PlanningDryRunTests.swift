@@ -5,6 +5,13 @@ import Testing
 
 /// Request validation, output paths, the dry-run estimate and "dry run writes nothing".
 @Suite struct PlanningDryRunTests {
+    /// AWS's quotas with one changed.
+    static func quotas(_ change: (inout InsightsQuotas) -> Void) -> InsightsQuotas {
+        var quotas = InsightsQuotas()
+        change(&quotas)
+        return quotas
+    }
+
     static let now = Date(timeIntervalSince1970: 1_770_219_045.5) // 2026-02-04T15:30:45.5Z
 
     static func request(_ outputs: [String] = ["s3://my-bucket/logs/"], start: String = "2026-02-04T10:00:00Z",
@@ -19,9 +26,9 @@ import Testing
         let estimate = DryRunEstimate(chunks: chunks, quotas: InsightsQuotas())
         #expect(estimate.hours == 3 && estimate.startQueryCalls == 25 && estimate.getQueryResultsCalls == 50)
         #expect(estimate.minimumSeconds == 10 && estimate.bottleneck == "GetQueryResults rate")
-        let slowStart = DryRunEstimate(chunks: chunks, quotas: InsightsQuotas(startQueryPerSecond: 1))
+        let slowStart = DryRunEstimate(chunks: chunks, quotas: Self.quotas { $0.startQueryPerSecond = 1 })
         #expect(slowStart.minimumSeconds == 25 && slowStart.bottleneck == "StartQuery rate")
-        let oneAtATime = DryRunEstimate(chunks: chunks, quotas: InsightsQuotas(maxConcurrentQueries: 1), querySeconds: 3)
+        let oneAtATime = DryRunEstimate(chunks: chunks, quotas: Self.quotas { $0.maxConcurrentQueries = 1 }, querySeconds: 3)
         #expect(oneAtATime.minimumSeconds == 75 && oneAtATime.bottleneck == "concurrent queries")
         #expect(DurationFormat.text(seconds: 3_725) == "1h 02m 05s")
     }

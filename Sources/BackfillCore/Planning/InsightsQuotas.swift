@@ -2,16 +2,12 @@ import Catalog
 
 /// CloudWatch Logs Insights quotas the scheduler respects (defaults: AWS's quotas).
 public struct InsightsQuotas: Sendable, Equatable {
-    public var maxConcurrentQueries: Int
-    public var startQueryPerSecond: Double
-    public var getQueryResultsPerSecond: Double
+    public var maxConcurrentQueries = 30
+    public var startQueryPerSecond = 5.0
+    public var getQueryResultsPerSecond = 5.0
 
-    // Written out (public) because the CLI builds it from `plan --dry-run`'s options.
-    public init(maxConcurrentQueries: Int = 30, startQueryPerSecond: Double = 5, getQueryResultsPerSecond: Double = 5) {
-        self.maxConcurrentQueries = maxConcurrentQueries
-        self.startQueryPerSecond = startQueryPerSecond
-        self.getQueryResultsPerSecond = getQueryResultsPerSecond
-    }
+    /// AWS's quotas; the CLI sets what `plan --dry-run`'s options change.
+    public init() {}
 }
 
 /// What `plan --dry-run` prints: how much work a plan is and the fastest it could possibly go.

@@ -7,6 +7,19 @@ public struct UncountedDay: Sendable, Equatable {
     public let dayStartMillis: Int64
     /// From the first uncounted chunk's start to the last one's end, inside the day.
     public let range: TimeRange
+    /// The day's range cut at every `every` milliseconds from the day's start (a day counted
+    /// in pieces).
+    public func pieces(every: Int64) -> [UncountedDay] {
+        var pieces: [UncountedDay] = []
+        var start = range.startMillis
+        // Bounded: each step moves `start` to the next boundary, at least one millisecond on.
+        while start < range.endMillis {
+            let next = min(range.endMillis, dayStartMillis + ((start - dayStartMillis) / every + 1) * every)
+            pieces.append(UncountedDay(backfillID: backfillID, dayStartMillis: dayStartMillis, range: TimeRange(startMillis: start, endMillis: next)))
+            start = next
+        }
+        return pieces
+    }
 }
 
 /// What the density counts of a backfill say, beside what was fetched (`status`).
@@ -61,14 +74,17 @@ extension Catalog {
     /// Stores one day's counts (events per minute, keyed by the minute's start; a minute
     /// without a count holds none): each uncounted chunk of the day gets the sum of its
     /// minutes, the minutes are kept for cutting queries, and the day is recorded as counted
-    /// with what counting it cost — in one transaction.
-    public func recordDensity(backfillID: Int64, dayStartMillis: Int64, counts: [Int64: Int], statistics: ChunkStatistics,
-                              now: Int64 = CatalogClock.nowMillis()) throws {
+    /// with what counting it cost — in one transaction. `range`: only the chunks starting in it
+    /// were counted (a day counted in pieces; nil: the whole day); the day's events and costs
+    /// add up over its pieces.
+    public func recordDensity(backfillID: Int64, dayStartMillis: Int64, range: TimeRange? = nil, counts: [Int64: Int],
+                              statistics: ChunkStatistics, now: Int64 = CatalogClock.nowMillis()) throws {
+        let counted = range ?? TimeRange(startMillis: dayStartMillis, endMillis: dayStartMillis + Self.dayMillis)
         try write { db in
             let chunks = try Row.fetchAll(db, sql: """
                 SELECT id, start_ms, end_ms FROM chunk
                 WHERE backfill_id = ? AND start_ms >= ? AND start_ms < ? AND expected_rows IS NULL
-                """, arguments: [backfillID, dayStartMillis, dayStartMillis + Self.dayMillis])
+                """, arguments: [backfillID, counted.startMillis, counted.endMillis])
             let sorted = counts.sorted { $0.key < $1.key }
             let update = try db.cachedStatement(sql: "UPDATE chunk SET expected_rows = ? WHERE id = ?")
             for chunk in chunks {
@@ -93,7 +109,7 @@ extension Catalog {
                 INSERT INTO density_day (backfill_id, day_ms, events, queries, polls, records_matched, bytes_scanned, counted_at_ms)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (backfill_id, day_ms) DO UPDATE SET
-                    events = excluded.events, queries = queries + excluded.queries, polls = polls + excluded.polls,
+                    events = events + excluded.events, queries = queries + excluded.queries, polls = polls + excluded.polls,
                     records_matched = records_matched + excluded.records_matched,
                     bytes_scanned = bytes_scanned + excluded.bytes_scanned, counted_at_ms = excluded.counted_at_ms
                 """, arguments: [backfillID, dayStartMillis, counts.values.reduce(0, +), statistics.queries, statistics.polls,

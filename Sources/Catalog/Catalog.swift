@@ -79,6 +79,11 @@ public final class Catalog: Sendable {
         // while claiming and completing hundreds of chunks a minute stops queueing on the disk.
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Staged rows are written once and read back once by the compactor: reading them
+            // through a 64 MiB map instead of a read() copy per page took a simulated week's
+            // backfill from 147 s to 126 s of wall time (less system time on 2 cores). Bounded,
+            // as mapped catalog pages count in the resident size.
+            try db.execute(sql: "PRAGMA mmap_size = 67108864")
         }
         return config
     }

@@ -72,6 +72,21 @@ private struct CountingInsights: InsightsQueryRunning {
         #expect(zip(parts, parts.dropFirst()).allSatisfy { $0.endMillis == $1.startMillis })
     }
 
+    @Test func theFirstDayIsCountedInQuartersAndTheOthersWhole() {
+        let day0: Int64 = 1_770_163_200_000  // 2026-02-04T00:00:00Z
+        let days = [
+            UncountedDay(backfillID: 1, dayStartMillis: day0, range: TimeRange(startMillis: day0 + 3_600_000, endMillis: day0 + 86_400_000)),
+            UncountedDay(backfillID: 1, dayStartMillis: day0 + 86_400_000, range: TimeRange(startMillis: day0 + 86_400_000, endMillis: day0 + 2 * 86_400_000)),
+        ]
+        let planned = BackfillExecutor.firstDayInPieces(days)
+        // 01:00-06:00, then 6-hour quarters; the second day whole. Fails if the first count
+        // covers the whole day (fetching waits ~4 times longer) or later days are cut too
+        // (each piece is one more StartQuery).
+        #expect(planned.map { ($0.range.startMillis - day0) / 3_600_000 } == [1, 6, 12, 18, 24])
+        #expect(planned.map { ($0.range.endMillis - day0) / 3_600_000 } == [6, 12, 18, 24, 48])
+        #expect(BackfillExecutor.firstDayInPieces([]).isEmpty)
+    }
+
     @Test func dryRunEstimatePlansQueriesAsTheExecutorClaims() {
         func chunk(_ k: Int64, _ expected: Int?, _ state: ChunkState = .pending) -> CountedChunk {
             CountedChunk(range: TimeRange(startMillis: k * 300_000, endMillis: (k + 1) * 300_000), expectedRows: expected, state: state)

@@ -27,6 +27,30 @@ import Testing
         #expect(try catalog.densitySummaries()[backfill.id]?.densityQueries == 1)
     }
 
+    @Test func aDayCountedInPiecesCountsOnlyEachPiecesChunks() throws {
+        let dir = TemporaryDirectory()
+        let (catalog, backfill) = try catalogWithBackfill(dir)
+        let day = try #require(catalog.uncountedDays(backfillIDs: [backfill.id]).first)
+        let pieces = day.pieces(every: 30 * minute)
+        #expect(pieces.map(\.range) == [TimeRange(startMillis: t0, endMillis: t0 + 30 * minute),
+                                         TimeRange(startMillis: t0 + 30 * minute, endMillis: t0 + 60 * minute)])
+        // The first piece's count: 100 events in each of its 6 chunks. Fails if the chunks of
+        // the other piece are given a count of 0 (they were not counted yet).
+        var cells: [Int64: Int] = [:]
+        for k in 0..<6 { cells[t0 + Int64(k) * 5 * minute] = 100 }
+        try catalog.recordDensity(backfillID: backfill.id, dayStartMillis: t0, range: pieces[0].range, counts: cells,
+                                  statistics: ChunkStatistics(queries: 1), now: t0)
+        #expect(try catalog.chunks(backfillID: backfill.id).map(\.expectedRows) == Array(repeating: 100, count: 6) + Array(repeating: nil, count: 6))
+        // What is left to count is the second piece (a killed run counts only that).
+        #expect(try catalog.uncountedDays(backfillIDs: [backfill.id]).map(\.range) == [pieces[1].range])
+        try catalog.recordDensity(backfillID: backfill.id, dayStartMillis: t0, range: pieces[1].range, counts: [:],
+                                  statistics: ChunkStatistics(queries: 1), now: t0)
+        #expect(try catalog.chunks(backfillID: backfill.id).map(\.expectedRows) == Array(repeating: 100, count: 6) + Array(repeating: 0, count: 6))
+        // One day, two count queries.
+        let summary = try #require(catalog.densitySummaries()[backfill.id])
+        #expect(summary.countedDays == 1 && summary.densityQueries == 2)
+    }
+
     @Test func adjacentSparseChunksAreClaimedTogetherUpToTheBudget() throws {
         let dir = TemporaryDirectory()
         let (catalog, backfill) = try catalogWithBackfill(dir)

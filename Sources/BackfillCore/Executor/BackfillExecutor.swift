@@ -154,7 +154,7 @@ public struct BackfillExecutor: Sendable {
         // Days never counted (a killed run's counted days are kept and not counted again). They
         // are counted while the first round's workers fetch the days already counted: a day's
         // count takes seconds to tens of seconds, and fetching waits only for the first one.
-        let uncounted = try settings.density.enabled ? catalog.uncountedDays(backfillIDs: ids) : []
+        let uncounted = try settings.density.enabled ? Self.firstDayInPieces(catalog.uncountedDays(backfillIDs: ids)) : []
         let counting = DensityCountingState(active: !uncounted.isEmpty)
         // Bounded: each round either finishes, claims what became free, or waits one poll; a
         // live owner renewing for a week is the most it waits.
@@ -268,6 +268,16 @@ public struct BackfillExecutor: Sendable {
         await counting.finish()
     }
 
+    /// The first day to count, cut at every sixth hour. A count's time grows with the data it
+    /// scans (a whole day: ~20 s in the simulator) and nothing is fetched before the first count
+    /// is in, so the first day's quarters (~5 s each, counted side by side) start the fetching
+    /// four times sooner, for three more StartQuery calls a run. Later days are counted while
+    /// earlier ones are fetched, so they are counted whole.
+    static func firstDayInPieces(_ days: [UncountedDay]) -> [UncountedDay] {
+        guard let first = days.first else { return days }
+        return first.pieces(every: 6 * 3_600_000) + days.dropFirst()
+    }
+
     private func countDay(_ day: UncountedDay, contexts: [Int64: BackfillContext]) async throws {
         guard let counter = contexts[day.backfillID]?.counter else { return }
         let catalog = self.catalog
@@ -281,7 +291,8 @@ public struct BackfillExecutor: Sendable {
                 }
                 let spent = Self.statistics(usage.take())
                 try await catalogWork.run {
-                    try catalog.recordDensity(backfillID: day.backfillID, dayStartMillis: day.dayStartMillis, counts: counts, statistics: spent)
+                    try catalog.recordDensity(backfillID: day.backfillID, dayStartMillis: day.dayStartMillis, range: day.range,
+                                              counts: counts, statistics: spent)
                 }
                 await progress.densityCounted(queries: spent.queries)
                 return

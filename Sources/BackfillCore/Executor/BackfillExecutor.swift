@@ -154,7 +154,9 @@ public struct BackfillExecutor: Sendable {
         // Days never counted (a killed run's counted days are kept and not counted again). They
         // are counted while the first round's workers fetch the days already counted: a day's
         // count takes seconds to tens of seconds, and fetching waits only for the first one.
-        let uncounted = try settings.density.enabled ? Self.firstDayInPieces(catalog.uncountedDays(backfillIDs: ids)) : []
+        let catalog = self.catalog
+        let uncounted = settings.density.enabled
+            ? Self.firstDayInPieces(try await catalogWork.run { try catalog.uncountedDays(backfillIDs: ids) }) : []
         let counting = DensityCountingState(active: !uncounted.isEmpty)
         // Bounded: each round either finishes, claims what became free, or waits one poll; a
         // live owner renewing for a week is the most it waits.
@@ -250,7 +252,8 @@ public struct BackfillExecutor: Sendable {
     /// chunks, oldest first, several days at once, each stored with its cost in one
     /// transaction as it completes. A few at a time (one per six workers, at least two: a
     /// day's count takes ~20 s while its fetches take ~15 s of StartQuery quota, so two keep
-    /// ahead), so the days already counted are fetched meanwhile with the other query slots. Retried like a chunk; a day that cannot be counted is
+    /// ahead), so the days already counted are fetched meanwhile with the other query slots.
+    /// Retried like a chunk; a day that cannot be counted is
     /// left uncounted (its chunks are then fetched one query each) and never fails the run.
     private func countDensity(_ days: [UncountedDay], contexts: [Int64: BackfillContext], counting: DensityCountingState) async throws {
         let width = max(1, min(days.count, max(2, settings.concurrency / 6)))
